@@ -1,0 +1,267 @@
+"""Transcripts: a saved, scored practice conversation, versioned and written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError
+
+from roleplay import __version__
+from roleplay.errors import TranscriptError
+from roleplay.model_base import StrictModel
+
+SCHEMA_VERSION = 1
+"""The transcript format this program writes. Older versions it can read are migrated."""
+
+SUPPORTED_VERSIONS = (1,)
+
+Score = float
+EndedBy = Literal["rep", "turn_limit", "patience", "crash"]
+
+
+def now() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class Scores(StrictModel):
+    """The three behaviour scores of one rep turn, each from 0 (absent) to 1 (clearly shown)."""
+
+    listening: float = Field(ge=0.0, le=1.0)
+    """The turn shows the rep heard and used what the buyer just said."""
+    context_seeking: float = Field(ge=0.0, le=1.0)
+    """The turn asks about the buyer's business, role, process or pressures."""
+    problem_focus: float = Field(ge=0.0, le=1.0)
+    """The turn centres the buyer's problem and outcomes, not the product or the close."""
+
+
+class Explanation(StrictModel):
+    """Why a rep turn scored as it did, and what would have been better."""
+
+    summary: str
+    """One or two sentences a rep can act on."""
+    cues: dict[str, str] = Field(default_factory=dict)
+    """Per dimension, the cue that decided its score."""
+    picked_up: list[str] = Field(default_factory=list)
+    """The buyer's words the turn picked up."""
+    missed: list[str] = Field(default_factory=list)
+    """The buyer's words the turn could have picked up and did not."""
+    alternative: str = ""
+    """One concrete better turn, built from the buyer's own words."""
+
+
+class TurnScore(StrictModel):
+    """What the scorer said about one rep turn."""
+
+    scores: Scores
+    """The three scores."""
+    bands: dict[str, str] = Field(default_factory=dict)
+    """Per dimension, the id of the rubric band the score falls in."""
+    explanation: Explanation
+    """Why, and a better alternative."""
+    rubric_id: str = ""
+    """The rubric that produced these scores."""
+    rubric_hash: str = ""
+    """Content hash of that rubric."""
+    scored_at: datetime = Field(default_factory=now)
+    """When the turn was scored."""
+
+
+class CoachNote(StrictModel):
+    """A coach's note on a turn, kept beside (never over) the machine's scores."""
+
+    author: str
+    """Who wrote it."""
+    text: str = ""
+    """The note."""
+    override: Scores | None = None
+    """The coach's own scores for the turn, if they disagree with the machine's."""
+    reason: str | None = None
+    """Why the override, required when there is one."""
+    time: datetime = Field(default_factory=now)
+    """When the note was written."""
+
+
+class Turn(StrictModel):
+    """One thing said in the conversation."""
+
+    role: Literal["rep", "buyer"]
+    """Who spoke."""
+    text: str
+    """What was said."""
+    time: datetime = Field(default_factory=now)
+    """When the turn was completed."""
+    score: TurnScore | None = None
+    """Rep turns: the scores with their bands and explanation."""
+    rescores: list[TurnScore] = Field(default_factory=list)
+    """Rep turns: scores from other rubrics, added by `roleplay rescore`."""
+    revealed: list[str] = Field(default_factory=list)
+    """Buyer turns: ids of the hidden facts this turn revealed."""
+    objections: list[str] = Field(default_factory=list)
+    """Buyer turns: ids of the objections this turn raised."""
+    source: Literal["model", "regenerated", "authored", "interrupted"] | None = None
+    """Buyer turns: how the reply was made (first model reply, regenerated after the guard
+    failed it, the scenario's authored line, or cut short by the rep)."""
+    patience: int | None = None
+    """Buyer turns: the buyer's patience after this turn."""
+    trust: int | None = None
+    """Buyer turns: the trust the rep had built after this turn."""
+    notes: list[CoachNote] = Field(default_factory=list)
+    """Coach notes on this turn."""
+
+    @property
+    def scores(self) -> Scores | None:
+        """The machine's scores, if this is a scored rep turn."""
+        return self.score.scores if self.score is not None else None
+
+
+class ModelIds(StrictModel):
+    """Which models made the conversation."""
+
+    buyer: str
+    """The buyer backend and model, e.g. `transformers:SmolLM2-135M-Instruct`."""
+    embedder: str = ""
+    """The sentence-embedding model used for scoring."""
+
+
+class BranchOrigin(StrictModel):
+    """Where a branched transcript split from its original."""
+
+    transcript: str
+    """Path of the original transcript when the branch was made."""
+    transcript_id: str
+    """The original transcript's id."""
+    turn_index: int = Field(ge=0)
+    """Index of the rep turn that was replaced."""
+
+
+class Transcript(StrictModel):
+    """A saved practice conversation."""
+
+    schema_version: int = SCHEMA_VERSION
+    """The transcript format version."""
+    roleplay_version: str = __version__
+    """The program version that wrote the file."""
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12])
+    """Unique id of the conversation."""
+    rep: str = ""
+    """Who practised (the rep's name or login)."""
+    scenario_id: str
+    """The scenario practised."""
+    scenario_hash: str
+    """Content hash of the scenario as practised."""
+    rubric_id: str
+    """The rubric that scored the turns."""
+    rubric_hash: str
+    """Content hash of that rubric."""
+    models: ModelIds
+    """Which models made the conversation."""
+    started_at: datetime = Field(default_factory=now)
+    """When the conversation started."""
+    ended_at: datetime | None = None
+    """When it ended; absent while it is still going (or was cut off)."""
+    ended_by: EndedBy | None = None
+    """Why it ended: the rep, the turn limit, the buyer's patience, or a crash."""
+    seed: int | None = None
+    """The random seed of the buyer, for reproducible replays."""
+    branch_of: BranchOrigin | None = None
+    """Set when this transcript is a branch of another."""
+    turns: list[Turn] = Field(default_factory=list)
+    """The conversation, in order."""
+
+    @property
+    def rep_turns(self) -> list[Turn]:
+        """The rep's turns, in order."""
+        return [t for t in self.turns if t.role == "rep"]
+
+    @property
+    def revealed(self) -> list[str]:
+        """Hidden-fact ids revealed so far, in order, without repeats."""
+        seen: list[str] = []
+        for turn in self.turns:
+            seen.extend(f for f in turn.revealed if f not in seen)
+        return seen
+
+    @property
+    def finished(self) -> bool:
+        """Whether the conversation reached an end."""
+        return self.ended_at is not None
+
+    def save(self, path: Path) -> None:
+        """Write the transcript atomically: a temporary file beside it, then a rename.
+
+        A crash mid-write leaves the previous version intact.
+        """
+        write_atomic(path, self.model_dump_json(indent=2, exclude_none=True) + "\n")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` via a temporary file and a rename, so readers never see half."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise TranscriptError(f"{path}: could not write: {exc.strerror or exc}") from None
+
+
+def _migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """Bring an older transcript's data up to SCHEMA_VERSION (only version 1 exists so far)."""
+    return data
+
+
+def load_transcript(path: Path) -> Transcript:
+    """Read a transcript, migrating older versions of the format.
+
+    Raises:
+        TranscriptError: the file is missing, not JSON, not a transcript, of an unknown
+            version, or damaged; the message says which and where.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise TranscriptError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise TranscriptError(f"{path}: is a directory, expected a transcript file") from None
+    except UnicodeDecodeError:
+        raise TranscriptError(f"{path}: not a transcript (not UTF-8 text)") from None
+    except OSError as exc:
+        raise TranscriptError(f"{path}: could not read: {exc.strerror or exc}") from None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise TranscriptError(
+            f"{path}:{exc.lineno}:{exc.colno}: damaged or not a transcript: {exc.msg}"
+        ) from None
+    if not isinstance(data, dict) or "schema_version" not in data or "turns" not in data:
+        raise TranscriptError(f"{path}: not a roleplay transcript (no schema_version or turns)")
+    version = data["schema_version"]
+    if version not in SUPPORTED_VERSIONS:
+        raise TranscriptError(
+            f"{path}: transcript format version {version!r} is not supported "
+            f"(this roleplay reads versions {', '.join(map(str, SUPPORTED_VERSIONS))}); "
+            "a newer roleplay may have written it"
+        )
+    try:
+        return Transcript.model_validate(_migrate(data))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise TranscriptError(f"{path}: damaged transcript: {where}: {first['msg']}{more}") from None

@@ -1,0 +1,214 @@
+"""The one place YAML is read and written.
+
+Files are read with PyYAML's safe loader while keeping the line and column of every key and
+item, so a validation error deep in a scenario can point at the exact place in the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from roleplay.errors import InvalidFileError, Problem
+
+MAX_FILE_BYTES = 1_000_000
+"""Scenario and rubric files are hand-written; anything larger is a mistake, not a scenario."""
+
+Location = tuple[int, int]
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class LoadedYaml:
+    """A parsed YAML document and where each of its parts stands in the file."""
+
+    path: Path
+    data: Any
+    text: str
+    locations: dict[PathKey, Location] = field(default_factory=dict)
+    duplicate_keys: list[Problem] = field(default_factory=list)
+
+    def locate(self, path: PathKey) -> Location:
+        """Line and column (1-based) of the deepest known node on `path`."""
+        for end in range(len(path), -1, -1):
+            found = self.locations.get(tuple(path[:end]))
+            if found is not None:
+                return found
+        return (1, 1)
+
+
+def _mark(node: yaml.Node) -> Location:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _walk(
+    node: yaml.Node, at: PathKey, out: dict[PathKey, Location], dupes: list[Problem], name: str
+) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                line, col = _mark(key_node)
+                dotted = ".".join(str(p) for p in (*at, key))
+                dupes.append(Problem(name, line, col, dotted, f"duplicate key '{key}'"))
+            seen.add(key)
+            out[(*at, key)] = _mark(key_node)
+            _walk(value_node, (*at, key), out, dupes, name)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            out[(*at, index)] = _mark(item)
+            _walk(item, (*at, index), out, dupes, name)
+
+
+def read_text(path: Path) -> str:
+    """Read a user file as UTF-8, turning every way that can fail into a located error."""
+    if not path.exists():
+        raise InvalidFileError.single(path, "no such file or directory")
+    if path.is_dir():
+        raise InvalidFileError.single(path, "is a directory, expected a file")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InvalidFileError.single(
+            path, f"file is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB"
+        )
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InvalidFileError.single(
+            path, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8", line, column
+        ) from None
+
+
+def load_yaml(path: Path, display_name: str | None = None) -> LoadedYaml:
+    """Parse one YAML file safely, recording the location of every key and list item.
+
+    Raises:
+        InvalidFileError: the file is missing, too large, not UTF-8, empty or not valid YAML.
+    """
+    name = display_name or str(path)
+    text = read_text(path)
+    if not text.strip():
+        raise InvalidFileError.single(name, "file is empty")
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                raise InvalidFileError.single(name, "file has no content, only comments")
+            data = loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or "invalid YAML"
+        if "\t" in text and "cannot start any token" in problem:
+            problem = "tab character used for indentation; indent with spaces"
+        raise InvalidFileError.single(name, f"invalid YAML: {problem}", line, col) from None
+    except yaml.YAMLError as exc:
+        raise InvalidFileError.single(name, f"invalid YAML: {exc}") from None
+    locations: dict[PathKey, Location] = {(): _mark(node)}
+    dupes: list[Problem] = []
+    _walk(node, (), locations, dupes, name)
+    return LoadedYaml(Path(path), data, text, locations, dupes)
+
+
+def dump_yaml(data: Any) -> str:
+    """YAML text for `data`, keys in their given order, readable by a person."""
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def iter_yaml_files(directory: Path) -> Iterator[Path]:
+    """The `.yaml` and `.yml` files directly inside `directory`, sorted by name."""
+    yield from sorted(p for p in directory.iterdir() if p.suffix in {".yaml", ".yml"})
+
+
+def pydantic_problems(
+    exc: Any, loaded: LoadedYaml, name: str, model_fields: dict[PathKey, list[str]] | None = None
+) -> list[Problem]:
+    """Turn a pydantic `ValidationError` into located problems, one per error.
+
+    Unknown keys get a "did you mean" when a known field is close; `model_fields` maps a
+    location (with list indices removed) to the field names allowed there.
+    """
+    import difflib
+
+    problems: list[Problem] = []
+    for error in exc.errors():
+        loc: PathKey = tuple(error["loc"])
+        line, col = loaded.locate(loc)
+        dotted = ".".join(str(p) for p in loc)
+        message = str(error["msg"])
+        if error["type"] == "extra_forbidden" and model_fields is not None:
+            parent = tuple(p for p in loc[:-1] if not isinstance(p, int))
+            allowed = model_fields.get(parent, [])
+            close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+            message = f"unknown field '{loc[-1]}'"
+            if close:
+                message += f"; did you mean '{close[0]}'?"
+        elif error["type"] == "missing":
+            message = f"missing required field '{loc[-1]}'"
+            parent_loc = loc[:-1]
+            line, col = loaded.locate(parent_loc)
+        elif "input" in error and error["type"].endswith("_type"):
+            message = f"{message} (got {type(error['input']).__name__})"
+        problems.append(Problem(name, line, col, dotted, message))
+    return problems
+
+
+def field_map(model: Any) -> dict[PathKey, list[str]]:
+    """For each nested pydantic model reachable from `model`, the field names it allows."""
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    out: dict[PathKey, list[str]] = {}
+
+    def visit(cls: type[BaseModel], at: PathKey, depth: int) -> None:
+        if depth > 6:
+            return
+        out[at] = list(cls.model_fields)
+        for fname, finfo in cls.model_fields.items():
+            stack: list[Any] = [finfo.annotation]
+            while stack:
+                tp = stack.pop()
+                if isinstance(tp, type) and issubclass(tp, BaseModel):
+                    visit(tp, (*at, fname), depth + 1)
+                else:
+                    stack.extend(get_args(tp))
+
+    visit(model, (), 0)
+    return out
+
+
+def load_model(path: Path, model: Any, display_name: str | None = None) -> Any:
+    """Read `path` as YAML and validate it as pydantic `model`, reporting every problem at once.
+
+    Raises:
+        InvalidFileError: listing every problem with its file, line, column and field.
+    """
+    from pydantic import ValidationError
+
+    name = display_name or str(path)
+    loaded = load_yaml(path, name)
+    if not isinstance(loaded.data, dict):
+        kind = type(loaded.data).__name__
+        raise InvalidFileError.single(name, f"expected a mapping of fields at the top, got {kind}")
+    problems = list(loaded.duplicate_keys)
+    try:
+        value = model.model_validate(loaded.data)
+    except ValidationError as exc:
+        problems.extend(pydantic_problems(exc, loaded, name, field_map(model)))
+        raise InvalidFileError(problems) from None
+    if problems:
+        raise InvalidFileError(problems)
+    value._source = loaded
+    return value
