@@ -1,0 +1,64 @@
+"""Fixtures shared by every test folder.
+
+Backend tests load the real embedded models once per test session; UI and engine tests use
+the deterministic buyer.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+TEST_DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep each test's transcripts and config out of the real home directory."""
+    monkeypatch.setenv("ROLEPLAY_HOME", str(tmp_path_factory.mktemp("home")))
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return PROJECT_ROOT
+
+
+@pytest.fixture(scope="session")
+def test_data() -> Path:
+    return TEST_DATA
+
+
+@pytest.fixture(scope="session")
+def scenarios_path() -> Path:
+    return PROJECT_ROOT / "scenarios"
+
+
+@pytest.fixture(scope="session")
+def shipped_scenarios(scenarios_path: Path):  # type: ignore[no-untyped-def]
+    from roleplay.scenario import load_scenarios
+
+    scenarios, problems = load_scenarios([scenarios_path])
+    assert not problems, "\n".join(map(str, problems))
+    return scenarios
+
+
+@pytest.fixture(scope="session")
+def default_rubric():  # type: ignore[no-untyped-def]
+    from roleplay.rubric import load_rubric
+
+    return load_rubric(PROJECT_ROOT / "rubrics" / "default.yaml")
+
+
+@pytest.fixture(scope="session")
+def scorer(default_rubric):  # type: ignore[no-untyped-def]
+    """The real turn scorer on the embedded MiniLM model, loaded once per test session."""
+    from roleplay.scoring import TurnScorer
+
+    return TurnScorer.load(default_rubric)
