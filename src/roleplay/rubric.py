@@ -91,7 +91,7 @@ class Rubric(StrictModel):
     version: Line = "1"
     """The rubric's version; change it when bands or parameters change."""
     dimensions: Dimensions
-    """The three scored behaviours."""
+    """Listening, context-seeking and problem focus, each with bands and examples."""
     parameters: Line | None = None
     """Fitted scorer parameters, relative to this file (default: the scorer's shipped ones)."""
 

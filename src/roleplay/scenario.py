@@ -163,7 +163,7 @@ class Scenario(StrictModel):
     small_talk_lines: list[Line] = Field(default_factory=list)
     """Neutral replies the buyer may use when nothing is earned (deflections, short answers)."""
     ending: Ending = Field(default_factory=Ending)
-    """How the conversation ends and what counts as success."""
+    """Turn limit, closing lines and success criteria (defaults apply when omitted)."""
 
     @property
     def source_path(self) -> Path | None:

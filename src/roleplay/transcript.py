@@ -161,7 +161,7 @@ class Transcript(StrictModel):
     rubric_hash: str
     """Content hash of that rubric."""
     models: ModelIds
-    """Which models made the conversation."""
+    """The buyer and embedding models behind this conversation."""
     started_at: datetime = Field(default_factory=now)
     """When the conversation started."""
     ended_at: datetime | None = None

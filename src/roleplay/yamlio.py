@@ -108,8 +108,15 @@ def load_yaml(path: Path, display_name: str | None = None) -> LoadedYaml:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or "invalid YAML"
+        if exc.context and exc.context_mark is not None:
+            # "found unexpected end of stream" at the last line helps nobody: point at
+            # where the unfinished thing (a quoted string, a list) started.
+            start = exc.context_mark
+            problem = f"{problem} ({exc.context} started at line {start.line + 1})"
+            if "end of stream" in (exc.problem or ""):
+                mark = start
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if "\t" in text and "cannot start any token" in problem:
             problem = "tab character used for indentation; indent with spaces"
         raise InvalidFileError.single(name, f"invalid YAML: {problem}", line, col) from None

@@ -1,0 +1,58 @@
+"""Editors complete and check scenario files from the JSON Schema `roleplay schema` prints."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from roleplay.cli import main
+from roleplay.commands.schema import json_schema
+
+
+def schema_output(capsys: pytest.CaptureFixture[str], kind: str) -> dict[str, object]:
+    assert main(["schema", kind]) == 0
+    return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+
+
+def test_the_scenario_schema_validates_every_shipped_scenario(
+    capsys: pytest.CaptureFixture[str], project_root: Path
+) -> None:
+    schema = schema_output(capsys, "scenario")
+    jsonschema.Draft202012Validator.check_schema(schema)
+    files = sorted((project_root / "scenarios").glob("*.yaml"))
+    assert files
+    for file in files:
+        jsonschema.validate(yaml.safe_load(file.read_text()), schema)
+
+
+def test_the_scenario_schema_rejects_an_unknown_key(capsys: pytest.CaptureFixture[str]) -> None:
+    schema = schema_output(capsys, "scenario")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"id": "x1", "surprise": True}, schema)
+
+
+def test_the_rubric_schema_validates_the_default_rubric(
+    capsys: pytest.CaptureFixture[str], project_root: Path
+) -> None:
+    schema = schema_output(capsys, "rubric")
+    jsonschema.validate(yaml.safe_load((project_root / "rubrics/default.yaml").read_text()), schema)
+
+
+def test_every_field_is_documented(capsys: pytest.CaptureFixture[str]) -> None:
+    for kind in ("scenario", "rubric", "transcript"):
+        schema = schema_output(capsys, kind)
+        for name, definition in {"root": schema, **schema.get("$defs", {})}.items():  # type: ignore[dict-item]
+            for field, prop in definition.get("properties", {}).items():
+                assert prop.get("description"), f"{kind}: {name}.{field} has no description"
+
+
+@pytest.mark.parametrize("kind", ["scenario", "rubric", "transcript"])
+def test_the_committed_schema_files_are_current(project_root: Path, kind: str) -> None:
+    committed = project_root / "schemas" / f"{kind}.schema.json"
+    assert json.loads(committed.read_text()) == json_schema(kind), (
+        f"run: roleplay schema {kind} -o schemas/{kind}.schema.json"
+    )

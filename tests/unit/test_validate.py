@@ -1,0 +1,129 @@
+"""An author's path: write a scenario, validate it, see exactly what is wrong."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from roleplay.cli import main
+
+BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
+LOCATED = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<rest>.+)$")
+
+
+def run_validate(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["validate", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def problem_lines(err: str) -> list[re.Match[str]]:
+    lines = [line for line in err.splitlines() if not re.match(r"^\d+ problem", line)]
+    matches = [LOCATED.match(line) for line in lines]
+    assert all(matches), f"unlocated output: {err!r}"
+    return [m for m in matches if m]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "line", "field", "phrase"),
+    [
+        ("malformed.yaml", 7, None, "invalid YAML"),
+        ("tabs.yaml", 19, None, "tab character"),
+        ("wrong_types.yaml", 29, "buyer.patience", "valid integer"),
+        ("unknown_key.yaml", 24, "buyer.personalty", "did you mean 'personality'"),
+        ("missing_field.yaml", 6, "opening_line", "missing required field"),
+        ("duplicate_fact_ids.yaml", 54, "hidden_facts.1.id", "duplicate id"),
+        ("duplicate_key.yaml", 9, "difficulty", "duplicate key"),
+        ("unknown_fact_reference.yaml", 69, "objections.0.trigger.while_hidden.0", "unknown hidden"),
+        ("empty.yaml", 1, None, "file is empty"),
+        ("not_utf8.yaml", 19, None, "not UTF-8"),
+        ("top_level_list.yaml", 1, None, "expected a mapping"),
+    ],
+)
+def test_each_bad_file_gets_a_located_one_line_message(
+    capsys: pytest.CaptureFixture[str], fixture: str, line: int, field: str | None, phrase: str
+) -> None:
+    code, _, err = run_validate(capsys, str(BAD / fixture))
+    assert code == 1
+    assert "Traceback" not in err
+    matches = problem_lines(err)
+    hit = [m for m in matches if phrase in m["rest"]]
+    assert hit, err
+    assert hit[0]["file"].endswith(fixture)
+    assert int(hit[0]["line"]) == line
+    if field is not None:
+        assert hit[0]["rest"].startswith(f"{field}: ")
+
+
+def test_a_directory_without_scenarios_is_reported(
+    capsys: pytest.CaptureFixture[str], test_data: Path
+) -> None:
+    code, _, err = run_validate(capsys, str(test_data / "empty_scenarios"))
+    assert code == 1
+    assert "holds no scenario files" in err
+
+
+def test_duplicate_ids_across_files_are_reported(
+    capsys: pytest.CaptureFixture[str], test_data: Path
+) -> None:
+    code, _, err = run_validate(capsys, str(test_data / "dup_across"))
+    assert code == 1
+    [match] = [m for m in problem_lines(err) if "duplicate scenario id" in m["rest"]]
+    assert match["file"].endswith("second.yaml")
+    assert "first.yaml" in match["rest"]
+
+
+def test_a_missing_path_is_reported(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run_validate(capsys, str(tmp_path / "nope.yaml"))
+    assert code == 1
+    assert "no such file" in err
+
+
+def test_a_ten_megabyte_file_is_refused_without_reading_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    big = tmp_path / "huge.yaml"
+    big.write_text("# padding\n" * 1_000_000)
+    code, _, err = run_validate(capsys, str(big))
+    assert code == 1
+    assert "limit is 1 MB" in err
+
+
+def test_every_problem_of_every_file_is_reported_at_once(
+    capsys: pytest.CaptureFixture[str], test_data: Path
+) -> None:
+    code, _, err = run_validate(capsys, str(BAD), str(test_data / "valid_scenario.yaml"))
+    assert code == 1
+    files = {m["file"] for m in problem_lines(err)}
+    assert len(files) == len(list(BAD.iterdir()))
+    assert not any("valid_scenario" in f for f in files)
+
+
+def test_the_shipped_files_validate(capsys: pytest.CaptureFixture[str], project_root: Path) -> None:
+    code, out, err = run_validate(
+        capsys, str(project_root / "scenarios"), str(project_root / "rubrics")
+    )
+    assert code == 0, err
+    assert "valid" in out
+
+
+def test_the_starter_scenario_validates_and_is_listed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ROLEPLAY_SCENARIOS", str(tmp_path))
+    assert main(["new", "scenario", "cfo-retail-cash"]) == 0
+    assert (tmp_path / "cfo-retail-cash.yaml").exists()
+    capsys.readouterr()
+    assert main(["validate", str(tmp_path)]) == 0
+    assert main(["list"]) == 0
+    out, _ = capsys.readouterr()
+    assert "cfo-retail-cash" in out
+    assert main(["new", "scenario", "cfo-retail-cash"]) == 1
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_a_bad_id_for_a_new_scenario_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "scenario", "Bad Id!"]) == 1
+    assert "not a valid id" in capsys.readouterr().err
