@@ -20,7 +20,9 @@ TEST_DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Keep each test's transcripts and config out of the real home directory."""
     monkeypatch.setenv("ROLEPLAY_HOME", str(tmp_path_factory.mktemp("home")))
 

@@ -204,7 +204,10 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
         problems.append(Problem(name, line, col, ".".join(map(str, path)), message))
 
     fact_ids = [f.id for f in scenario.hidden_facts]
-    for kind, ids in (("hidden_facts", fact_ids), ("objections", [o.id for o in scenario.objections])):
+    for kind, ids in (
+        ("hidden_facts", fact_ids),
+        ("objections", [o.id for o in scenario.objections]),
+    ):
         seen: set[str] = set()
         for index, item_id in enumerate(ids):
             if item_id in seen:

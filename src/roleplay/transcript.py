@@ -264,4 +264,6 @@ def load_transcript(path: Path) -> Transcript:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise TranscriptError(f"{path}: damaged transcript: {where}: {first['msg']}{more}") from None
+        raise TranscriptError(
+            f"{path}: damaged transcript: {where}: {first['msg']}{more}"
+        ) from None

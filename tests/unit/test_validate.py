@@ -36,7 +36,12 @@ def problem_lines(err: str) -> list[re.Match[str]]:
         ("missing_field.yaml", 6, "opening_line", "missing required field"),
         ("duplicate_fact_ids.yaml", 54, "hidden_facts.1.id", "duplicate id"),
         ("duplicate_key.yaml", 9, "difficulty", "duplicate key"),
-        ("unknown_fact_reference.yaml", 69, "objections.0.trigger.while_hidden.0", "unknown hidden"),
+        (
+            "unknown_fact_reference.yaml",
+            69,
+            "objections.0.trigger.while_hidden.0",
+            "unknown hidden",
+        ),
         ("empty.yaml", 1, None, "file is empty"),
         ("not_utf8.yaml", 19, None, "not UTF-8"),
         ("top_level_list.yaml", 1, None, "expected a mapping"),

@@ -15,7 +15,8 @@ STARTER = """\
 # yaml-language-server: $schema=../schemas/scenario.schema.json
 # A roleplay scenario. Every field is documented in `roleplay schema scenario`.
 # Check it with `roleplay validate {path}` and try it with
-# `roleplay simulate {id} --rep-script scenarios/scripts/generic-discovery.txt --output /tmp/t.json`.
+#   roleplay simulate {id} \
+#     --rep-script scenarios/scripts/generic-discovery.txt --output /tmp/t.json
 
 id: {id}
 title: "{title}"

@@ -1,0 +1,1 @@
+"""Speed benchmarks: `make bench` (python -m benchmarks) runs every `bench_*.py` module here."""
