@@ -1,0 +1,98 @@
+"""Finding what a transcript was practised against: its scenario file and its metrics."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from roleplay import paths
+from roleplay.errors import InvalidFileError, RoleplayError
+from roleplay.scenario import Scenario, load_scenario, load_scenarios
+from roleplay.transcript import Transcript
+
+if TYPE_CHECKING:
+    from roleplay.scoring.metrics import ConversationMetrics
+
+log = logging.getLogger(__name__)
+
+
+class ScenarioNotFoundError(RoleplayError):
+    """The scenario a transcript names is not among the scenario files."""
+
+    title = "Scenario not found"
+
+
+def find_scenario(scenario_id: str, places: Iterable[Path] | None = None) -> Scenario | None:
+    """The scenario with this id among `places` (files or folders; default: the scenarios
+    folder), or None when no valid scenario file has it."""
+    key = tuple(sorted(str(p) for p in (places or [paths.scenarios_dir()])))
+    return _scenario_index(key).get(scenario_id)
+
+
+@lru_cache(maxsize=16)
+def _scenario_index(places: tuple[str, ...]) -> dict[str, Scenario]:
+    scenarios, problems = load_scenarios([Path(p) for p in places if Path(p).exists()])
+    if problems:
+        log.info("some scenario files did not load: %s", "; ".join(map(str, problems)))
+    return {s.id: s for s in scenarios}
+
+
+def scenario_for(transcript: Transcript, scenario_path: Path | None = None) -> Scenario | None:
+    """The scenario a transcript was practised on: from `scenario_path` if given (a file must
+    have the transcript's scenario id), else looked up by id in the scenarios folder.
+
+    Raises:
+        InvalidFileError: `scenario_path` is not a valid scenario file.
+        ScenarioNotFoundError: `scenario_path` holds a different scenario.
+    """
+    if scenario_path is None:
+        return find_scenario(transcript.scenario_id)
+    if scenario_path.is_dir():
+        return find_scenario(transcript.scenario_id, [scenario_path])
+    scenario = load_scenario(scenario_path)
+    if scenario.id != transcript.scenario_id:
+        raise ScenarioNotFoundError(
+            f"{scenario_path}: holds scenario '{scenario.id}', "
+            f"but the transcript practised '{transcript.scenario_id}'"
+        )
+    return scenario
+
+
+def require_scenario(transcript: Transcript, scenario_path: Path | None = None) -> Scenario:
+    """Like `scenario_for`, but a missing scenario is an error that says where it looked."""
+    scenario = scenario_for(transcript, scenario_path)
+    if scenario is None:
+        where = scenario_path or paths.scenarios_dir()
+        raise ScenarioNotFoundError(
+            f"scenario '{transcript.scenario_id}' not found in {where}; "
+            "pass the scenario file with --scenario PATH"
+        )
+    return scenario
+
+
+def scenario_changed(transcript: Transcript, scenario: Scenario) -> bool:
+    """Whether the scenario file changed since the conversation was practised."""
+    return bool(transcript.scenario_hash) and transcript.scenario_hash != scenario.content_hash()
+
+
+def metrics_for(transcript: Transcript, scenario: Scenario | None) -> ConversationMetrics | None:
+    """The conversation metrics, or None without a scenario to measure against."""
+    if scenario is None:
+        return None
+    from roleplay.scoring.metrics import conversation_metrics
+
+    return conversation_metrics(transcript, scenario)
+
+
+__all__ = [
+    "InvalidFileError",
+    "ScenarioNotFoundError",
+    "find_scenario",
+    "metrics_for",
+    "require_scenario",
+    "scenario_changed",
+    "scenario_for",
+]
