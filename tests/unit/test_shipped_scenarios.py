@@ -1,0 +1,107 @@
+"""The scenarios and rep scripts the project ships are complete enough to practise and simulate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from roleplay.scenario import Scenario, load_scenario
+
+SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+SCRIPTS_DIR = SCENARIOS_DIR / "scripts"
+SCENARIO_FILES = sorted(SCENARIOS_DIR.glob("*.yaml"))
+GENERIC_SCRIPTS = ("generic-discovery.txt", "generic-pitch.txt")
+
+
+def script_lines(path: Path) -> list[str]:
+    """The rep turns of a script, one per line, as `roleplay simulate --rep-script` reads them."""
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def test_at_least_six_scenarios_ship() -> None:
+    assert len(SCENARIO_FILES) >= 6
+
+
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.stem)
+def test_scenario_loads_and_its_id_is_its_file_name(path: Path) -> None:
+    scenario = load_scenario(path)
+    assert scenario.id == path.stem
+
+
+def test_scenario_ids_are_unique(shipped_scenarios: list[Scenario]) -> None:
+    ids = [scenario.id for scenario in shipped_scenarios]
+    assert len(ids) == len(set(ids)) == len(SCENARIO_FILES)
+
+
+def test_scenarios_cover_every_difficulty(shipped_scenarios: list[Scenario]) -> None:
+    assert {s.difficulty.value for s in shipped_scenarios} == {"intro", "standard", "hard"}
+
+
+def test_each_scenario_has_enough_hidden_facts_and_objections(
+    shipped_scenarios: list[Scenario],
+) -> None:
+    for scenario in shipped_scenarios:
+        assert len(scenario.hidden_facts) >= 4, scenario.id
+        assert len(scenario.objections) >= 2, scenario.id
+
+
+def test_each_scenario_gives_the_director_enough_to_work_with(
+    shipped_scenarios: list[Scenario],
+) -> None:
+    for scenario in shipped_scenarios:
+        assert len(scenario.product.features) >= 5, scenario.id
+        assert len(scenario.small_talk_lines) >= 4, scenario.id
+        assert 10 <= scenario.ending.max_turns <= 14, scenario.id
+        assert any(fact.needs_trust for fact in scenario.hidden_facts), scenario.id
+        for fact in scenario.hidden_facts:
+            assert len(fact.lines) >= 2, (scenario.id, fact.id)
+            assert len(fact.earned_by) >= 4, (scenario.id, fact.id)
+            assert fact.better_question, (scenario.id, fact.id)
+
+
+def test_each_scenario_punishes_pitching_closing_and_price_or_phrase(
+    shipped_scenarios: list[Scenario],
+) -> None:
+    for scenario in shipped_scenarios:
+        triggers = [objection.trigger for objection in scenario.objections]
+        assert any(t.when == "pitch" and t.while_hidden for t in triggers), scenario.id
+        assert any(t.when == "close" for t in triggers), scenario.id
+        assert any(t.when in ("price", "phrase") for t in triggers), scenario.id
+
+
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("kind", ["discovery", "pitch"])
+def test_each_scenario_has_a_usable_rep_script(path: Path, kind: str) -> None:
+    script = SCRIPTS_DIR / f"{path.stem}.{kind}.txt"
+    assert script.is_file(), f"missing {script}"
+    lines = script_lines(script)
+    assert 8 <= len(lines) <= 12, f"{script.name} has {len(lines)} turns"
+    assert all(line.strip() for line in lines), f"{script.name} has a blank line"
+
+
+@pytest.mark.parametrize("name", GENERIC_SCRIPTS)
+def test_generic_scripts_exist_and_name_no_scenario(
+    name: str, shipped_scenarios: list[Scenario]
+) -> None:
+    lines = script_lines(SCRIPTS_DIR / name)
+    assert 8 <= len(lines) <= 12
+    assert all(line.strip() for line in lines)
+    text = " ".join(lines).lower()
+    for scenario in shipped_scenarios:
+        for name_used in (scenario.product.name, scenario.product.vendor, scenario.buyer.company):
+            assert name_used.lower() not in text, (name, name_used)
+        assert scenario.buyer.name.split()[0].lower() not in text, (name, scenario.buyer.name)
+
+
+def test_discovery_scripts_paraphrase_rather_than_copy_the_triggers(
+    shipped_scenarios: list[Scenario],
+) -> None:
+    for scenario in shipped_scenarios:
+        turns = {
+            line.strip().lower()
+            for line in script_lines(SCRIPTS_DIR / f"{scenario.id}.discovery.txt")
+        }
+        for fact in scenario.hidden_facts:
+            copied = turns & {example.strip().lower() for example in fact.earned_by}
+            assert not copied, (scenario.id, fact.id, copied)
