@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from roleplay import paths
-from roleplay.errors import InvalidFileError, RoleplayError
+from roleplay.errors import RoleplayError
+from roleplay.rubric import Rubric, load_rubric
 from roleplay.scenario import Scenario, load_scenario, load_scenarios
 from roleplay.transcript import Transcript
 
@@ -87,12 +88,14 @@ def metrics_for(transcript: Transcript, scenario: Scenario | None) -> Conversati
     return conversation_metrics(transcript, scenario)
 
 
-__all__ = [
-    "InvalidFileError",
-    "ScenarioNotFoundError",
-    "find_scenario",
-    "metrics_for",
-    "require_scenario",
-    "scenario_changed",
-    "scenario_for",
-]
+def rubric_for(transcript: Transcript, rubric_path: Path | None = None) -> Rubric:
+    """The rubric to score a transcript's new turns with: `rubric_path` if given, else the
+    rubric file named by the transcript's rubric id in the rubrics folder, else the default.
+
+    Raises:
+        InvalidFileError: the rubric file is invalid.
+    """
+    if rubric_path is not None:
+        return load_rubric(rubric_path)
+    named = paths.rubrics_dir() / f"{transcript.rubric_id}.yaml"
+    return load_rubric(named if named.is_file() else paths.default_rubric())
