@@ -1,0 +1,472 @@
+"""The practice app: pick a scenario, read the briefing, hold the call, read the debrief.
+
+Build it with `make_app(...)`; tests pass a deterministic buyer and the shared scorer. Heavy
+libraries (torch, transformers, sentence-transformers) are imported only inside workers that
+start after the first screen is shown, so the app is interactive at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from roleplay import paths
+from roleplay.errors import RoleplayError
+from roleplay.rubric import Rubric, load_rubric
+from roleplay.scenario import Scenario
+from roleplay.transcript import load_transcript
+from roleplay.tui.library import (
+    History,
+    SavedSession,
+    ScenarioCatalog,
+    load_catalog,
+    load_history,
+    overall_score,
+    problems_text,
+    transcript_path,
+)
+from roleplay.tui.messages import (
+    HistoryLoaded,
+    ModelLoaded,
+    ModelLoadFailed,
+    ModelLoadProgressed,
+    ModelsLoaded,
+)
+from roleplay.tui.screens import (
+    BriefingScreen,
+    ConversationScreen,
+    DebriefScreen,
+    HelpScreen,
+    PickerScreen,
+)
+
+if TYPE_CHECKING:
+    from roleplay.buyer.base import BuyerBackend
+    from roleplay.scoring import TurnScorer
+    from roleplay.session import PracticeSession
+
+BuyerFactory = Callable[[Scenario], "BuyerBackend"]
+"""Builds the (not yet loaded) buyer backend for a scenario."""
+
+ScorerFactory = Callable[[Rubric], "TurnScorer"]
+"""Builds the loaded turn scorer for a rubric."""
+
+DARK_THEME = "textual-dark"
+LIGHT_THEME = "textual-light"
+
+
+@dataclass(frozen=True)
+class LoadState:
+    """How far the model loads are; replaced (never mutated) on every change."""
+
+    scorer: Any = None
+    """The loaded TurnScorer, once ready."""
+    scorer_status: str = "Waiting to load the scorer…"
+    """What the scorer load is doing."""
+    scorer_error: str | None = None
+    """Why the scorer failed to load, if it did."""
+    buyers: dict[str, Any] = field(default_factory=dict)
+    """Loaded buyer backends, by scenario id."""
+    buyer_progress: dict[str, tuple[str, float | None]] = field(default_factory=dict)
+    """Per scenario id, the buyer load's status line and fraction done."""
+    buyer_errors: dict[str, str] = field(default_factory=dict)
+    """Per scenario id, why the buyer failed to load."""
+
+
+# Actions each screen offers in the command palette: (title, help, action name).
+SCREEN_COMMANDS: dict[type[Screen[Any]], list[tuple[str, str, str]]] = {
+    PickerScreen: [
+        ("Open briefing", "Open the briefing of the highlighted scenario", "pick"),
+        ("Resume unfinished session", "Continue the newest unfinished session", "resume"),
+    ],
+    BriefingScreen: [
+        ("Start call", "Start the conversation (once the models are ready)", "start"),
+        ("Back to scenarios", "Return to the scenario picker", "back"),
+        ("Retry model load", "Try loading the models again after a failure", "retry_load"),
+    ],
+    ConversationScreen: [
+        ("Interrupt buyer", "Stop the buyer's reply now", "interrupt"),
+        ("Explain turn", "Why the selected turn scored as it did, and a better one", "explain"),
+        ("End call", "End the conversation and see the debrief", "end_call"),
+        ("Retry buyer reply", "Ask the buyer to reply again after a failure", "retry_reply"),
+    ],
+    DebriefScreen: [
+        ("Retry scenario", "Practise the same scenario again", "retry"),
+        ("New scenario", "Choose another scenario", "new_scenario"),
+        ("Open transcript", "Read the saved conversation", "open_transcript"),
+    ],
+}
+
+
+class RoleplayApp(App[None]):
+    """Practise a discovery conversation with an executive buyer."""
+
+    CSS_PATH = "roleplay.tcss"
+    TITLE = "roleplay"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1,question_mark", "help", "Help", show=True),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+    ]
+
+    load_state: reactive[LoadState] = reactive(LoadState, always_update=True)
+    """How far the model loads are; the briefing watches it."""
+
+    def __init__(
+        self,
+        *,
+        buyer_factory: BuyerFactory,
+        scorer_factory: ScorerFactory,
+        scenario_paths: list[Path],
+        rubric_path: Path,
+        transcripts_dir: Path,
+        start_scenario: str | None = None,
+        resume_path: Path | None = None,
+        seed: int | None = None,
+        rep: str = "",
+        theme: str = DARK_THEME,
+    ) -> None:
+        super().__init__()
+        self.buyer_factory = buyer_factory
+        self.scorer_factory = scorer_factory
+        self.transcripts_dir = transcripts_dir
+        self.start_scenario = start_scenario
+        self.resume_path = resume_path
+        self.seed = seed
+        self.rep = rep
+        self.theme = theme
+        self.catalog: ScenarioCatalog = load_catalog(scenario_paths)
+        self.rubric: Rubric | None = None
+        self.rubric_error: str | None = None
+        try:
+            self.rubric = load_rubric(rubric_path)
+        except RoleplayError as exc:
+            self.rubric_error = f"The rubric could not be loaded: {problems_text(exc)}"
+        self.history = History()
+        self.session: PracticeSession | None = None
+        self.session_path: Path | None = None
+        self.session_scenario: Scenario | None = None
+
+    # -- start-up --------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(PickerScreen())
+        if self.resume_path is not None:
+            self.open_resume(self.resume_path)
+        elif self.start_scenario is not None:
+            scenario = self.catalog.find(self.start_scenario)
+            if scenario is None:
+                known = ", ".join(s.id for s in self.catalog.scenarios) or "none"
+                self.notify(
+                    f"No scenario '{self.start_scenario}' (known: {known}).",
+                    title="Unknown scenario",
+                    severity="error",
+                    timeout=10,
+                )
+            else:
+                self.open_briefing(scenario)
+        # Heavy imports start only after the first screen has been drawn.
+        self.call_after_refresh(self._start_background_work)
+
+    def _start_background_work(self) -> None:
+        self.reload_history()
+        self.load_scorer()
+
+    def reload_history(self) -> None:
+        """Read the saved transcripts again (best scores, unfinished sessions)."""
+        self._load_history()
+
+    @work(thread=True, exclusive=True, group="history", exit_on_error=False)
+    def _load_history(self) -> None:
+        self.post_message(HistoryLoaded(load_history(self.transcripts_dir, self.rubric)))
+
+    @on(HistoryLoaded)
+    def history_loaded(self, message: HistoryLoaded) -> None:
+        self.history = message.history
+        for screen in self.screen_stack:
+            if isinstance(screen, PickerScreen) and screen.is_mounted:
+                screen.show_history(self.history)
+
+    # -- model loading ---------------------------------------------------------------------
+
+    def ensure_models(self, scenario: Scenario, *, retry: bool = False) -> None:
+        """Start loading what the scenario needs that is not loaded (or failed, on retry)."""
+        state = self.load_state
+        if retry:
+            self._update(
+                buyer_errors={k: v for k, v in state.buyer_errors.items() if k != scenario.id},
+                scorer_error=None if state.scorer_error else state.scorer_error,
+            )
+            if state.scorer_error:
+                self.load_scorer()
+        state = self.load_state
+        if scenario.id not in state.buyers and scenario.id not in state.buyer_errors:
+            self.load_buyer(scenario)
+        if state.scorer is None and not state.scorer_error and not self._scorer_loading():
+            self.load_scorer()
+
+    def _scorer_loading(self) -> bool:
+        return any(w.group == "scorer" and w.is_running for w in self.workers)
+
+    def _update(self, **changes: Any) -> None:
+        self.load_state = dataclasses.replace(self.load_state, **changes)
+
+    @work(thread=True, exclusive=True, group="scorer", exit_on_error=False)
+    def load_scorer(self) -> None:
+        """Load the turn scorer (imports sentence-transformers: seconds) in a thread."""
+        if self.rubric is None:
+            self.post_message(ModelLoadFailed("scorer", self.rubric_error or "no rubric"))
+            return
+        self.post_message(ModelLoadProgressed("scorer", "Loading the scorer…", None))
+        try:
+            scorer = self.scorer_factory(self.rubric)
+        except RoleplayError as exc:
+            self.post_message(ModelLoadFailed("scorer", problems_text(exc)))
+            return
+        except Exception as exc:
+            self.post_message(ModelLoadFailed("scorer", f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(ModelLoaded("scorer", scorer))
+
+    @work(thread=True, exclusive=True, group="buyer", exit_on_error=False)
+    def load_buyer(self, scenario: Scenario) -> None:
+        """Build and load the buyer backend for `scenario` in a thread, reporting progress."""
+        key = scenario.id
+
+        def progress(status: str, fraction: float | None) -> None:
+            self.post_message(ModelLoadProgressed("buyer", status, fraction, key))
+
+        progress("Loading the buyer…", None)
+        try:
+            buyer = self.buyer_factory(scenario)
+            buyer.load(progress)
+        except RoleplayError as exc:
+            self.post_message(ModelLoadFailed("buyer", problems_text(exc), key))
+            return
+        except Exception as exc:
+            self.post_message(ModelLoadFailed("buyer", f"{type(exc).__name__}: {exc}", key))
+            return
+        self.post_message(ModelLoaded("buyer", buyer, key))
+
+    @on(ModelLoadProgressed)
+    def model_load_progressed(self, message: ModelLoadProgressed) -> None:
+        if message.component == "scorer":
+            self._update(scorer_status=message.status)
+        else:
+            progress = dict(self.load_state.buyer_progress)
+            progress[message.key] = (message.status, message.fraction)
+            self._update(buyer_progress=progress)
+
+    @on(ModelLoaded)
+    def model_loaded(self, message: ModelLoaded) -> None:
+        if message.component == "scorer":
+            self._update(scorer=message.model, scorer_status="Scorer ready.")
+        else:
+            buyers = dict(self.load_state.buyers)
+            buyers[message.key] = message.model
+            self._update(buyers=buyers)
+        if self.load_state.scorer is not None and self.load_state.buyers:
+            self.post_message(ModelsLoaded())
+
+    @on(ModelLoadFailed)
+    def model_load_failed(self, message: ModelLoadFailed) -> None:
+        if message.component == "scorer":
+            self._update(scorer_error=f"Scorer: {message.error}")
+        else:
+            errors = dict(self.load_state.buyer_errors)
+            errors[message.key] = f"Buyer: {message.error}"
+            self._update(buyer_errors=errors)
+        self.notify(message.error, title=f"The {message.component} did not load", severity="error")
+
+    # -- navigation ------------------------------------------------------------------------
+
+    def _show(self, screen: Screen[Any]) -> None:
+        while len(self.screen_stack) > 2 and not isinstance(
+            self.screen, (PickerScreen, BriefingScreen, ConversationScreen, DebriefScreen)
+        ):
+            self.pop_screen()  # close dialogs first
+        self.switch_screen(screen)
+
+    def show_picker(self) -> None:
+        """Show the scenario picker, with fresh best scores."""
+        self._show(PickerScreen())
+        self.reload_history()
+
+    def open_briefing(self, scenario: Scenario, resume: SavedSession | None = None) -> None:
+        """Show the briefing of `scenario` and start loading its models."""
+        self._show(BriefingScreen(scenario, resume))
+
+    def open_resume(self, path: Path) -> None:
+        """Open the briefing to resume the transcript at `path`."""
+        try:
+            transcript = load_transcript(path)
+        except RoleplayError as exc:
+            self.notify(exc.message, title="Cannot resume", severity="error", timeout=10)
+            return
+        scenario = self.catalog.find(transcript.scenario_id)
+        if scenario is None:
+            self.notify(
+                f"The transcript's scenario '{transcript.scenario_id}' is not available.",
+                title="Cannot resume",
+                severity="error",
+                timeout=10,
+            )
+            return
+        if transcript.finished:
+            self.notify("That conversation is finished; starting it again instead.")
+            self.open_briefing(scenario)
+            return
+        self.open_briefing(scenario, SavedSession(path, transcript, overall_score(transcript)))
+
+    def start_conversation(self, scenario: Scenario, resume: SavedSession | None = None) -> None:
+        """Start (or resume) a practice session and show the conversation."""
+        from roleplay.session import PracticeSession
+
+        state = self.load_state
+        buyer = state.buyers.get(scenario.id)
+        if buyer is None or state.scorer is None or self.rubric is None:
+            self.notify("The models are not ready yet.", severity="warning")
+            return
+        try:
+            if resume is not None:
+                path = resume.path
+                session = PracticeSession.resume(
+                    resume.transcript, scenario, self.rubric, buyer, state.scorer, save_to=path
+                )
+            else:
+                path = transcript_path(self.transcripts_dir, scenario.id, datetime.now())
+                session = PracticeSession(
+                    scenario,
+                    self.rubric,
+                    buyer,
+                    state.scorer,
+                    save_to=path,
+                    seed=self.seed,
+                    rep=self.rep,
+                )
+        except RoleplayError as exc:
+            self.notify(problems_text(exc), title="Cannot start", severity="error", timeout=10)
+            return
+        self.session, self.session_path, self.session_scenario = session, path, scenario
+        self._show(ConversationScreen(scenario, self.rubric, session, resumed=resume is not None))
+
+    def show_debrief(self, session: PracticeSession) -> None:
+        """Show the debrief of `session`."""
+        scenario = self.session_scenario
+        if scenario is None or self.rubric is None:
+            return
+        try:
+            metrics = session.metrics()
+        except Exception as exc:  # the debrief still shows scores and facts
+            self.notify(f"Metrics unavailable: {exc}", severity="warning")
+            metrics = None
+        self._show(
+            DebriefScreen(scenario, self.rubric, session.transcript, metrics, self.session_path)
+        )
+        self.reload_history()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed unexpectedly is a bug: say so rather than fail silently."""
+        if event.state == WorkerState.ERROR:
+            self.notify(
+                f"{type(event.worker.error).__name__}: {event.worker.error}",
+                title="Something went wrong (a bug)",
+                severity="error",
+                timeout=15,
+            )
+
+    # -- app-wide actions ------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """Show the key bindings."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_theme(self) -> None:
+        """Switch between the dark and the light theme."""
+        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help: keys", "Show every key binding", self.action_help)
+        yield SystemCommand(
+            "Toggle dark/light theme", "Switch between dark and light", self.action_toggle_theme
+        )
+        if not isinstance(screen, PickerScreen):
+            yield SystemCommand("Choose scenario", "Back to the scenario picker", self.show_picker)
+        for screen_type, commands in SCREEN_COMMANDS.items():
+            if isinstance(screen, screen_type):
+                for title, help_text, action in commands:
+                    callback = getattr(screen, f"action_{action}")
+                    yield SystemCommand(title, help_text, functools.partial(callback))
+
+
+def _default_buyer_factory(model: str | None) -> BuyerFactory:
+    def build(scenario: Scenario) -> BuyerBackend:
+        from roleplay.buyer import load_backend
+
+        return load_backend(model, scenario)
+
+    return build
+
+
+def _default_scorer_factory(rubric: Rubric) -> TurnScorer:
+    from roleplay.scoring import TurnScorer
+
+    return TurnScorer.load(rubric)
+
+
+def make_app(
+    *,
+    buyer_factory: BuyerFactory | None = None,
+    scorer_factory: ScorerFactory | None = None,
+    scenarios_dir: Path | None = None,
+    rubric_path: Path | None = None,
+    transcripts_dir: Path | None = None,
+    model: str | None = None,
+    scenario: str | None = None,
+    resume: Path | None = None,
+    seed: int | None = None,
+    rep: str = "",
+    theme: str = DARK_THEME,
+) -> RoleplayApp:
+    """Build the practice app.
+
+    Args:
+        buyer_factory: Builds the buyer backend for a scenario (default: the model card
+            `model` through `roleplay.buyer.load_backend`).
+        scorer_factory: Builds the turn scorer (default: `TurnScorer.load`, real MiniLM).
+        scenarios_dir: Where scenario files are (default: `paths.scenarios_dir()`).
+        rubric_path: The rubric (default: `paths.default_rubric()`).
+        transcripts_dir: Where transcripts are saved (default: `paths.transcripts_dir()`).
+        model: The model card name for the default buyer factory (None: the default model).
+        scenario: A scenario id to open directly, skipping the picker.
+        resume: A transcript to resume.
+        seed: The buyer's random seed, for reproducible conversations.
+        rep: The rep's name, recorded in transcripts.
+        theme: `textual-dark` or `textual-light` (or any Textual theme name).
+    """
+    return RoleplayApp(
+        buyer_factory=buyer_factory or _default_buyer_factory(model),
+        scorer_factory=scorer_factory or _default_scorer_factory,
+        scenario_paths=[scenarios_dir or paths.scenarios_dir()],
+        rubric_path=rubric_path or paths.default_rubric(),
+        transcripts_dir=transcripts_dir or paths.transcripts_dir(),
+        start_scenario=scenario,
+        resume_path=resume,
+        seed=seed,
+        rep=rep,
+        theme=theme,
+    )

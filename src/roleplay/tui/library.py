@@ -1,0 +1,146 @@
+"""What the app knows from disk before a conversation: scenarios, rubric and past transcripts.
+
+Plain Python (no Textual), so the picker's data can be tested and timed on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from roleplay.errors import InvalidFileError, Problem, RoleplayError
+from roleplay.rubric import DIMENSIONS, Rubric
+from roleplay.scenario import Scenario, load_scenarios
+from roleplay.transcript import Transcript, load_transcript
+
+
+@dataclass(frozen=True)
+class ScenarioCatalog:
+    """The scenarios that loaded and the located problems of the files that did not."""
+
+    scenarios: list[Scenario]
+    problems: list[Problem]
+
+    def find(self, scenario_id: str) -> Scenario | None:
+        """The scenario with this id, if it loaded."""
+        return next((s for s in self.scenarios if s.id == scenario_id), None)
+
+    @property
+    def broken_files(self) -> list[str]:
+        """Files with at least one problem, in order."""
+        return sorted({p.file for p in self.problems})
+
+
+def load_catalog(paths: Sequence[Path]) -> ScenarioCatalog:
+    """Load every scenario it can from `paths`; never raises for a bad file."""
+    scenarios, problems = load_scenarios(list(paths))
+    return ScenarioCatalog(sorted(scenarios, key=lambda s: (s.difficulty.value, s.id)), problems)
+
+
+def overall_score(transcript: Transcript, rubric: Rubric | None = None) -> float | None:
+    """The weighted mean of the three scores over the rep's scored turns, from 0 to 1."""
+    weights = {
+        name: (rubric.dimension(name).weight if rubric is not None else 1.0) for name in DIMENSIONS
+    }
+    per_turn: list[float] = []
+    for turn in transcript.rep_turns:
+        scores = turn.scores
+        if scores is None:
+            continue
+        total = sum(getattr(scores, name) * weights[name] for name in DIMENSIONS)
+        per_turn.append(total / sum(weights.values()))
+    return sum(per_turn) / len(per_turn) if per_turn else None
+
+
+def dimension_means(transcript: Transcript) -> dict[str, float]:
+    """Mean score per dimension over the rep's scored turns (empty if none is scored)."""
+    rows = [t.scores for t in transcript.rep_turns if t.scores is not None]
+    if not rows:
+        return {}
+    return {name: sum(getattr(s, name) for s in rows) / len(rows) for name in DIMENSIONS}
+
+
+@dataclass(frozen=True)
+class SavedSession:
+    """A transcript on disk and what the picker needs to know about it."""
+
+    path: Path
+    transcript: Transcript
+    score: float | None
+
+    @property
+    def finished(self) -> bool:
+        """Whether the conversation reached an end."""
+        return self.transcript.finished
+
+    @property
+    def rep_turn_count(self) -> int:
+        """How many turns the rep took."""
+        return len(self.transcript.rep_turns)
+
+
+@dataclass
+class History:
+    """The rep's saved transcripts: best score per scenario and unfinished sessions."""
+
+    sessions: list[SavedSession] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+
+    def best_score(self, scenario_id: str) -> float | None:
+        """The best overall score of any finished session of this scenario."""
+        scores = [
+            s.score
+            for s in self.sessions
+            if s.transcript.scenario_id == scenario_id and s.finished and s.score is not None
+        ]
+        return max(scores) if scores else None
+
+    def unfinished(self, known_ids: Iterable[str] | None = None) -> list[SavedSession]:
+        """Sessions cut off before the end with at least one rep turn, newest first."""
+        known = set(known_ids) if known_ids is not None else None
+        found = [
+            s
+            for s in self.sessions
+            if not s.finished
+            and s.rep_turn_count > 0
+            and s.transcript.branch_of is None
+            and (known is None or s.transcript.scenario_id in known)
+        ]
+        return sorted(found, key=lambda s: s.transcript.started_at, reverse=True)
+
+
+def load_history(directory: Path, rubric: Rubric | None = None) -> History:
+    """Read every transcript in `directory`; unreadable files are listed, not raised."""
+    history = History()
+    if not directory.is_dir():
+        return history
+    for path in sorted(directory.glob("*.json")):
+        try:
+            transcript = load_transcript(path)
+        except RoleplayError:
+            history.unreadable.append(path.name)
+            continue
+        history.sessions.append(SavedSession(path, transcript, overall_score(transcript, rubric)))
+    return history
+
+
+def transcript_path(directory: Path, scenario_id: str, when: datetime) -> Path:
+    """A new, unused file name for a practice transcript of `scenario_id` started `when`."""
+    stem = f"{scenario_id}-{when:%Y%m%d-%H%M%S}"
+    path = directory / f"{stem}.json"
+    counter = 2
+    while path.exists():
+        path = directory / f"{stem}-{counter}.json"
+        counter += 1
+    return path
+
+
+def problems_text(error: BaseException) -> str:
+    """A user-facing text for an error, listing located problems one per line."""
+    if isinstance(error, InvalidFileError):
+        return "\n".join(str(p) for p in error.problems)
+    if isinstance(error, RoleplayError):
+        return error.message
+    return f"{type(error).__name__}: {error}"

@@ -1,0 +1,139 @@
+"""Messages the app's workers post, each named for what happened.
+
+Workers never touch widgets: they post one of these and an `@on(...)` handler on the main
+thread changes the state the screens show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from roleplay.transcript import EndedBy, Turn
+
+
+@dataclass(frozen=True)
+class SessionSnapshot:
+    """The running picture of a conversation, taken in the worker after each change."""
+
+    patience: int
+    """The buyer's patience now."""
+    max_patience: int
+    """The buyer's patience at the start."""
+    uncovered: int
+    """Hidden facts uncovered so far (a count: the content waits for the debrief)."""
+    facts_total: int
+    """Hidden facts in the scenario."""
+    turns_left: int | None
+    """Rep turns left before the turn limit, if known."""
+    talk_share: float | None = None
+    """The rep's share of the words spoken, from 0 to 1."""
+    question_count: int | None = None
+    """Questions the rep asked."""
+    ended: bool = False
+    """Whether the conversation is over."""
+    ended_by: EndedBy | None = None
+    """Why it ended."""
+    metrics: Any = field(default=None, compare=False)
+    """The full `ConversationMetrics`, when available."""
+
+
+class ModelLoadProgressed(Message):
+    """A model load moved on: a status line and the fraction done (None when unknown)."""
+
+    def __init__(self, component: str, status: str, fraction: float | None, key: str = "") -> None:
+        self.component = component
+        self.status = status
+        self.fraction = fraction
+        self.key = key
+        super().__init__()
+
+
+class ModelLoaded(Message):
+    """One model (`buyer` or `scorer`) is ready."""
+
+    def __init__(self, component: str, model: Any, key: str = "") -> None:
+        self.component = component
+        self.model = model
+        self.key = key
+        super().__init__()
+
+
+class ModelLoadFailed(Message):
+    """A model could not be loaded; `error` says what went wrong and what to do."""
+
+    def __init__(self, component: str, error: str, key: str = "") -> None:
+        self.component = component
+        self.error = error
+        self.key = key
+        super().__init__()
+
+
+class ModelsLoaded(Message):
+    """Both the buyer and the scorer are ready: the conversation can start."""
+
+
+class HistoryLoaded(Message):
+    """The saved transcripts were read (best scores, unfinished sessions)."""
+
+    def __init__(self, history: Any) -> None:
+        self.history = history
+        super().__init__()
+
+
+class TurnScored(Message):
+    """The rep's turn was recorded and scored, before the buyer replies."""
+
+    def __init__(self, turn: Turn, snapshot: SessionSnapshot) -> None:
+        self.turn = turn
+        self.snapshot = snapshot
+        super().__init__()
+
+
+class TurnRejected(Message):
+    """The rep's turn was not accepted (empty after cleaning, or it could not be saved)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__()
+
+
+class BuyerReplyStarted(Message):
+    """The buyer began to reply."""
+
+
+class BuyerReplyStreamed(Message):
+    """The buyer's reply grew by `chunk`."""
+
+    def __init__(self, chunk: str) -> None:
+        self.chunk = chunk
+        super().__init__()
+
+
+class BuyerReplyFinished(Message):
+    """The buyer's reply is complete (or was interrupted) and recorded."""
+
+    def __init__(self, turn: Turn | None, snapshot: SessionSnapshot) -> None:
+        self.turn = turn
+        self.snapshot = snapshot
+        super().__init__()
+
+
+class BuyerReplyFailed(Message):
+    """The buyer backend failed mid-reply; the rep's turn is saved and the rep can go on."""
+
+    def __init__(self, error: str, snapshot: SessionSnapshot | None = None) -> None:
+        self.error = error
+        self.snapshot = snapshot
+        super().__init__()
+
+
+class ConversationEnded(Message):
+    """The conversation is over and the debrief can be shown."""
+
+    def __init__(self, ended_by: EndedBy | None) -> None:
+        self.ended_by = ended_by
+        super().__init__()

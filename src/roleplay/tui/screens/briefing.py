@@ -1,0 +1,169 @@
+"""The briefing: what the rep knows before the call while the models load in the background."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, ProgressBar, Static
+
+from roleplay.rubric import DIMENSIONS
+from roleplay.scenario import Scenario
+from roleplay.tui.library import SavedSession
+from roleplay.tui.widgets.bands import dimension_label
+from roleplay.tui.widgets.prose import render_prose
+
+if TYPE_CHECKING:
+    from roleplay.tui.app import LoadState, RoleplayApp
+
+
+def briefing_markdown(app: RoleplayApp, scenario: Scenario) -> str:
+    """The briefing as Markdown: the situation, the goal, and what good looks like."""
+    buyer = scenario.buyer
+    good = []
+    if app.rubric is not None:
+        for name in DIMENSIONS:
+            good.append(f"- **{dimension_label(name)}**: {app.rubric.dimension(name).description}")
+    facts = len(scenario.hidden_facts)
+    return "\n".join(
+        [
+            f"**{buyer.name}**, {buyer.title}, {buyer.company}  ",
+            f"{buyer.industry} · {buyer.company_size}",
+            "",
+            scenario.briefing,
+            "",
+            "## Your goal",
+            scenario.goal,
+            "",
+            "## What good looks like",
+            *good,
+            "",
+            f"{buyer.name.split()[0]} keeps **{facts} things** to themselves until a good "
+            f"question earns them. Pitching or closing too early costs patience. The call "
+            f"ends after **{scenario.ending.max_turns} turns** or when the buyer's patience "
+            "runs out.",
+        ]
+    )
+
+
+class BriefingScreen(Screen[None]):
+    """Read the briefing; start the call when the models are ready."""
+
+    app: RoleplayApp
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "start", "Start call", show=True),
+        Binding("escape", "back", "Back", show=True),
+        Binding("ctrl+r", "retry_load", "Retry load", show=True),
+    ]
+
+    def __init__(self, scenario: Scenario, resume: SavedSession | None = None) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.resume = resume
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="")
+        with VerticalScroll(id="briefing-body"):
+            yield Static(Content(self.scenario.title), id="briefing-title")
+            if self.resume is not None:
+                yield Static(
+                    Content(
+                        f"Resuming an unfinished session: {self.resume.rep_turn_count} rep "
+                        "turns so far."
+                    ),
+                    id="resume-note",
+                )
+            yield Static(
+                render_prose(briefing_markdown(self.app, self.scenario)), id="briefing-text"
+            )
+        with Vertical(id="load-panel"):
+            yield Static("", id="load-status")
+            with Horizontal(id="load-row"):
+                yield ProgressBar(total=None, show_eta=False, id="load-progress")
+                yield Button(
+                    "Resume call" if self.resume else "Start call",
+                    id="start",
+                    variant="primary",
+                    disabled=True,
+                )
+                yield Button("Back", id="back")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Briefing"
+        self.sub_title = self.scenario.buyer.name
+        self.watch(self.app, "load_state", self.show_load_state, init=True)
+        self.app.ensure_models(self.scenario)
+        self.query_one("#briefing-body").focus()
+
+    def show_load_state(self, state: LoadState) -> None:
+        """Show how far the buyer and scorer loads are, and enable Start when both are done."""
+        key = self.scenario.id
+        buyer = state.buyers.get(key)
+        status = self.query_one("#load-status", Static)
+        progress = self.query_one("#load-progress", ProgressBar)
+        start = self.query_one("#start", Button)
+        error = state.buyer_errors.get(key) or state.scorer_error
+        if error:
+            status.update(
+                Content.from_markup(
+                    "[b $text-error]Could not load the models.[/] $error\n"
+                    "[dim]Press ctrl+r to try again, or Escape to pick another scenario. "
+                    "`roleplay models` lists the models; `--model deterministic` always works.[/]",
+                    error=error,
+                )
+            )
+            progress.update(total=100, progress=0)
+            start.disabled = True
+            return
+        ready = buyer is not None and state.scorer is not None
+        if ready:
+            status.update(Content.from_markup("[b $text-success]Ready.[/] Press Enter to start."))
+            progress.update(total=100, progress=100)
+        else:
+            parts = []
+            buyer_status, fraction = state.buyer_progress.get(key, ("Loading the buyer…", None))
+            if buyer is None:
+                parts.append(buyer_status)
+            if state.scorer is None:
+                parts.append(state.scorer_status)
+            status.update(Content(" · ".join(parts)))
+            if buyer is None and fraction is not None:
+                progress.update(total=100, progress=round(fraction * 100))
+            elif buyer is not None:
+                progress.update(total=100, progress=90)
+            else:
+                progress.update(total=None)
+        start.disabled = not ready
+
+    @on(Button.Pressed, "#start")
+    def start_pressed(self) -> None:
+        self.action_start()
+
+    @on(Button.Pressed, "#back")
+    def back_pressed(self) -> None:
+        self.action_back()
+
+    def action_start(self) -> None:
+        """Start (or resume) the call once the models are ready."""
+        if self.query_one("#start", Button).disabled:
+            if self.app.load_state.buyer_errors.get(self.scenario.id):
+                self.notify("The buyer model did not load; press ctrl+r to retry.")
+            else:
+                self.notify("Still loading the models…")
+            return
+        self.app.start_conversation(self.scenario, resume=self.resume)
+
+    def action_back(self) -> None:
+        """Back to the scenario picker."""
+        self.app.show_picker()
+
+    def action_retry_load(self) -> None:
+        """Try loading the models again after a failure."""
+        self.app.ensure_models(self.scenario, retry=True)

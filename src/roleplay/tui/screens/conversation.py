@@ -1,0 +1,408 @@
+"""The conversation: the buyer streams, the rep's turns are scored, the side panel keeps count."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
+
+from roleplay.errors import RoleplayError
+from roleplay.rubric import DIMENSIONS, Rubric
+from roleplay.scenario import Scenario
+from roleplay.transcript import Turn
+from roleplay.tui.messages import (
+    BuyerReplyFailed,
+    BuyerReplyFinished,
+    BuyerReplyStarted,
+    BuyerReplyStreamed,
+    SessionSnapshot,
+    TurnRejected,
+    TurnScored,
+)
+from roleplay.tui.screens.explain import ExplainScreen
+from roleplay.tui.widgets import DimensionBar, MetricsPanel, PatienceMeter, RepInput, TurnBubble
+from roleplay.tui.widgets.rep_input import clean_text
+
+if TYPE_CHECKING:
+    from roleplay.session import PracticeSession
+    from roleplay.tui.app import RoleplayApp
+
+ENDINGS = {
+    "rep": "You ended the call.",
+    "turn_limit": "The call reached its turn limit.",
+    "patience": "The buyer ran out of patience.",
+    "crash": "The call was cut off.",
+}
+
+
+def snapshot_of(session: PracticeSession, scenario: Scenario) -> SessionSnapshot:
+    """The running picture of `session`; safe to call from the worker thread."""
+    state = session.state
+    metrics: Any = None
+    talk_share: float | None = None
+    questions: int | None = None
+    try:
+        metrics = session.metrics()
+        talk_share = metrics.talk_share
+        questions = metrics.question_count
+    except Exception:  # the side panel must never take the conversation down
+        metrics = None
+    return SessionSnapshot(
+        patience=state.patience,
+        max_patience=state.max_patience,
+        uncovered=len(state.uncovered),
+        facts_total=len(scenario.hidden_facts),
+        turns_left=getattr(state, "turns_left", None),
+        talk_share=talk_share,
+        question_count=questions,
+        ended=session.ended,
+        ended_by=session.ended_by,
+        metrics=metrics,
+    )
+
+
+class ConversationScreen(Screen[None]):
+    """Hold the conversation with the buyer."""
+
+    app: RoleplayApp
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "interrupt", "Interrupt", show=True),
+        Binding("f2", "explain", "Explain turn", show=True),
+        Binding("f3", "end_call", "End call", show=True),
+        Binding("f5", "retry_reply", "Retry reply", show=False),
+        Binding("alt+up,ctrl+up", "select_turn(-1)", "Previous turn", show=False),
+        Binding("alt+down,ctrl+down", "select_turn(1)", "Next turn", show=False),
+    ]
+
+    buyer_speaking: reactive[bool] = reactive(False)
+    """True while the buyer replies: the rep's input is locked."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        rubric: Rubric,
+        session: PracticeSession,
+        *,
+        resumed: bool = False,
+    ) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.rubric = rubric
+        self.session = session
+        self.resumed = resumed
+        self._stop = threading.Event()
+        self._streaming: TurnBubble | None = None
+        self._selected: int | None = None
+        self._end_after_reply = False
+        self._reply_pending = False
+        self.snapshot: SessionSnapshot | None = None
+
+    @property
+    def buyer_first_name(self) -> str:
+        return self.scenario.buyer.name.split()[0]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="")
+        with Horizontal(id="conversation-body"):
+            with Vertical(id="chat"):
+                yield VerticalScroll(id="log", can_focus=False)
+                yield Static("", id="chat-status")
+                yield RepInput(placeholder="Your turn… (Enter to send)", id="rep-input")
+            with VerticalScroll(id="side", can_focus=False):
+                yield Static(Content("Your scores"), classes="side-title")
+                for name in DIMENSIONS:
+                    yield DimensionBar(name, self.rubric, id=f"dim-{name}")
+                yield Static(Content("The call"), classes="side-title")
+                yield MetricsPanel(id="metrics")
+                yield PatienceMeter(
+                    self.session.state.patience, self.session.state.max_patience, id="patience"
+                )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = f"{self.scenario.buyer.name}, {self.scenario.buyer.title}"
+        self.sub_title = self.scenario.buyer.company
+        log = self.query_one("#log", VerticalScroll)
+        turns = list(self.session.transcript.turns)
+        if not turns:
+            turns = [self.session.open()]
+        rep_index = 0
+        for turn in turns:
+            log.mount(self._bubble(turn, rep_index if turn.role == "rep" else None))
+            if turn.role == "rep":
+                rep_index += 1
+        self._refresh_side(snapshot_of(self.session, self.scenario))
+        self._refresh_dimensions()
+        if self.resumed:
+            self.notify("Session resumed from its saved transcript.", timeout=4)
+        self.query_one("#rep-input", RepInput).focus()
+        log.scroll_end(animate=False)
+        if turns and turns[-1].role == "rep" and not self.session.ended:
+            # Cut off mid-reply last time: let the buyer answer the rep's last turn now.
+            self._start_reply()
+
+    def _bubble(self, turn: Turn, rep_index: int | None) -> TurnBubble:
+        speaker = "You" if turn.role == "rep" else self.scenario.buyer.name
+        return TurnBubble(speaker, turn, self.rubric, rep_index=rep_index)
+
+    # -- the rep speaks --------------------------------------------------------------------
+
+    @on(RepInput.Submitted, "#rep-input")
+    def turn_submitted(self, event: RepInput.Submitted) -> None:
+        if self.session.ended:
+            self.app.show_debrief(self.session)
+            return
+        if self.buyer_speaking:
+            return
+        text = clean_text(event.value)
+        if not text:
+            event.input.value = ""
+            return  # an empty turn is ignored
+        event.input.value = ""
+        self._stop.clear()
+        self.buyer_speaking = True
+        self._set_status(Content.from_markup("[dim]Scoring your turn…[/]"))
+        self.run_turn(text)
+
+    @work(thread=True, exclusive=True, group="turn", exit_on_error=False)
+    def run_turn(self, text: str) -> None:
+        """Record and score the rep's turn, then stream the buyer's reply (worker thread)."""
+        try:
+            turn = self.session.submit(text)
+        except RoleplayError as exc:
+            self.post_message(TurnRejected(exc.message))
+            return
+        except Exception as exc:  # a bug must not lose the conversation
+            self.post_message(TurnRejected(f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(TurnScored(turn, snapshot_of(self.session, self.scenario)))
+        self._stream_reply()
+
+    @work(thread=True, exclusive=True, group="turn", exit_on_error=False)
+    def run_reply(self) -> None:
+        """Stream the buyer's reply to the rep's last turn (worker thread)."""
+        self._stream_reply()
+
+    def _stream_reply(self) -> None:
+        worker = get_current_worker()
+
+        def should_stop() -> bool:
+            return worker.is_cancelled or self._stop.is_set()
+
+        self.post_message(BuyerReplyStarted())
+        try:
+            for chunk in self.session.reply(should_stop=should_stop):
+                self.post_message(BuyerReplyStreamed(chunk))
+        except RoleplayError as exc:
+            self.post_message(
+                BuyerReplyFailed(exc.message, snapshot_of(self.session, self.scenario))
+            )
+            return
+        except Exception as exc:
+            self.post_message(
+                BuyerReplyFailed(
+                    f"{type(exc).__name__}: {exc}", snapshot_of(self.session, self.scenario)
+                )
+            )
+            return
+        last = self.session.last_turn
+        self.post_message(
+            BuyerReplyFinished(
+                last if last.role == "buyer" else None, snapshot_of(self.session, self.scenario)
+            )
+        )
+
+    def _start_reply(self) -> None:
+        self._stop.clear()
+        self.buyer_speaking = True
+        self.run_reply()
+
+    # -- what the workers report -----------------------------------------------------------
+
+    @on(TurnRejected)
+    def turn_rejected(self, message: TurnRejected) -> None:
+        self.buyer_speaking = False
+        self._set_status(Content.from_markup("[$text-error]$reason[/]", reason=message.reason))
+
+    @on(TurnScored)
+    def turn_scored(self, message: TurnScored) -> None:
+        rep_index = len(self.session_rep_bubbles())
+        bubble = self._bubble(message.turn, rep_index)
+        self.query_one("#log", VerticalScroll).mount(bubble)
+        self._select(rep_index)
+        self._refresh_side(message.snapshot)
+        self._refresh_dimensions()
+        self._scroll_end()
+
+    @on(BuyerReplyStarted)
+    def reply_started(self) -> None:
+        self._set_status(
+            Content.from_markup(
+                "[dim]$name is speaking… Escape interrupts.[/]", name=self.buyer_first_name
+            )
+        )
+        self._streaming = TurnBubble(self.scenario.buyer.name, None, self.rubric)
+        self.query_one("#log", VerticalScroll).mount(self._streaming)
+        self._scroll_end()
+
+    @on(BuyerReplyStreamed)
+    def reply_streamed(self, message: BuyerReplyStreamed) -> None:
+        if self._streaming is not None:
+            self._streaming.append(message.chunk)
+            self._scroll_end()
+
+    @on(BuyerReplyFinished)
+    def reply_finished(self, message: BuyerReplyFinished) -> None:
+        if self._streaming is not None:
+            self._streaming.finish(message.turn)
+            if message.turn is None or not message.turn.text.strip():
+                self._streaming.remove()
+            self._streaming = None
+        self.buyer_speaking = False
+        self._set_status(Content(""))
+        self._refresh_side(message.snapshot)
+        self._scroll_end()
+        if self._end_after_reply:
+            self._end_after_reply = False
+            self.action_end_call()
+        elif message.snapshot.ended:
+            self._show_ended(message.snapshot)
+
+    @on(BuyerReplyFailed)
+    def reply_failed(self, message: BuyerReplyFailed) -> None:
+        if self._streaming is not None:
+            self._streaming.finish(None, note="(reply failed)")
+            self._streaming = None
+        self.buyer_speaking = False
+        self._set_status(
+            Content.from_markup(
+                "[b $text-error]The buyer's reply failed:[/] $error\n"
+                "[dim]Your turn is saved. Press F5 to retry the reply, or F3 to end the call.[/]",
+                error=message.error,
+            )
+        )
+        if message.snapshot is not None:
+            self._refresh_side(message.snapshot)
+
+    # -- state shown on screen -------------------------------------------------------------
+
+    def watch_buyer_speaking(self, speaking: bool) -> None:
+        rep_input = self.query_one("#rep-input", RepInput)
+        rep_input.disabled = speaking
+        if speaking:
+            rep_input.placeholder = f"{self.buyer_first_name} is speaking… (Escape to interrupt)"
+        else:
+            rep_input.placeholder = (
+                "The call is over: press Enter for your debrief"
+                if self.session.ended
+                else "Your turn… (Enter to send)"
+            )
+            rep_input.focus()
+
+    def _set_status(self, content: Content) -> None:
+        status = self.query_one("#chat-status", Static)
+        status.update(content)
+        status.display = bool(content.plain)
+
+    def _refresh_side(self, snapshot: SessionSnapshot) -> None:
+        self.snapshot = snapshot
+        self.query_one("#metrics", MetricsPanel).show(snapshot)
+        self.query_one("#patience", PatienceMeter).show(snapshot.patience, snapshot.max_patience)
+
+    def _refresh_dimensions(self) -> None:
+        turns = [t for t in self.session_rep_bubbles() if t.turn is not None]
+        for name in DIMENSIONS:
+            values = [
+                getattr(b.turn.scores, name)
+                for b in turns
+                if b.turn is not None and b.turn.scores is not None
+            ]
+            self.query_one(f"#dim-{name}", DimensionBar).set_scores(values)
+
+    def _show_ended(self, snapshot: SessionSnapshot) -> None:
+        reason = ENDINGS.get(snapshot.ended_by or "rep", "The call is over.")
+        self._set_status(
+            Content.from_markup("[b]$reason[/] Press Enter for your debrief.", reason=reason)
+        )
+        self.query_one(
+            "#rep-input", RepInput
+        ).placeholder = "The call is over: press Enter for your debrief"
+
+    def _scroll_end(self) -> None:
+        self.query_one("#log", VerticalScroll).scroll_end(animate=False)
+
+    def session_rep_bubbles(self) -> list[TurnBubble]:
+        """The rep's bubbles, in order."""
+        return [b for b in self.query(TurnBubble) if b.is_rep]
+
+    def _select(self, index: int | None) -> None:
+        bubbles = self.session_rep_bubbles()
+        self._selected = index
+        for i, bubble in enumerate(bubbles):
+            bubble.selected = i == index
+        if index is not None and 0 <= index < len(bubbles):
+            bubbles[index].scroll_visible(animate=False)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_interrupt(self) -> None:
+        """Stop the buyer mid-reply; what was said so far is kept."""
+        if self.buyer_speaking:
+            self._stop.set()
+            self._set_status(Content.from_markup("[dim]Interrupting…[/]"))
+
+    def action_select_turn(self, step: int) -> None:
+        """Move the selection to the previous or next rep turn."""
+        bubbles = self.session_rep_bubbles()
+        if not bubbles:
+            return
+        current = self._selected if self._selected is not None else len(bubbles) - 1
+        self._select(max(0, min(len(bubbles) - 1, current + step)))
+
+    def action_explain(self) -> None:
+        """Show why the selected (or last) turn scored as it did, and a better alternative."""
+        bubbles = self.session_rep_bubbles()
+        if not bubbles:
+            self.notify("No turn to explain yet: say something first.")
+            return
+        index = self._selected if self._selected is not None else len(bubbles) - 1
+        turn = bubbles[min(index, len(bubbles) - 1)].turn
+        if turn is None or turn.score is None:
+            self.notify("That turn has not been scored yet.")
+            return
+        self.app.push_screen(ExplainScreen(turn, self.rubric, index + 1))
+
+    def action_end_call(self) -> None:
+        """End the call now and see the debrief."""
+        if self.buyer_speaking:
+            self._end_after_reply = True
+            self._stop.set()
+            return
+        if not self.session.ended:
+            try:
+                self.session.end("rep")
+            except RoleplayError as exc:
+                self.notify(exc.message, title="Could not save", severity="error")
+        self.app.show_debrief(self.session)
+
+    def action_retry_reply(self) -> None:
+        """Ask the buyer again to reply to the rep's last turn (after a failure)."""
+        if self.buyer_speaking or self.session.ended:
+            return
+        if self.session.transcript.turns and self.session.last_turn.role == "rep":
+            self._start_reply()
+        else:
+            self.notify("The buyer has already replied.")
+
+    def on_unmount(self) -> None:
+        self._stop.set()  # a reply still streaming is recorded as interrupted and saved

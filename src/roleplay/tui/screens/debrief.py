@@ -1,0 +1,280 @@
+"""The debrief: results with bands, the per-turn table, metrics, facts and coaching points."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Static
+
+from roleplay.rubric import DIMENSIONS, Rubric
+from roleplay.scenario import Scenario
+from roleplay.transcript import Transcript
+from roleplay.tui.library import dimension_means, overall_score
+from roleplay.tui.widgets.bands import (
+    SHORT_LABELS,
+    band_level,
+    dimension_label,
+    overall_level,
+    percent,
+)
+from roleplay.tui.widgets.dimension_bar import bar
+
+if TYPE_CHECKING:
+    from roleplay.tui.app import RoleplayApp
+
+ENDED_BY = {
+    "rep": "You ended the call",
+    "turn_limit": "The call reached its turn limit",
+    "patience": "The buyer ran out of patience",
+    "crash": "The call was cut off",
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Whether the call met the scenario's success criteria."""
+
+    uncovered: list[str]
+    missed: list[str]
+    success: bool
+
+
+def outcome_of(transcript: Transcript, scenario: Scenario) -> Outcome:
+    """Facts uncovered and missed, and whether the scenario's success criteria were met."""
+    uncovered = [f for f in transcript.revealed if any(h.id == f for h in scenario.hidden_facts)]
+    missed = [f.id for f in scenario.hidden_facts if f.id not in uncovered]
+    required = set(scenario.ending.required_facts)
+    success = len(uncovered) >= scenario.ending.success_facts and required <= set(uncovered)
+    return Outcome(uncovered, missed, success)
+
+
+def coaching_points(
+    transcript: Transcript, scenario: Scenario, rubric: Rubric, metrics: Any
+) -> list[str]:
+    """The two or three most useful things to do differently next time, most useful first."""
+    points: list[str] = []
+    means = dimension_means(transcript)
+    if means:
+        weakest = min(DIMENSIONS, key=lambda name: means[name])
+        band = rubric.dimension(weakest).band_for(means[weakest])
+        point = f"{dimension_label(weakest)} ({percent(means[weakest])}, {band.label}): {band.tip}"
+        worst = min(
+            (t for t in transcript.rep_turns if t.scores is not None),
+            key=lambda t: getattr(t.scores, weakest),
+            default=None,
+        )
+        if worst is not None and worst.score is not None and worst.score.explanation.alternative:
+            better = worst.score.explanation.alternative
+            point += f' Instead of "{_clip(worst.text, 60)}", try: "{better}"'
+        points.append(point)
+    outcome = outcome_of(transcript, scenario)
+    missed = sorted(
+        (scenario.fact(f) for f in outcome.missed),
+        key=lambda f: f.id not in scenario.ending.required_facts,
+    )
+    if missed:
+        fact = missed[0]
+        question = fact.better_question or fact.earned_by[0]
+        points.append(f'You missed what matters most here. Next time ask: "{question}"')
+    rows = _metric_rows(metrics)
+    poor = [row for row in rows if getattr(row, "verdict", "") == "poor"]
+    if poor:
+        row = poor[0]
+        points.append(f"{row.label}: {row.value} against a reference of {row.reference}.")
+    if not points:
+        points.append("Say more: a call needs a few turns before there is anything to coach.")
+    return points[:3]
+
+
+def _metric_rows(metrics: Any) -> list[Any]:
+    if metrics is None:
+        return []
+    try:
+        return list(metrics.rows())
+    except Exception:
+        return []
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+VERDICT_COLOURS = {"good": "$success", "fair": "$warning", "poor": "$error", "n/a": "$text-muted"}
+
+
+class DebriefScreen(Screen[None]):
+    """How the call went and what to do next."""
+
+    app: RoleplayApp
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "retry", "Retry", show=True),
+        Binding("n", "new_scenario", "New scenario", show=True),
+        Binding("o", "open_transcript", "Transcript", show=True),
+    ]
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        rubric: Rubric,
+        transcript: Transcript,
+        metrics: Any,
+        path: Path | None,
+    ) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.rubric = rubric
+        self.transcript = transcript
+        self.metrics = metrics
+        self.path = path
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="")
+        with VerticalScroll(id="debrief-body"):
+            yield Static(self._summary(), id="debrief-summary")
+            yield Static(Content("Coaching points"), classes="section-title")
+            yield Static(self._coaching(), id="debrief-coaching")
+            yield Static(Content("Hidden facts"), classes="section-title")
+            yield Static(self._facts(), id="debrief-facts")
+            yield Static(Content("Conversation metrics"), classes="section-title")
+            yield DataTable(id="debrief-metrics", cursor_type="none", zebra_stripes=True)
+            yield Static(Content("Turn by turn"), classes="section-title")
+            yield DataTable(id="debrief-turns", cursor_type="row", zebra_stripes=True)
+        with Horizontal(id="debrief-actions"):
+            yield Button("Retry (r)", id="retry", variant="primary")
+            yield Button("New scenario (n)", id="new")
+            yield Button("Transcript (o)", id="open")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Debrief"
+        self.sub_title = self.scenario.title
+        metrics_table = self.query_one("#debrief-metrics", DataTable)
+        metrics_table.add_columns("Metric", "You", "Reference", "Verdict")
+        rows = _metric_rows(self.metrics)
+        for row in rows:
+            colour = VERDICT_COLOURS.get(row.verdict, "$text")
+            metrics_table.add_row(
+                Content(row.label),
+                Content(row.value),
+                Content(row.reference),
+                Content.from_markup(f"[{colour}]$verdict[/]", verdict=row.verdict),
+            )
+        if not rows:
+            metrics_table.add_row(Content("(metrics unavailable)"), "", "", "")
+        turns_table = self.query_one("#debrief-turns", DataTable)
+        turns_table.add_column("#", key="n")
+        for name in DIMENSIONS:
+            turns_table.add_column(SHORT_LABELS[name], key=name)
+        turns_table.add_column("Your turn", key="text")
+        for number, turn in enumerate(self.transcript.rep_turns, start=1):
+            cells: list[Content] = [Content(str(number))]
+            for name in DIMENSIONS:
+                if turn.scores is None:
+                    cells.append(Content("--"))
+                    continue
+                value = getattr(turn.scores, name)
+                _, colour = band_level(self.rubric, name, value)
+                cells.append(Content.from_markup(f"[{colour}]$v[/]", v=percent(value)))
+            cells.append(Content(_clip(turn.text, 70)))
+            turns_table.add_row(*cells)
+        self.query_one("#retry", Button).focus()
+
+    def _summary(self) -> Content:
+        outcome = outcome_of(self.transcript, self.scenario)
+        overall = overall_score(self.transcript, self.rubric)
+        ended = ENDED_BY.get(self.transcript.ended_by or "rep", "The call ended")
+        verdict = (
+            "[b $text-success]Success[/]: you earned what this call needed."
+            if outcome.success
+            else "[b $text-warning]Not yet[/]: the call did not earn enough of the buyer's story."
+        )
+        lines = [
+            Content.from_markup(
+                f"$ended after $turns turns. {verdict}",
+                ended=ended,
+                turns=str(len(self.transcript.rep_turns)),
+            )
+        ]
+        if overall is None:
+            lines.append(Content.from_markup("[dim]No scored turns.[/]"))
+        else:
+            lines.append(
+                Content.from_markup(
+                    f"Overall  [b {overall_level(overall)}]$score/100[/]", score=percent(overall)
+                )
+            )
+        means = dimension_means(self.transcript)
+        for name in DIMENSIONS:
+            if name not in means:
+                continue
+            label, colour = band_level(self.rubric, name, means[name])
+            lines.append(
+                Content.from_markup(
+                    f"$dim [{colour}]$bar[/] [b]$score[/] [{colour}]$band[/]",
+                    dim=f"{dimension_label(name):<16}",
+                    bar=bar(means[name], 16),
+                    score=f"{percent(means[name]):>3}",
+                    band=label,
+                )
+            )
+        return Content("\n").join(lines)
+
+    def _coaching(self) -> Content:
+        points = coaching_points(self.transcript, self.scenario, self.rubric, self.metrics)
+        return Content("\n").join(
+            Content.from_markup("[b]$n.[/] $point", n=str(i), point=point)
+            for i, point in enumerate(points, start=1)
+        )
+
+    def _facts(self) -> Content:
+        outcome = outcome_of(self.transcript, self.scenario)
+        lines: list[Content] = [
+            Content(f"You uncovered {len(outcome.uncovered)} of {len(self.scenario.hidden_facts)}.")
+        ]
+        for fact_id in outcome.uncovered:
+            fact = self.scenario.fact(fact_id)
+            lines.append(Content.from_markup("[$success]✓[/] $s", s=fact.summary))
+        for fact_id in outcome.missed:
+            fact = self.scenario.fact(fact_id)
+            question = fact.better_question or fact.earned_by[0]
+            lines.append(
+                Content.from_markup(
+                    "[$error]✗[/] $s\n    [dim]Ask:[/] [i]$q[/]", s=fact.summary, q=question
+                )
+            )
+        return Content("\n").join(lines)
+
+    @on(Button.Pressed, "#retry")
+    def retry_pressed(self) -> None:
+        self.action_retry()
+
+    @on(Button.Pressed, "#new")
+    def new_pressed(self) -> None:
+        self.action_new_scenario()
+
+    @on(Button.Pressed, "#open")
+    def open_pressed(self) -> None:
+        self.action_open_transcript()
+
+    def action_retry(self) -> None:
+        """Practise the same scenario again."""
+        self.app.open_briefing(self.scenario)
+
+    def action_new_scenario(self) -> None:
+        """Back to the scenario picker."""
+        self.app.show_picker()
+
+    def action_open_transcript(self) -> None:
+        """Read the whole conversation, with where it is saved."""
+        from roleplay.tui.screens.transcript_view import TranscriptScreen
+
+        self.app.push_screen(TranscriptScreen(self.scenario, self.transcript, self.path))

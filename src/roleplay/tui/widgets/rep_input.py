@@ -1,0 +1,30 @@
+"""The rep's input line: pasted text keeps all its lines and loses its control characters."""
+
+from __future__ import annotations
+
+import re
+
+from textual import events
+from textual.widgets import Input
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"[ \t\r\n]+")
+
+
+def clean_text(text: str) -> str:
+    """Text with control characters removed and runs of whitespace (newlines too) made one space."""
+    return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
+
+
+class RepInput(Input):
+    """An `Input` whose paste joins the lines of the pasted text instead of dropping all but one."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if event.text:
+            text = clean_text(event.text)
+            selection = self.selection
+            if selection.is_empty:
+                self.insert_text_at_cursor(text)
+            else:
+                self.replace(text, *selection)
+        event.stop()

@@ -1,0 +1,134 @@
+"""One turn of the conversation: who spoke, what they said, and the rep turn's score chips."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Static
+
+from roleplay.rubric import DIMENSIONS, Rubric
+from roleplay.transcript import Turn
+from roleplay.tui.widgets.bands import SHORT_LABELS, band_level, percent
+
+
+def score_chips(turn: Turn, rubric: Rubric) -> Content:
+    """Compact colour-coded chips for a scored rep turn, e.g. ` Listen 72 ` ` Context 40 `."""
+    scores = turn.scores
+    if scores is None:
+        return Content.from_markup("[dim]scoring…[/]")
+    parts: list[Content] = []
+    for name in DIMENSIONS:
+        value = getattr(scores, name)
+        _, colour = band_level(rubric, name, value)
+        label = SHORT_LABELS[name]
+        parts.append(
+            Content.from_markup(
+                f"[bold $text on {colour} 70%] {label} {percent(value)} [/]",
+            )
+        )
+    return Content(" ").join(parts)
+
+
+class TurnBubble(Widget, can_focus=False):
+    """A speech bubble. Buyer bubbles can grow while the reply streams."""
+
+    DEFAULT_CSS = """
+    TurnBubble {
+        height: auto;
+        margin: 0 0 1 0;
+        padding: 0 1;
+        border-left: thick $secondary;
+    }
+    TurnBubble.-rep {
+        border-left: thick $primary;
+        margin-left: 4;
+    }
+    TurnBubble.-selected {
+        background: $boost;
+        border-left: thick $accent;
+    }
+    TurnBubble .bubble--speaker {
+        text-style: bold;
+        color: $text-muted;
+    }
+    TurnBubble .bubble--text {
+        width: 1fr;
+    }
+    TurnBubble .bubble--chips {
+        margin-top: 0;
+    }
+    TurnBubble .bubble--note {
+        color: $text-warning;
+        text-style: italic;
+    }
+    """
+
+    selected: reactive[bool] = reactive(False)
+    """Whether this is the turn the explain key acts on."""
+
+    def __init__(
+        self,
+        speaker: str,
+        turn: Turn | None,
+        rubric: Rubric,
+        *,
+        rep_index: int | None = None,
+        text: str = "",
+    ) -> None:
+        role = turn.role if turn is not None else "buyer"
+        super().__init__(classes=f"-{role}")
+        self.speaker = speaker
+        self.turn = turn
+        self.rubric = rubric
+        self.rep_index = rep_index
+        self._text = turn.text if turn is not None else text
+
+    @property
+    def is_rep(self) -> bool:
+        """Whether the rep said this."""
+        return self.turn is not None and self.turn.role == "rep"
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(self.speaker), classes="bubble--speaker")
+        yield Static(Content(self._text), classes="bubble--text")
+        if self.is_rep:
+            assert self.turn is not None
+            yield Static(score_chips(self.turn, self.rubric), classes="bubble--chips")
+        yield Static("", classes="bubble--note")
+
+    def on_mount(self) -> None:
+        self._show_note(self._note_for(self.turn))
+
+    def append(self, chunk: str) -> None:
+        """Add streamed text to a buyer bubble."""
+        self._text += chunk
+        self.query_one(".bubble--text", Static).update(Content(self._text))
+
+    def finish(self, turn: Turn | None, note: str = "") -> None:
+        """Replace the streamed text with the recorded turn and show a note, if any."""
+        if turn is not None:
+            self.turn = turn
+            self._text = turn.text
+            self.query_one(".bubble--text", Static).update(Content(self._text))
+        self._show_note(note or self._note_for(turn))
+
+    def set_scored(self, turn: Turn) -> None:
+        """Show the chips of a rep turn that has just been scored."""
+        self.turn = turn
+        self.query_one(".bubble--chips", Static).update(score_chips(turn, self.rubric))
+
+    def _show_note(self, note: str) -> None:
+        widget = self.query_one(".bubble--note", Static)
+        widget.update(Content(note))
+        widget.display = bool(note)
+
+    @staticmethod
+    def _note_for(turn: Turn | None) -> str:
+        if turn is not None and turn.source == "interrupted":
+            return "(interrupted)"
+        return ""
+
+    def watch_selected(self, selected: bool) -> None:
+        self.set_class(selected, "-selected")
