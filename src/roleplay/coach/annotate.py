@@ -87,8 +87,13 @@ def annotate_file(
     text: str = "",
     override: Scores | None = None,
     reason: str | None = None,
-) -> CoachNote:
+) -> tuple[Transcript, CoachNote]:
     """Load a transcript, add a note to one turn and save it back atomically.
+
+    The file is read again first, so a note never overwrites what another tool saved since.
+
+    Returns:
+        The transcript as saved, and the note.
 
     Raises:
         TranscriptError: the file cannot be read or written.
@@ -99,7 +104,7 @@ def annotate_file(
         transcript, turn_index, author=author, text=text, override=override, reason=reason
     )
     transcript.save(path)
-    return note
+    return transcript, note
 
 
 def parse_override(text: str) -> Scores:

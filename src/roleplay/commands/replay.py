@@ -1,0 +1,85 @@
+"""`roleplay replay TRANSCRIPT`: step through a saved conversation, annotate it, branch it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from roleplay.buyer.base import BuyerBackend
+    from roleplay.rubric import Rubric
+    from roleplay.scenario import Scenario
+    from roleplay.session import TurnScorerLike
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "replay",
+        help="replay a saved conversation, turn by turn, and annotate it",
+        description=(
+            "Open a saved transcript in the replay screen: step through the turns with the "
+            "arrow keys (or j/k), see each rep turn's scores, bands and explanation and what "
+            "each buyer turn revealed or objected to, and the metrics. n adds a note, o an "
+            "override score with a reason, b branches from the selected rep turn; all are "
+            "saved into the transcript. --print writes it as plain text instead."
+        ),
+    )
+    parser.add_argument("transcript", type=Path, metavar="TRANSCRIPT")
+    parser.add_argument("--print", action="store_true", help="print as plain text and exit")
+    parser.add_argument("--coach", metavar="NAME", help="your name on notes (default: $USER)")
+    parser.add_argument(
+        "--scenario",
+        type=Path,
+        metavar="PATH",
+        help="scenario file or folder (default: looked up by id in the scenarios folder)",
+    )
+    parser.add_argument(
+        "--model", metavar="NAME", help="buyer model card for branches (default: selected)"
+    )
+    parser.set_defaults(run=run)
+
+
+def _branch_loader(model: str | None):  # type: ignore[no-untyped-def]
+    def load(scenario: Scenario, rubric: Rubric) -> tuple[BuyerBackend, TurnScorerLike]:
+        from roleplay.buyer import load_backend
+        from roleplay.scoring import TurnScorer
+
+        scorer = TurnScorer.load(rubric)
+        buyer = load_backend(model, scenario)
+        buyer.load()
+        return buyer, scorer
+
+    return load
+
+
+def run(args: argparse.Namespace) -> int:
+    from roleplay.coach.annotate import coach_name
+    from roleplay.coach.lookup import rubric_for, scenario_for
+    from roleplay.coach.text import format_transcript
+    from roleplay.transcript import load_transcript
+
+    transcript = load_transcript(args.transcript)
+    scenario = scenario_for(transcript, args.scenario)
+    if args.print:
+        sys.stdout.write(format_transcript(transcript, scenario))
+        return 0
+    from roleplay.tui.screens.replay import ReplayApp
+
+    if scenario is None:
+        print(
+            f"warning: scenario '{transcript.scenario_id}' not found; metrics and branching "
+            "are off (pass --scenario PATH)",
+            file=sys.stderr,
+        )
+    app = ReplayApp(
+        args.transcript,
+        coach=coach_name(args.coach),
+        scenario=scenario,
+        rubric=rubric_for(transcript),
+        branch_loader=_branch_loader(args.model),
+        transcript=transcript,
+    )
+    app.run()
+    return 0
