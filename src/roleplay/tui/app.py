@@ -162,23 +162,30 @@ class RoleplayApp(App[None]):
     # -- start-up --------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.push_screen(PickerScreen())
-        if self.resume_path is not None:
-            self.open_resume(self.resume_path)
-        elif self.start_scenario is not None:
-            scenario = self.catalog.find(self.start_scenario)
-            if scenario is None:
-                known = ", ".join(s.id for s in self.catalog.scenarios) or "none"
-                self.notify(
-                    f"No scenario '{self.start_scenario}' (known: {known}).",
-                    title="Unknown scenario",
-                    severity="error",
-                    timeout=10,
-                )
-            else:
-                self.open_briefing(scenario)
+        self.push_screen(self._first_screen())
         # Heavy imports start only after the first screen has been drawn.
         self.call_after_refresh(self._start_background_work)
+
+    def _first_screen(self) -> Screen[None]:
+        """The briefing of `--resume` or `--scenario` if they can be opened, else the picker."""
+        if self.resume_path is not None:
+            resume = self._resumable(self.resume_path)
+            if resume is not None:
+                scenario = self.catalog.find(resume.transcript.scenario_id)
+                assert scenario is not None
+                return BriefingScreen(scenario, None if resume.finished else resume)
+        elif self.start_scenario is not None:
+            scenario = self.catalog.find(self.start_scenario)
+            if scenario is not None:
+                return BriefingScreen(scenario)
+            known = ", ".join(s.id for s in self.catalog.scenarios) or "none"
+            self.notify(
+                f"No scenario '{self.start_scenario}' (known: {known}).",
+                title="Unknown scenario",
+                severity="error",
+                timeout=10,
+            )
+        return PickerScreen()
 
     def _start_background_work(self) -> None:
         self.reload_history()
@@ -310,25 +317,31 @@ class RoleplayApp(App[None]):
 
     def open_resume(self, path: Path) -> None:
         """Open the briefing to resume the transcript at `path`."""
+        resume = self._resumable(path)
+        if resume is None:
+            return
+        scenario = self.catalog.find(resume.transcript.scenario_id)
+        assert scenario is not None
+        self.open_briefing(scenario, None if resume.finished else resume)
+
+    def _resumable(self, path: Path) -> SavedSession | None:
+        """The saved session at `path` if its scenario is available; else say why, and None."""
         try:
             transcript = load_transcript(path)
         except RoleplayError as exc:
             self.notify(exc.message, title="Cannot resume", severity="error", timeout=10)
-            return
-        scenario = self.catalog.find(transcript.scenario_id)
-        if scenario is None:
+            return None
+        if self.catalog.find(transcript.scenario_id) is None:
             self.notify(
                 f"The transcript's scenario '{transcript.scenario_id}' is not available.",
                 title="Cannot resume",
                 severity="error",
                 timeout=10,
             )
-            return
+            return None
         if transcript.finished:
-            self.notify("That conversation is finished; starting it again instead.")
-            self.open_briefing(scenario)
-            return
-        self.open_briefing(scenario, SavedSession(path, transcript, overall_score(transcript)))
+            self.notify("That conversation is finished; you can practise the scenario again.")
+        return SavedSession(path, transcript, overall_score(transcript, self.rubric))
 
     def start_conversation(self, scenario: Scenario, resume: SavedSession | None = None) -> None:
         """Start (or resume) a practice session and show the conversation."""

@@ -66,6 +66,8 @@ class BriefingScreen(Screen[None]):
         super().__init__()
         self.scenario = scenario
         self.resume = resume
+        self.title = "Briefing"
+        self.sub_title = self.scenario.buyer.name
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
@@ -96,8 +98,6 @@ class BriefingScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Briefing"
-        self.sub_title = self.scenario.buyer.name
         self.watch(self.app, "load_state", self.show_load_state, init=True)
         self.app.ensure_models(self.scenario)
         self.query_one("#briefing-body").focus()

@@ -18,7 +18,7 @@ from textual.worker import get_current_worker
 from roleplay.errors import RoleplayError
 from roleplay.rubric import DIMENSIONS, Rubric
 from roleplay.scenario import Scenario
-from roleplay.transcript import Turn
+from roleplay.transcript import Transcript, Turn
 from roleplay.tui.messages import (
     BuyerReplyFailed,
     BuyerReplyFinished,
@@ -56,6 +56,7 @@ def snapshot_of(session: PracticeSession, scenario: Scenario) -> SessionSnapshot
         questions = metrics.question_count
     except Exception:  # the side panel must never take the conversation down
         metrics = None
+        talk_share, questions = _rough_counts(session.transcript)
     return SessionSnapshot(
         patience=state.patience,
         max_patience=state.max_patience,
@@ -68,6 +69,14 @@ def snapshot_of(session: PracticeSession, scenario: Scenario) -> SessionSnapshot
         ended_by=session.ended_by,
         metrics=metrics,
     )
+
+
+def _rough_counts(transcript: Transcript) -> tuple[float | None, int]:
+    """Talk share by words and questions by question marks, when full metrics are unavailable."""
+    rep_words = sum(len(t.text.split()) for t in transcript.turns if t.role == "rep")
+    all_words = sum(len(t.text.split()) for t in transcript.turns)
+    questions = sum(t.text.count("?") for t in transcript.turns if t.role == "rep")
+    return (rep_words / all_words if all_words else None), questions
 
 
 class ConversationScreen(Screen[None]):
@@ -106,6 +115,8 @@ class ConversationScreen(Screen[None]):
         self._end_after_reply = False
         self._reply_pending = False
         self.snapshot: SessionSnapshot | None = None
+        self.title = f"{self.scenario.buyer.name}, {self.scenario.buyer.title}"
+        self.sub_title = self.scenario.buyer.company
 
     @property
     def buyer_first_name(self) -> str:
@@ -130,8 +141,6 @@ class ConversationScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = f"{self.scenario.buyer.name}, {self.scenario.buyer.title}"
-        self.sub_title = self.scenario.buyer.company
         log = self.query_one("#log", VerticalScroll)
         turns = list(self.session.transcript.turns)
         if not turns:
@@ -164,10 +173,24 @@ class ConversationScreen(Screen[None]):
             return
         if self.buyer_speaking:
             return
-        text = clean_text(event.value)
-        if not text:
+        from roleplay.session import clean_turn
+
+        if not clean_text(event.value):
             event.input.value = ""
             return  # an empty turn is ignored
+        try:
+            text = clean_turn(event.value)
+        except RoleplayError as exc:  # too long: keep the text so the rep can shorten it
+            self._set_status(Content.from_markup("[$text-error]$reason[/]", reason=exc.message))
+            return
+        if self.session.awaiting_reply:
+            self._set_status(
+                Content.from_markup(
+                    "[$text-warning]The buyer has not answered your last turn yet.[/] "
+                    "Press F5 to let them answer, then send this turn."
+                )
+            )
+            return
         event.input.value = ""
         self._stop.clear()
         self.buyer_speaking = True

@@ -135,6 +135,8 @@ class DebriefScreen(Screen[None]):
         self.transcript = transcript
         self.metrics = metrics
         self.path = path
+        self.title = "Debrief"
+        self.sub_title = self.scenario.title
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
@@ -155,8 +157,6 @@ class DebriefScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Debrief"
-        self.sub_title = self.scenario.title
         metrics_table = self.query_one("#debrief-metrics", DataTable)
         metrics_table.add_columns("Metric", "You", "Reference", "Verdict")
         rows = _metric_rows(self.metrics)

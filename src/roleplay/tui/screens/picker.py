@@ -58,6 +58,8 @@ class PickerScreen(Screen[None]):
         super().__init__()
         self.shown: list[Scenario] = []
         self.history: History = History()
+        self.title = "roleplay"
+        self.sub_title = "Choose a buyer"
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
@@ -73,8 +75,6 @@ class PickerScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "roleplay"
-        self.sub_title = "Choose a buyer"
         self.refresh_table()
         self.show_problems()
         self.query_one("#filter", Input).focus()

@@ -30,7 +30,7 @@ class MetricsPanel(Static):
             colour = "$success" if share <= 0.5 else "$warning" if share <= 0.65 else "$error"
             lines.append(
                 Content.from_markup(
-                    f"Talk share  [{colour}]{round(share * 100)}%[/] [dim](aim ≈43%)[/]"
+                    f"Talk share  [{colour}]{round(share * 100)}%[/] [dim]aim 43%[/]"
                 )
             )
         questions = "--" if snapshot.question_count is None else str(snapshot.question_count)

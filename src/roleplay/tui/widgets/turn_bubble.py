@@ -84,6 +84,14 @@ class TurnBubble(Widget, can_focus=False):
         self.rubric = rubric
         self.rep_index = rep_index
         self._text = turn.text if turn is not None else text
+        self._text_widget = Static(Content(self._text), classes="bubble--text")
+        self._chips = (
+            Static(score_chips(turn, rubric), classes="bubble--chips")
+            if turn is not None and turn.role == "rep"
+            else None
+        )
+        self._note = Static(Content(self._note_for(turn)), classes="bubble--note")
+        self._note.display = bool(self._note_for(turn))
 
     @property
     def is_rep(self) -> bool:
@@ -92,37 +100,33 @@ class TurnBubble(Widget, can_focus=False):
 
     def compose(self) -> ComposeResult:
         yield Static(Content(self.speaker), classes="bubble--speaker")
-        yield Static(Content(self._text), classes="bubble--text")
-        if self.is_rep:
-            assert self.turn is not None
-            yield Static(score_chips(self.turn, self.rubric), classes="bubble--chips")
-        yield Static("", classes="bubble--note")
-
-    def on_mount(self) -> None:
-        self._show_note(self._note_for(self.turn))
+        yield self._text_widget
+        if self._chips is not None:
+            yield self._chips
+        yield self._note
 
     def append(self, chunk: str) -> None:
         """Add streamed text to a buyer bubble."""
         self._text += chunk
-        self.query_one(".bubble--text", Static).update(Content(self._text))
+        self._text_widget.update(Content(self._text))
 
     def finish(self, turn: Turn | None, note: str = "") -> None:
         """Replace the streamed text with the recorded turn and show a note, if any."""
         if turn is not None:
             self.turn = turn
             self._text = turn.text
-            self.query_one(".bubble--text", Static).update(Content(self._text))
+            self._text_widget.update(Content(self._text))
         self._show_note(note or self._note_for(turn))
 
     def set_scored(self, turn: Turn) -> None:
         """Show the chips of a rep turn that has just been scored."""
         self.turn = turn
-        self.query_one(".bubble--chips", Static).update(score_chips(turn, self.rubric))
+        if self._chips is not None:
+            self._chips.update(score_chips(turn, self.rubric))
 
     def _show_note(self, note: str) -> None:
-        widget = self.query_one(".bubble--note", Static)
-        widget.update(Content(note))
-        widget.display = bool(note)
+        self._note.update(Content(note))
+        self._note.display = bool(note)
 
     @staticmethod
     def _note_for(turn: Turn | None) -> str:
