@@ -17,12 +17,10 @@ from roleplay.transcript import load_transcript
 @pytest.fixture
 def team_folder(tmp_path: Path, transcripts_data: Path) -> Path:
     folder = tmp_path / "team"
-    for name in ("priya-1.json", "priya-2.json", "marcus-1.json"):
-        shutil.copy(
-            transcripts_data / name, folder / name if folder.exists() else _mk(folder, name)
-        )
     nested = folder / "archive"
-    nested.mkdir()
+    nested.mkdir(parents=True)
+    for name in ("priya-1.json", "priya-2.json", "marcus-1.json"):
+        shutil.copy(transcripts_data / name, folder / name)
     for name in ("truncated.json", "not-a-transcript.json", "future-version.json"):
         shutil.copy(transcripts_data / "bad" / name, nested / name)
     (folder / "README.txt").write_text("not a transcript and not json: ignored")
