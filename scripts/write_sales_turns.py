@@ -23,8 +23,8 @@ import json
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "rubrics" / "data"
@@ -43,8 +43,7 @@ COUNTS_START = "<!-- counts:start -->"
 COUNTS_END = "<!-- counts:end -->"
 
 
-@dataclass
-class Conversation:
+class Conversation(NamedTuple):
     group: str
     split: str
     industry: str

@@ -79,3 +79,29 @@ def test_test_split_is_a_meaningful_share(sales_turns: list[dict[str, Any]]) -> 
     groups = {row["group"]: row["split"] for row in sales_turns}
     test_share = sum(split == "test" for split in groups.values()) / len(groups)
     assert 0.2 <= test_share <= 0.4
+
+
+def test_test_roles_include_roles_never_seen_in_train(sales_turns: list[dict[str, Any]]) -> None:
+    train = {row["buyer_role"] for row in sales_turns if row["split"] == "train"}
+    test = {row["buyer_role"] for row in sales_turns if row["split"] == "test"}
+    assert len(test - train) >= 5
+
+
+def test_shipped_file_matches_its_sources(
+    project_root: Path, sales_turns: list[dict[str, Any]]
+) -> None:
+    """The JSONL was regenerated after the last edit to rubrics/data/source/."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "write_sales_turns", project_root / "scripts" / "write_sales_turns.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    records = []
+    for path in sorted((project_root / "rubrics" / "data" / "source").glob("*.txt")):
+        records.extend(module.parse(path))
+    assert [{k: v for k, v in row.items() if k != "id"} for row in sales_turns] == records
+    readme = (project_root / "rubrics" / "data" / "README.md").read_text(encoding="utf-8")
+    assert module.counts_markdown(records) in readme
