@@ -339,6 +339,8 @@ class ReplayScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "step(1)", "Next", show=True),
         Binding("up,k", "step(-1)", "Previous", show=True),
+        Binding("home,g", "step(-100000)", "First", show=False),
+        Binding("end,G", "step(100000)", "Last", show=False),
         Binding("n", "note", "Note", show=True),
         Binding("o", "override", "Override", show=True),
         Binding("b", "branch", "Branch", show=True),

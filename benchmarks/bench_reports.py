@@ -1,0 +1,106 @@
+"""Report generation: one transcript to HTML and Markdown, and the team view over a folder
+of 1,000 generated transcripts (21 turns each, 25 reps, one scenario)."""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from roleplay.coach.lookup import find_scenario
+from roleplay.coach.report import build_report, build_team_report, load_folder, render
+from roleplay.transcript import Scores, load_transcript
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "data" / "transcripts"
+SCENARIOS = FIXTURES / "scenarios"
+TEAM_SIZE = 1000
+
+
+def generate(folder: Path, count: int = TEAM_SIZE, seed: int = 11) -> None:
+    """Write `count` transcripts built from the fixtures, with varied reps, times and scores."""
+    rng = random.Random(seed)
+    templates = [load_transcript(FIXTURES / n) for n in ("priya-1.json", "priya-2.json")]
+    reps = [f"rep{n:02d}" for n in range(25)]
+    for i in range(count):
+        template = templates[i % 2]
+        transcript = template.model_copy(deep=True)
+        body = transcript.turns[1:]
+        while len(transcript.turns) < 21:
+            transcript.turns += [t.model_copy(deep=True) for t in body]
+        transcript.turns = transcript.turns[:21]
+        transcript.id = f"gen{i:05d}"
+        transcript.rep = reps[i % len(reps)]
+        transcript.started_at = template.started_at + timedelta(hours=i)
+        for turn in transcript.turns:
+            if turn.score is not None:
+                jitter = {
+                    d: min(1.0, max(0.0, getattr(turn.score.scores, d) + rng.uniform(-0.2, 0.2)))
+                    for d in ("listening", "context_seeking", "problem_focus")
+                }
+                turn.score.scores = Scores(**jitter)
+            if turn.revealed and rng.random() < 0.4:
+                turn.revealed = []
+        transcript.save(folder / f"{transcript.rep}" / f"{transcript.id}.json")
+
+
+def _time(action, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    """The median wall time of `action` over `repeat` runs, in seconds."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def run() -> dict[str, float | str]:
+    figures: dict[str, float | str] = {}
+    transcript = load_transcript(FIXTURES / "priya-2.json")
+    scenario = find_scenario(transcript.scenario_id, [SCENARIOS])
+    for fmt in ("html", "md"):
+        figures[f"single_report_{fmt}_ms"] = 1000 * _time(
+            lambda fmt=fmt: render(build_report(transcript, scenario), fmt),  # type: ignore[misc]
+            repeat=20,
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "team"
+        generate(folder)
+        figures["team_transcripts"] = float(TEAM_SIZE)
+
+        def team(fmt: str) -> None:
+            loaded = load_folder(folder)
+            report = build_team_report(
+                folder, loaded, find=lambda sid: find_scenario(sid, [SCENARIOS])
+            )
+            render(report, fmt)  # type: ignore[arg-type]
+
+        figures["team_report_1000_html_s"] = _time(lambda: team("html"), repeat=3)
+        figures["team_report_1000_md_s"] = _time(lambda: team("md"), repeat=3)
+        env = dict(os.environ, ROLEPLAY_SCENARIOS=str(SCENARIOS))
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "roleplay.cli",
+                "report",
+                str(folder),
+                "--format",
+                "html",
+                "--output",
+                str(Path(tmp) / "team.html"),
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
+        figures["team_report_1000_cli_html_s"] = time.perf_counter() - started
+    figures["note"] = "wall times on a shared CPU; noisy"
+    return figures
