@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from roleplay.rubric import Rubric
     from roleplay.scenario import Scenario
     from roleplay.session import TurnScorerLike
+    from roleplay.tui.screens.replay import BranchLoader
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -41,7 +42,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(run=run)
 
 
-def _branch_loader(model: str | None):  # type: ignore[no-untyped-def]
+def _branch_loader(model: str | None) -> BranchLoader:
+    """Loads the real scorer and the buyer of model card `model` when a branch is played."""
+
     def load(scenario: Scenario, rubric: Rubric) -> tuple[BuyerBackend, TurnScorerLike]:
         from roleplay.buyer import load_backend
         from roleplay.scoring import TurnScorer
