@@ -1,0 +1,91 @@
+"""Rebuild the scorer's fitted heads: `src/roleplay/scoring/params.npz` and `params.json`.
+
+Fits one logistic head per dimension on the MiniLM embeddings of the turn and the buyer's
+previous line plus surface cues, using the train split of `rubrics/data/sales_turns.jsonl`,
+the labelled examples of `rubrics/default.yaml`, and `../shared/data/annomi_dev.jsonl` when it
+is present (its text is never copied into the repository; only the fitted weights ship).
+The sales test split is never read here.
+
+    .venv/bin/python scripts/fit_scorer.py [--no-annomi] [--out PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from roleplay.paths import PROJECT_ROOT
+from roleplay.rubric import DIMENSIONS, load_rubric
+from roleplay.scoring import fitting
+from roleplay.scoring.model import PARAMS_PATH, load_embedder
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-annomi", action="store_true", help="fit on sales turns only")
+    parser.add_argument("--out", type=Path, default=PARAMS_PATH)
+    parser.add_argument("--rubric", type=Path, default=PROJECT_ROOT / "rubrics" / "default.yaml")
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    rubric = load_rubric(args.rubric)
+    sales = fitting.load_sales(split="train")
+    examples = fitting.load_rubric_examples(rubric)
+    annomi = fitting.LabelledTurns() if args.no_annomi else fitting.load_annomi()
+    data = sales.extend(examples).extend(annomi)
+    if len(sales) == 0:
+        print("warning: no sales train turns found", file=sys.stderr)
+
+    embedder = fitting.CachedEmbedder(load_embedder())
+    x = fitting.featurise(embedder, data)
+    embedder.save()
+    heads = fitting.fit_heads(x, data)
+    counts = {
+        "sales_train": len(sales),
+        "rubric_examples": len(examples),
+        "annomi": len(annomi),
+    }
+    positives = {
+        name: {
+            source: int(
+                sum(
+                    1
+                    for s, v in zip(data.source, data.labels[name], strict=True)
+                    if s == source and v == 1.0
+                )
+            )
+            for source in ("sales", "rubric", "annomi")
+        }
+        for name in DIMENSIONS
+    }
+    info = {
+        "made_by": "scripts/fit_scorer.py",
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "embedder": embedder.model_id,
+        "seed": fitting.SEED,
+        "C": fitting.DEFAULT_C,
+        "annomi_share": fitting.ANNOMI_SHARE,
+        "counts": counts,
+        "positives": positives,
+        "features": "turn emb (384), previous emb (384), product (384), cosine, cues",
+        "cue_names": list(heads.cue_names),
+        "sales_file": "rubrics/data/sales_turns.jsonl (split=train only)",
+        "annomi_file": "../shared/data/annomi_dev.jsonl" if len(annomi) else None,
+    }
+    heads.save(args.out, info)
+    took = time.perf_counter() - started
+    print(f"wrote {args.out} ({args.out.stat().st_size} bytes) in {took:.1f} s")
+    print(counts)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""The turn scorer: listening, context-seeking and problem focus for every rep turn.
+
+Importing this package is cheap (numpy and pydantic only); the embedding model and its heavy
+libraries load in `TurnScorer.load`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from roleplay.rubric import DIMENSIONS, Rubric
+from roleplay.scenario import Scenario
+from roleplay.scoring.explain import explain
+from roleplay.scoring.features import (
+    CUE_NAMES,
+    Cues,
+    ScenarioVocabulary,
+    cue_vector,
+    extract_cues,
+)
+from roleplay.scoring.model import (
+    Embedder,
+    FloatArray,
+    Heads,
+    design_matrix,
+    embed_pairs,
+    load_embedder,
+    load_heads,
+)
+from roleplay.transcript import Scores, TurnScore
+
+__all__ = ["TurnScorer"]
+
+
+class TurnScorer:
+    """Scores rep turns against a rubric with sentence embeddings and fitted heads.
+
+    Args:
+        rubric: The rubric whose bands and tips are used.
+        embedder: Turns texts into L2-normalised embeddings.
+        heads: The fitted per-dimension heads.
+    """
+
+    embedder_id: str
+    """The sentence-embedding model, recorded in transcripts."""
+
+    def __init__(self, rubric: Rubric, embedder: Embedder, heads: Heads) -> None:
+        self.rubric = rubric
+        self.embedder = embedder
+        self.heads = heads
+        self.embedder_id = embedder.model_id
+        self._rubric_hash = rubric.content_hash()
+        self._vocab: dict[int, tuple[Scenario, ScenarioVocabulary]] = {}
+        if tuple(heads.cue_names) != CUE_NAMES:
+            from roleplay.errors import ScoringError
+
+            raise ScoringError(
+                "the scorer's fitted parameters were made for other cues; "
+                "rebuild them with scripts/fit_scorer.py"
+            )
+
+    @classmethod
+    def load(cls, rubric: Rubric, embedder: Embedder | None = None) -> TurnScorer:
+        """The scorer with the real MiniLM embedder (offline) and the rubric's parameters.
+
+        Raises:
+            ModelError: the embedding model is missing or broken.
+            ScoringError: the fitted parameters are missing or do not fit this scorer.
+        """
+        params: Path | None = rubric.parameters_path()
+        heads = load_heads(params)
+        return cls(rubric, embedder or load_embedder(), heads)
+
+    def embed(self, texts: Sequence[str]) -> FloatArray:
+        """L2-normalised embeddings, one row per text (used by the buyer's director too)."""
+        return self.embedder.embed(list(texts))
+
+    def vocabulary(self, scenario: Scenario | None) -> ScenarioVocabulary:
+        """The product vocabulary of a scenario, computed once per scenario object."""
+        if scenario is None:
+            return ScenarioVocabulary(frozenset(), ())
+        cached = self._vocab.get(id(scenario))
+        if cached is None or cached[0] is not scenario:
+            cached = (scenario, ScenarioVocabulary.from_scenario(scenario))
+            self._vocab[id(scenario)] = cached
+        return cached[1]
+
+    def predict(
+        self, items: Sequence[tuple[str, str]], scenario: Scenario | None = None
+    ) -> tuple[dict[str, npt.NDArray[np.float64]], list[Cues], FloatArray]:
+        """Raw probabilities per dimension, the cues and the design matrix for each item."""
+        vocab = self.vocabulary(scenario)
+        cues = [extract_cues(turn, previous, vocab) for turn, previous in items]
+        turn_emb, prev_emb = embed_pairs(self.embedder, items)
+        cue_matrix = np.array([cue_vector(c) for c in cues], dtype=np.float32).reshape(
+            len(items), len(CUE_NAMES)
+        )
+        x = design_matrix(turn_emb, prev_emb, cue_matrix)
+        return self.heads.predict(x), cues, x
+
+    def score_many(
+        self, items: Sequence[tuple[str, str]], scenario: Scenario | None = None
+    ) -> list[TurnScore]:
+        """Score many `(turn, previous)` pairs at once (one embedding batch)."""
+        items = [(turn, previous or "") for turn, previous in items]
+        if not items:
+            return []
+        probabilities, cues, x = self.predict(items, scenario)
+        results = []
+        for i, (turn, previous) in enumerate(items):
+            values: dict[str, float] = {
+                name: round(float(probabilities[name][i]), 4) for name in DIMENSIONS
+            }
+            bands: dict[str, str] = {
+                name: self.rubric.dimension(name).band_for(values[name]).id for name in DIMENSIONS
+            }
+            contributions: dict[str, npt.NDArray[np.float64]] = {
+                name: self.heads.heads[name].contributions(x[i : i + 1])[0] for name in DIMENSIONS
+            }
+            results.append(
+                TurnScore(
+                    scores=Scores(**values),
+                    bands=bands,
+                    explanation=explain(
+                        turn,
+                        previous,
+                        cues[i],
+                        values,
+                        bands,
+                        contributions,
+                        self.rubric,
+                        scenario,
+                    ),
+                    rubric_id=self.rubric.id,
+                    rubric_hash=self._rubric_hash,
+                )
+            )
+        return results
+
+    def score(self, turn: str, previous: str = "", scenario: Scenario | None = None) -> TurnScore:
+        """Score one rep turn given the buyer's line before it."""
+        return self.score_many([(turn, previous)], scenario)[0]

@@ -1,0 +1,355 @@
+"""Fitting the scorer's heads on labelled turns (needs scikit-learn; never used at run time).
+
+`scripts/fit_scorer.py` builds the shipped parameters with `fit_heads`; `roleplay eval
+--standing` refits with the same function inside every cross-validation fold, so the figures
+it reports come from data the heads never saw.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from roleplay.errors import ScoringError
+from roleplay.paths import PROJECT_ROOT, cache_dir
+from roleplay.rubric import DIMENSIONS, Rubric
+from roleplay.scoring.features import CUE_NAMES, cue_vector, extract_cues
+from roleplay.scoring.model import (
+    EMBEDDING_DIM,
+    Embedder,
+    FloatArray,
+    Head,
+    Heads,
+    design_matrix,
+)
+
+SALES_PATH = PROJECT_ROOT / "rubrics" / "data" / "sales_turns.jsonl"
+"""The project's labelled B2B sales turns (train and test splits)."""
+
+ANNOMI_PATH = PROJECT_ROOT.parent / "shared" / "data" / "annomi_dev.jsonl"
+"""Expert-labelled counselling turns, when present beside the project (never copied in)."""
+
+SEED = 20261123
+
+DEFAULT_C = {"listening": 0.05, "context_seeking": 0.05, "problem_focus": 0.05}
+"""Inverse regularisation strength per head (chosen by grouped CV on the sales train split)."""
+
+ANNOMI_SHARE = 0.5
+"""AnnoMI's total sample weight relative to the sales turns' total weight."""
+
+
+@dataclass
+class LabelledTurns:
+    """Rep turns with the buyer's previous line, labels per dimension and provenance."""
+
+    turns: list[str] = field(default_factory=list)
+    previous: list[str] = field(default_factory=list)
+    labels: dict[str, list[float]] = field(
+        default_factory=lambda: {name: [] for name in DIMENSIONS}
+    )
+    """Per dimension, 1.0 / 0.0, or NaN where the turn carries no label for it."""
+    groups: list[str] = field(default_factory=list)
+    """Conversation or transcript id, so cross-validation never splits one conversation."""
+    source: list[str] = field(default_factory=list)
+    """`sales`, `rubric` or `annomi`."""
+    meta: list[dict[str, Any]] = field(default_factory=list)
+    """The original record's other fields (kind, behaviour, ...)."""
+
+    def __len__(self) -> int:
+        return len(self.turns)
+
+    def add(
+        self,
+        turn: str,
+        previous: str,
+        labels: dict[str, float],
+        group: str,
+        source: str,
+        meta: dict[str, Any] | None = None,
+    ) -> None:
+        """Append one turn; dimensions missing from `labels` are unlabelled (NaN)."""
+        self.turns.append(turn)
+        self.previous.append(previous)
+        for name in DIMENSIONS:
+            self.labels[name].append(float(labels.get(name, math.nan)))
+        self.groups.append(group)
+        self.source.append(source)
+        self.meta.append(meta or {})
+
+    def subset(self, index: Sequence[int] | npt.NDArray[np.int64]) -> LabelledTurns:
+        """The turns at these positions."""
+        out = LabelledTurns()
+        for i in index:
+            out.add(
+                self.turns[i],
+                self.previous[i],
+                {n: self.labels[n][i] for n in DIMENSIONS},
+                self.groups[i],
+                self.source[i],
+                self.meta[i],
+            )
+        return out
+
+    def extend(self, other: LabelledTurns) -> LabelledTurns:
+        """This set followed by `other`, as a new set."""
+        out = self.subset(range(len(self)))
+        for i in range(len(other)):
+            out.add(
+                other.turns[i],
+                other.previous[i],
+                {n: other.labels[n][i] for n in DIMENSIONS},
+                other.groups[i],
+                other.source[i],
+                other.meta[i],
+            )
+        return out
+
+    def label_array(self, name: str) -> npt.NDArray[np.float64]:
+        """Labels of one dimension as floats (NaN: unlabelled)."""
+        return np.array(self.labels[name], dtype=np.float64)
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise ScoringError(f"{path}:{number}: not JSON: {exc.msg}") from None
+    return rows
+
+
+def load_sales(path: Path = SALES_PATH, split: str | None = "train") -> LabelledTurns:
+    """The labelled sales turns of one split (`train`, `test`, or None for both)."""
+    out = LabelledTurns()
+    if not path.exists():
+        return out
+    for row in _read_jsonl(path):
+        if split is not None and row.get("split") != split:
+            continue
+        labels: dict[str, float] = {n: float(row[n]) for n in DIMENSIONS if row.get(n) is not None}
+        out.add(
+            str(row["turn"]),
+            str(row.get("previous") or ""),
+            labels,
+            f"sales:{row.get('group', row['id'])}",
+            "sales",
+            {"id": row["id"], "kind": row.get("kind", ""), "split": row.get("split", "")},
+        )
+    return out
+
+
+def load_rubric_examples(rubric: Rubric) -> LabelledTurns:
+    """The rubric file's labelled example turns, each labelled on its own dimension only."""
+    out = LabelledTurns()
+    for name in DIMENSIONS:
+        for index, example in enumerate(rubric.dimension(name).examples):
+            out.add(
+                example.turn,
+                example.previous,
+                {name: 1.0 if example.label == "positive" else 0.0},
+                f"rubric:{name}:{index}",
+                "rubric",
+                {"note": example.note or ""},
+            )
+    return out
+
+
+def annomi_labels(row: dict[str, Any]) -> dict[str, float]:
+    """AnnoMI's expert codes mapped onto the rubric.
+
+    A reflection is listening; a question is context-seeking; therapist input (information,
+    advice, options) is telling rather than asking, so it is negative problem focus, while
+    reflections and questions about the client's situation are positive. `other` turns
+    (greetings, fillers, structuring) carry no problem-focus label.
+    """
+    behaviour = row.get("behaviour")
+    labels = {
+        "listening": 1.0 if behaviour == "reflection" else 0.0,
+        "context_seeking": 1.0 if behaviour == "question" else 0.0,
+    }
+    if behaviour == "therapist_input":
+        labels["problem_focus"] = 0.0
+    elif behaviour in ("reflection", "question"):
+        labels["problem_focus"] = 1.0
+    return labels
+
+
+def load_annomi(path: Path = ANNOMI_PATH) -> LabelledTurns:
+    """AnnoMI counsellor turns, grouped by transcript (empty when the file is absent)."""
+    out = LabelledTurns()
+    if not path.exists():
+        return out
+    for row in _read_jsonl(path):
+        transcript = str(row["id"]).split("-")[1]
+        out.add(
+            str(row["turn"]),
+            str(row.get("previous") or ""),
+            annomi_labels(row),
+            f"annomi:{transcript}",
+            "annomi",
+            {"behaviour": row.get("behaviour"), "id": row["id"]},
+        )
+    return out
+
+
+class CachedEmbedder:
+    """Wraps an embedder with an on-disk cache keyed by text, for repeated fitting runs."""
+
+    def __init__(self, inner: Embedder, path: Path | None = None) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.path = path or cache_dir() / "scoring-embeddings.npz"
+        self._table: dict[str, FloatArray] = {}
+        self._dirty = False
+        if self.path.exists():
+            try:
+                data = np.load(self.path, allow_pickle=False)
+                for key, row in zip(data["keys"], data["rows"], strict=True):
+                    self._table[str(key)] = row
+            except (OSError, ValueError, KeyError):
+                self._table = {}
+
+    @staticmethod
+    def _key(text: str) -> str:
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+    def embed(self, texts: Sequence[str]) -> FloatArray:
+        """Embeddings, computing only texts not seen before."""
+        keys = [self._key(t) for t in texts]
+        todo = sorted(
+            {k: t for k, t in zip(keys, texts, strict=True) if k not in self._table}.items()
+        )
+        if todo:
+            rows = self.inner.embed([t for _, t in todo])
+            for (key, _), row in zip(todo, rows, strict=True):
+                self._table[key] = row
+            self._dirty = True
+        if not texts:
+            return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+        return np.stack([self._table[k] for k in keys]).astype(np.float32)
+
+    def save(self) -> None:
+        """Write the cache if it grew."""
+        if not self._dirty:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        keys = np.array(list(self._table))
+        rows = np.stack(list(self._table.values())).astype(np.float32)
+        tmp = self.path.with_suffix(".tmp.npz")
+        np.savez(tmp, keys=keys, rows=rows)
+        tmp.replace(self.path)
+        self._dirty = False
+
+
+def featurise(embedder: Embedder, data: LabelledTurns) -> FloatArray:
+    """The heads' design matrix for a labelled set (no scenario: training data has none)."""
+    from roleplay.scoring.model import embed_pairs
+
+    turn_emb, prev_emb = embed_pairs(embedder, list(zip(data.turns, data.previous, strict=True)))
+    cues = np.array(
+        [cue_vector(extract_cues(t, p)) for t, p in zip(data.turns, data.previous, strict=True)],
+        dtype=np.float32,
+    ).reshape(len(data), len(CUE_NAMES))
+    return design_matrix(turn_emb, prev_emb, cues)
+
+
+def sample_weights(data: LabelledTurns, annomi_share: float = ANNOMI_SHARE) -> FloatArray:
+    """Per-turn weights: each corpus gets a fixed share of the total, so no corpus dominates.
+
+    Sales turns (and the rubric's examples) together weigh 1; AnnoMI weighs `annomi_share`.
+    """
+    source = np.array(data.source)
+    weights = np.ones(len(data), dtype=np.float64)
+    own = np.isin(source, ["sales", "rubric"])
+    other = source == "annomi"
+    if own.any() and other.any():
+        weights[own] = 1.0 / own.sum()
+        weights[other] = annomi_share / other.sum()
+        weights *= len(data) / weights.sum()
+    return weights.astype(np.float32)
+
+
+def fit_head(
+    x: FloatArray, y: npt.NDArray[np.float64], weights: FloatArray, c: float, seed: int = SEED
+) -> Head:
+    """One standardised L2 logistic regression on the labelled rows of `x`."""
+    from sklearn.linear_model import LogisticRegression
+
+    mask = ~np.isnan(y)
+    if mask.sum() < 4 or len(set(y[mask].tolist())) < 2:
+        raise ScoringError("not enough labelled turns of both kinds to fit a head")
+    xs = x[mask].astype(np.float64)
+    mean = xs.mean(axis=0)
+    scale = xs.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    model = LogisticRegression(C=c, max_iter=2000, random_state=seed)
+    model.fit((xs - mean) / scale, y[mask].astype(int), sample_weight=weights[mask])
+    return Head(
+        mean=mean.astype(np.float32),
+        scale=scale.astype(np.float32),
+        weights=model.coef_[0].astype(np.float32),
+        bias=float(model.intercept_[0]),
+    )
+
+
+def fit_heads(
+    x: FloatArray,
+    data: LabelledTurns,
+    c: dict[str, float] | None = None,
+    annomi_share: float = ANNOMI_SHARE,
+) -> Heads:
+    """The three heads fitted on `data` (whose design matrix is `x`)."""
+    c = {**DEFAULT_C, **(c or {})}
+    weights = sample_weights(data, annomi_share)
+    heads: dict[str, Head] = {
+        name: fit_head(x, data.label_array(name), weights, c[name]) for name in DIMENSIONS
+    }
+    return Heads(heads, CUE_NAMES, {})
+
+
+def auc(labels: Sequence[float] | npt.NDArray[np.float64], scores: Sequence[float]) -> float:
+    """Area under the ROC curve (ties count half); NaN when one class is missing."""
+    y = np.asarray(labels, dtype=np.float64)
+    s = np.asarray(scores, dtype=np.float64)
+    mask = ~np.isnan(y)
+    y, s = y[mask], s[mask]
+    pos, neg = s[y == 1], s[y == 0]
+    if len(pos) == 0 or len(neg) == 0:
+        return math.nan
+    order = np.argsort(np.concatenate([pos, neg]), kind="mergesort")
+    ranks = np.empty(len(order), dtype=np.float64)
+    combined = np.concatenate([pos, neg])[order]
+    # Average ranks over ties.
+    i = 0
+    while i < len(combined):
+        j = i
+        while j + 1 < len(combined) and combined[j + 1] == combined[i]:
+            j += 1
+        ranks[order[i : j + 1]] = (i + j) / 2.0 + 1.0
+        i = j + 1
+    rank_sum = ranks[: len(pos)].sum()
+    return float((rank_sum - len(pos) * (len(pos) + 1) / 2.0) / (len(pos) * len(neg)))
+
+
+def grouped_folds(
+    groups: Sequence[str], n_folds: int, seed: int = SEED
+) -> list[npt.NDArray[np.int64]]:
+    """Positions of each test fold; every group (conversation, transcript) stays in one fold."""
+    unique = sorted(set(groups))
+    rng = np.random.default_rng(seed)
+    rng.shuffle(unique)
+    fold_of = {g: i % n_folds for i, g in enumerate(unique)}
+    index = np.arange(len(groups))
+    return [index[np.array([fold_of[g] == k for g in groups])] for k in range(n_folds)]

