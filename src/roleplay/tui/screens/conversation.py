@@ -288,7 +288,9 @@ class ConversationScreen(Screen[None]):
     def reply_finished(self, message: BuyerReplyFinished) -> None:
         if self._streaming is not None:
             self._streaming.finish(message.turn)
-            if message.turn is None or not message.turn.text.strip():
+            if message.turn is None or (
+                not message.turn.text.strip() and message.turn.source != "interrupted"
+            ):
                 self._streaming.remove()
             self._streaming = None
         self.buyer_speaking = False

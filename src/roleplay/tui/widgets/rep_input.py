@@ -7,13 +7,15 @@ import re
 from textual import events
 from textual.widgets import Input
 
+_ESCAPES = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[ \t\r\n]+")
 
 
 def clean_text(text: str) -> str:
-    """Text with control characters removed and runs of whitespace (newlines too) made one space."""
-    return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
+    """Text without terminal escape sequences and control characters, whitespace runs (newlines
+    too) made one space."""
+    return _SPACES.sub(" ", _CONTROL.sub("", _ESCAPES.sub("", text))).strip()
 
 
 class RepInput(Input):
@@ -28,3 +30,4 @@ class RepInput(Input):
             else:
                 self.replace(text, *selection)
         event.stop()
+        event.prevent_default()  # the base Input's paste handler would insert the text again

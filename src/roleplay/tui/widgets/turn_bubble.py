@@ -131,7 +131,7 @@ class TurnBubble(Widget, can_focus=False):
     @staticmethod
     def _note_for(turn: Turn | None) -> str:
         if turn is not None and turn.source == "interrupted":
-            return "(interrupted)"
+            return "(interrupted)" if turn.text.strip() else "(interrupted before speaking)"
         return ""
 
     def watch_selected(self, selected: bool) -> None:

@@ -1,0 +1,98 @@
+"""Never lose work: a session cut off mid-reply leaves a transcript that opens and resumes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from pilot_helpers import say, screen_text, settle, start_call, type_turn, until
+
+from roleplay.transcript import load_transcript
+from roleplay.tui.screens import BriefingScreen, ConversationScreen, PickerScreen
+
+FIRST = "How long does your month-end close take today, start to finish?"
+SECOND = "What happens when the numbers change after you have reported them?"
+THIRD = "Who else feels it when the close runs late?"
+
+
+async def crash_mid_reply(build_app, transcripts: Path, tmp_path: Path) -> Path:
+    """Hold a conversation, then 'crash' while the buyer streams its second reply.
+
+    The transcript file is copied at that moment: it is exactly what a killed process leaves.
+    """
+    from conftest import GatedBuyer
+
+    buyers: list[GatedBuyer] = []
+
+    def gated(scenario):
+        buyers.append(GatedBuyer(scenario))
+        return buyers[-1]
+
+    app = build_app(buyer=gated, scenario="cfo-logistics-close")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_call(pilot)
+        buyers[0].release.set()
+        await say(pilot, FIRST)
+        buyers[0].release.clear()
+        await type_turn(pilot, SECOND)
+        await until(pilot, buyers[0].holding.is_set)
+        saved = next(transcripts.glob("*.json"))
+        left_behind = tmp_path / "left-behind.json"
+        shutil.copy(saved, left_behind)
+        buyers[0].release.set()
+    shutil.copy(left_behind, saved)  # the disk as the crash left it
+    return saved
+
+
+async def test_resume_after_a_crash_from_the_picker(build_app, transcripts, tmp_path) -> None:
+    saved = await crash_mid_reply(build_app, transcripts, tmp_path)
+    cut_off = load_transcript(saved)
+    assert not cut_off.finished
+    assert [t.role for t in cut_off.turns] == ["buyer", "rep", "buyer", "rep"]
+
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        assert "Unfinished session" in screen_text(app)
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: isinstance(app.screen, BriefingScreen))
+        assert "Resuming an unfinished session: 2 rep turns" in screen_text(app)
+        conversation = await start_call(pilot)
+        await settle(pilot)
+        # The buyer answers the turn that was cut off, then the call goes on.
+        roles = [t.role for t in conversation.session.transcript.turns]
+        assert roles == ["buyer", "rep", "buyer", "rep", "buyer"]
+        assert SECOND in screen_text(app) or len(conversation.session_rep_bubbles()) == 2
+        await say(pilot, THIRD)
+        await pilot.press("f3")
+        await settle(pilot)
+
+    resumed = load_transcript(saved)
+    assert [t.text for t in resumed.rep_turns] == [FIRST, SECOND, THIRD]
+    assert resumed.ended_by == "rep"
+    assert resumed.id == cut_off.id
+
+
+async def test_resume_option_opens_the_transcript_directly(
+    build_app, transcripts, tmp_path
+) -> None:
+    saved = await crash_mid_reply(build_app, transcripts, tmp_path)
+    app = build_app(resume=saved)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, BriefingScreen)
+        conversation = await start_call(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, ConversationScreen)
+        assert len(conversation.session.transcript.rep_turns) == 2
+        assert not conversation.session.awaiting_reply
+
+
+async def test_resume_of_a_damaged_transcript_says_why(build_app, tmp_path) -> None:
+    damaged = tmp_path / "damaged.json"
+    damaged.write_text('{"schema_version": 1, "turns": [')
+    app = build_app(resume=damaged)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        assert any("damaged" in n.message for n in app._notifications)
