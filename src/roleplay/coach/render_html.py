@@ -36,6 +36,7 @@ table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line);
   vertical-align: top; }
 th { font-size: 13px; color: var(--muted); font-weight: 600; }
+td.trend, td.id { white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .chip { display: inline-block; padding: 1px 9px; margin: 2px 4px 2px 0; border-radius: 999px;
   font-size: 12.5px; border: 1px solid transparent; white-space: nowrap; }
@@ -421,11 +422,12 @@ def team(report: TeamReport) -> str:
             else str(latest.uncovered)
         )
         cells = "".join(
-            f"<td>{sparkline(group.trend(d), COLOURS[d])} <small>{_change(group, d)}</small></td>"
+            f"<td class='trend'>{sparkline(group.trend(d), COLOURS[d])} "
+            f"<small>{_change(group, d)}</small></td>"
             for d in DIMENSIONS
         )
         parts.append(
-            f"<tr><td>{escape(group.rep)}</td><td>{escape(group.scenario_id)}</td>"
+            f"<tr><td>{escape(group.rep)}</td><td class='id'>{escape(group.scenario_id)}</td>"
             f"<td class='num'>{len(group.attempts)}</td>"
             f"<td class='num'>{fmt_score(best.overall if best else None)}</td>"
             f"<td class='num'>{fmt_score(latest.overall)}</td><td>{facts}</td>{cells}</tr>"
