@@ -21,6 +21,7 @@ FOLLOW_UP = "Twelve days is a lot. What is the board asking of you this year?"
 async def test_pick_brief_converse_end_and_debrief(build_app, transcripts: Path) -> None:
     app = build_app()
     async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)  # the scenario files are read in a thread
         assert isinstance(app.screen, PickerScreen)
         options = app.screen.query_one("#scenarios", OptionList)
         assert options.option_count == len(app.catalog.scenarios) >= 4
@@ -175,6 +176,7 @@ async def test_model_load_failure_is_shown_and_the_app_keeps_working(build_app) 
 
     app = build_app(buyer=broken)
     async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
         await pick(pilot, "logistics")
         await settle(pilot)
         text = screen_text(app)
@@ -196,7 +198,7 @@ async def test_invalid_scenario_files_are_listed_and_good_ones_load(
     (folder / "broken.yaml").write_text((test_data / "bad" / "unknown_key.yaml").read_text())
     app = build_app(scenarios_dir=folder)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert [s.id for s in app.catalog.scenarios] == ["cfo-logistics-close"]
         text = screen_text(app)
         assert "1 scenario file(s) could not be loaded" in text

@@ -19,14 +19,11 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from roleplay import paths
 from roleplay.errors import RoleplayError
-from roleplay.rubric import Rubric, load_rubric
-from roleplay.scenario import Scenario
-from roleplay.transcript import load_transcript
 from roleplay.tui.library import (
     History,
     SavedSession,
@@ -39,28 +36,25 @@ from roleplay.tui.library import (
 )
 from roleplay.tui.messages import (
     HistoryLoaded,
+    LibraryLoaded,
     ModelLoaded,
     ModelLoadFailed,
     ModelLoadProgressed,
     ModelsLoaded,
 )
-from roleplay.tui.screens import (
-    BriefingScreen,
-    ConversationScreen,
-    DebriefScreen,
-    HelpScreen,
-    PickerScreen,
-)
+from roleplay.tui.screens.picker import PickerScreen
 
 if TYPE_CHECKING:
     from roleplay.buyer.base import BuyerBackend
+    from roleplay.rubric import Rubric
+    from roleplay.scenario import Scenario
     from roleplay.scoring import TurnScorer
     from roleplay.session import PracticeSession
 
-BuyerFactory = Callable[[Scenario], "BuyerBackend"]
+BuyerFactory = Callable[["Scenario"], "BuyerBackend"]
 """Builds the (not yet loaded) buyer backend for a scenario."""
 
-ScorerFactory = Callable[[Rubric], "TurnScorer"]
+ScorerFactory = Callable[["Rubric"], "TurnScorer"]
 """Builds the loaded turn scorer for a rubric."""
 
 DARK_THEME = "textual-dark"
@@ -83,31 +77,6 @@ class LoadState:
     """Per scenario id, the buyer load's status line and fraction done."""
     buyer_errors: dict[str, str] = field(default_factory=dict)
     """Per scenario id, why the buyer failed to load."""
-
-
-# Actions each screen offers in the command palette: (title, help, action name).
-SCREEN_COMMANDS: dict[type[Screen[Any]], list[tuple[str, str, str]]] = {
-    PickerScreen: [
-        ("Open briefing", "Open the briefing of the highlighted scenario", "pick"),
-        ("Resume unfinished session", "Continue the newest unfinished session", "resume"),
-    ],
-    BriefingScreen: [
-        ("Start call", "Start the conversation (once the models are ready)", "start"),
-        ("Back to scenarios", "Return to the scenario picker", "back"),
-        ("Retry model load", "Try loading the models again after a failure", "retry_load"),
-    ],
-    ConversationScreen: [
-        ("Interrupt buyer", "Stop the buyer's reply now", "interrupt"),
-        ("Explain turn", "Why the selected turn scored as it did, and a better one", "explain"),
-        ("End call", "End the conversation and see the debrief", "end_call"),
-        ("Retry buyer reply", "Ask the buyer to reply again after a failure", "retry_reply"),
-    ],
-    DebriefScreen: [
-        ("Retry scenario", "Practise the same scenario again", "retry"),
-        ("New scenario", "Choose another scenario", "new_scenario"),
-        ("Open transcript", "Read the saved conversation", "open_transcript"),
-    ],
-}
 
 
 class RoleplayApp(App[None]):
@@ -147,13 +116,12 @@ class RoleplayApp(App[None]):
         self.seed = seed
         self.rep = rep
         self.theme = theme
-        self.catalog: ScenarioCatalog = load_catalog(scenario_paths)
+        self.scenario_paths = scenario_paths
+        self.rubric_path = rubric_path
+        self.catalog = ScenarioCatalog([], [])
+        self.catalog_loaded = False
         self.rubric: Rubric | None = None
         self.rubric_error: str | None = None
-        try:
-            self.rubric = load_rubric(rubric_path)
-        except RoleplayError as exc:
-            self.rubric_error = f"The rubric could not be loaded: {problems_text(exc)}"
         self.history = History()
         self.session: PracticeSession | None = None
         self.session_path: Path | None = None
@@ -162,12 +130,47 @@ class RoleplayApp(App[None]):
     # -- start-up --------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.push_screen(self._first_screen())
-        # Heavy imports start only after the first screen has been drawn.
-        self.call_after_refresh(self._start_background_work)
+        if self.resume_path is not None or self.start_scenario is not None:
+            self._use_library(*self._read_library())  # the first screen needs the scenario
+            self.push_screen(self._first_screen())
+            self.call_after_refresh(self.reload_history)
+        else:
+            # The picker is interactive at once; scenario files are read in a thread.
+            self.push_screen(PickerScreen())
+            self.call_after_refresh(self._load_library)
+
+    def _read_library(self) -> tuple[ScenarioCatalog, Rubric | None, str | None]:
+        """Read the scenarios and the rubric (never raises for a bad file)."""
+        from roleplay.rubric import load_rubric
+
+        catalog = load_catalog(self.scenario_paths)
+        try:
+            return catalog, load_rubric(self.rubric_path), None
+        except RoleplayError as exc:
+            return catalog, None, f"The rubric could not be loaded: {problems_text(exc)}"
+
+    def _use_library(
+        self, catalog: ScenarioCatalog, rubric: Rubric | None, rubric_error: str | None
+    ) -> None:
+        self.catalog, self.rubric, self.rubric_error = catalog, rubric, rubric_error
+        self.catalog_loaded = True
+
+    @work(thread=True, exclusive=True, group="library", exit_on_error=False)
+    def _load_library(self) -> None:
+        self.post_message(LibraryLoaded(*self._read_library()))
+
+    @on(LibraryLoaded)
+    def library_loaded(self, message: LibraryLoaded) -> None:
+        self._use_library(message.catalog, message.rubric, message.rubric_error)
+        for screen in self.screen_stack:
+            if isinstance(screen, PickerScreen) and screen.is_mounted:
+                screen.show_catalog()
+        self.reload_history()
 
     def _first_screen(self) -> Screen[None]:
         """The briefing of `--resume` or `--scenario` if they can be opened, else the picker."""
+        from roleplay.tui.screens.briefing import BriefingScreen
+
         if self.resume_path is not None:
             resume = self._resumable(self.resume_path)
             if resume is not None:
@@ -186,10 +189,6 @@ class RoleplayApp(App[None]):
                 timeout=10,
             )
         return PickerScreen()
-
-    def _start_background_work(self) -> None:
-        self.reload_history()
-        self.load_scorer()
 
     def reload_history(self) -> None:
         """Read the saved transcripts again (best scores, unfinished sessions)."""
@@ -300,9 +299,7 @@ class RoleplayApp(App[None]):
     # -- navigation ------------------------------------------------------------------------
 
     def _show(self, screen: Screen[Any]) -> None:
-        while len(self.screen_stack) > 2 and not isinstance(
-            self.screen, (PickerScreen, BriefingScreen, ConversationScreen, DebriefScreen)
-        ):
+        while len(self.screen_stack) > 2 and isinstance(self.screen, ModalScreen):
             self.pop_screen()  # close dialogs first
         self.switch_screen(screen)
 
@@ -313,6 +310,8 @@ class RoleplayApp(App[None]):
 
     def open_briefing(self, scenario: Scenario, resume: SavedSession | None = None) -> None:
         """Show the briefing of `scenario` and start loading its models."""
+        from roleplay.tui.screens.briefing import BriefingScreen
+
         self._show(BriefingScreen(scenario, resume))
 
     def open_resume(self, path: Path) -> None:
@@ -326,6 +325,8 @@ class RoleplayApp(App[None]):
 
     def _resumable(self, path: Path) -> SavedSession | None:
         """The saved session at `path` if its scenario is available; else say why, and None."""
+        from roleplay.transcript import load_transcript
+
         try:
             transcript = load_transcript(path)
         except RoleplayError as exc:
@@ -346,6 +347,7 @@ class RoleplayApp(App[None]):
     def start_conversation(self, scenario: Scenario, resume: SavedSession | None = None) -> None:
         """Start (or resume) a practice session and show the conversation."""
         from roleplay.session import PracticeSession
+        from roleplay.tui.screens.conversation import ConversationScreen
 
         state = self.load_state
         buyer = state.buyers.get(scenario.id)
@@ -377,6 +379,8 @@ class RoleplayApp(App[None]):
 
     def show_debrief(self, session: PracticeSession) -> None:
         """Show the debrief of `session`."""
+        from roleplay.tui.screens.debrief import DebriefScreen
+
         scenario = self.session_scenario
         if scenario is None or self.rubric is None:
             return
@@ -404,6 +408,8 @@ class RoleplayApp(App[None]):
 
     def action_help(self) -> None:
         """Show the key bindings."""
+        from roleplay.tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -419,11 +425,10 @@ class RoleplayApp(App[None]):
         )
         if not isinstance(screen, PickerScreen):
             yield SystemCommand("Choose scenario", "Back to the scenario picker", self.show_picker)
-        for screen_type, commands in SCREEN_COMMANDS.items():
-            if isinstance(screen, screen_type):
-                for title, help_text, action in commands:
-                    callback = getattr(screen, f"action_{action}")
-                    yield SystemCommand(title, help_text, functools.partial(callback))
+        palette: list[tuple[str, str, str]] = getattr(screen, "PALETTE", [])
+        for title, help_text, action in palette:
+            callback = getattr(screen, f"action_{action}")
+            yield SystemCommand(title, help_text, functools.partial(callback))
 
 
 def _default_buyer_factory(model: str | None) -> BuyerFactory:

@@ -9,11 +9,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from roleplay.errors import InvalidFileError, Problem, RoleplayError
-from roleplay.rubric import DIMENSIONS, Rubric
-from roleplay.scenario import Scenario, load_scenarios
-from roleplay.transcript import Transcript, load_transcript
+
+if TYPE_CHECKING:
+    from roleplay.rubric import Rubric
+    from roleplay.scenario import Scenario
+    from roleplay.transcript import Transcript
+
+DIMENSIONS = ("listening", "context_seeking", "problem_focus")
+"""The scored behaviours (as `roleplay.rubric.DIMENSIONS`, without importing the models)."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,8 @@ class ScenarioCatalog:
 
 def load_catalog(paths: Sequence[Path]) -> ScenarioCatalog:
     """Load every scenario it can from `paths`; never raises for a bad file."""
+    from roleplay.scenario import load_scenarios
+
     scenarios, problems = load_scenarios(list(paths))
     return ScenarioCatalog(sorted(scenarios, key=lambda s: (s.difficulty.value, s.id)), problems)
 
@@ -113,6 +121,8 @@ class History:
 
 def load_history(directory: Path, rubric: Rubric | None = None) -> History:
     """Read every transcript in `directory`; unreadable files are listed, not raised."""
+    from roleplay.transcript import load_transcript
+
     history = History()
     if not directory.is_dir():
         return history

@@ -76,6 +76,16 @@ class ModelsLoaded(Message):
     """Both the buyer and the scorer are ready: the conversation can start."""
 
 
+class LibraryLoaded(Message):
+    """The scenario files and the rubric were read (bad files are listed, not raised)."""
+
+    def __init__(self, catalog: Any, rubric: Any, rubric_error: str | None) -> None:
+        self.catalog = catalog
+        self.rubric = rubric
+        self.rubric_error = rubric_error
+        super().__init__()
+
+
 class HistoryLoaded(Message):
     """The saved transcripts were read (best scores, unfinished sessions)."""
 

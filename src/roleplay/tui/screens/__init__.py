@@ -1,9 +1,30 @@
-"""The app's screens, in the order a rep meets them."""
+"""The app's screens, in the order a rep meets them: picker, briefing, conversation, debrief.
 
-from roleplay.tui.screens.briefing import BriefingScreen
-from roleplay.tui.screens.conversation import ConversationScreen
-from roleplay.tui.screens.debrief import DebriefScreen
-from roleplay.tui.screens.help import HelpScreen
-from roleplay.tui.screens.picker import PickerScreen
+Each screen lives in its own module and is imported where it is first shown, so start-up only
+pays for the picker.
+"""
 
-__all__ = ["BriefingScreen", "ConversationScreen", "DebriefScreen", "HelpScreen", "PickerScreen"]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_MODULES = {
+    "PickerScreen": "picker",
+    "BriefingScreen": "briefing",
+    "ConversationScreen": "conversation",
+    "DebriefScreen": "debrief",
+    "HelpScreen": "help",
+    "ExplainScreen": "explain",
+    "TranscriptScreen": "transcript_view",
+}
+
+__all__ = sorted(_MODULES)
+
+
+def __getattr__(name: str) -> Any:
+    """Import a screen's module on first use (`from roleplay.tui.screens import X` works)."""
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(name)
+    return getattr(importlib.import_module(f"roleplay.tui.screens.{module}"), name)

@@ -56,6 +56,13 @@ class BriefingScreen(Screen[None]):
 
     app: RoleplayApp
 
+    PALETTE: ClassVar[list[tuple[str, str, str]]] = [
+        ("Start call", "Start the conversation (once the models are ready)", "start"),
+        ("Back to scenarios", "Return to the scenario picker", "back"),
+        ("Retry model load", "Try loading the models again after a failure", "retry_load"),
+    ]
+    """Command palette entries: title, help, action."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Start call", show=True),
         Binding("escape", "back", "Back", show=True),

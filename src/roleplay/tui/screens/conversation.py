@@ -29,8 +29,11 @@ from roleplay.tui.messages import (
     TurnScored,
 )
 from roleplay.tui.screens.explain import ExplainScreen
-from roleplay.tui.widgets import DimensionBar, MetricsPanel, PatienceMeter, RepInput, TurnBubble
-from roleplay.tui.widgets.rep_input import clean_text
+from roleplay.tui.widgets.dimension_bar import DimensionBar
+from roleplay.tui.widgets.metrics_panel import MetricsPanel
+from roleplay.tui.widgets.patience_meter import PatienceMeter
+from roleplay.tui.widgets.rep_input import RepInput, clean_text
+from roleplay.tui.widgets.turn_bubble import TurnBubble
 
 if TYPE_CHECKING:
     from roleplay.session import PracticeSession
@@ -83,6 +86,14 @@ class ConversationScreen(Screen[None]):
     """Hold the conversation with the buyer."""
 
     app: RoleplayApp
+
+    PALETTE: ClassVar[list[tuple[str, str, str]]] = [
+        ("Interrupt buyer", "Stop the buyer's reply now", "interrupt"),
+        ("Explain turn", "Why the selected turn scored as it did, and a better one", "explain"),
+        ("End call", "End the conversation and see the debrief", "end_call"),
+        ("Retry buyer reply", "Ask the buyer to reply again after a failure", "retry_reply"),
+    ]
+    """Command palette entries: title, help, action."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "interrupt", "Interrupt", show=True),

@@ -115,6 +115,13 @@ class DebriefScreen(Screen[None]):
 
     app: RoleplayApp
 
+    PALETTE: ClassVar[list[tuple[str, str, str]]] = [
+        ("Retry scenario", "Practise the same scenario again", "retry"),
+        ("New scenario", "Choose another scenario", "new_scenario"),
+        ("Open transcript", "Read the saved conversation", "open_transcript"),
+    ]
+    """Command palette entries: title, help, action."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "retry", "Retry", show=True),
         Binding("n", "new_scenario", "New scenario", show=True),

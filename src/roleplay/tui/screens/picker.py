@@ -13,12 +13,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from roleplay.scenario import Scenario
 from roleplay.tui.library import History, SavedSession
 from roleplay.tui.widgets.bands import overall_level, percent
 from roleplay.tui.widgets.prose import render_prose
 
 if TYPE_CHECKING:
+    from roleplay.scenario import Scenario
     from roleplay.tui.app import RoleplayApp
 
 
@@ -46,6 +46,12 @@ class PickerScreen(Screen[None]):
     """Choose a scenario (or resume an unfinished one)."""
 
     app: RoleplayApp
+
+    PALETTE: ClassVar[list[tuple[str, str, str]]] = [
+        ("Open briefing", "Open the briefing of the highlighted scenario", "pick"),
+        ("Resume unfinished session", "Continue the newest unfinished session", "resume"),
+    ]
+    """Command palette entries: title, help, action."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "pick", "Start", show=True),
@@ -75,9 +81,18 @@ class PickerScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.app.catalog_loaded:
+            self.show_catalog()
+        else:
+            self.query_one("#preview-title", Static).update("Loading scenarios…")
+        self.query_one("#filter", Input).focus()
+
+    def show_catalog(self) -> None:
+        """List the scenarios (and the files that failed to load) once they are read."""
         self.refresh_table()
         self.show_problems()
-        self.query_one("#filter", Input).focus()
+        if self.app.history is not self.history:
+            self.show_history(self.app.history)
 
     def show_history(self, history: History) -> None:
         """Fill in best scores and offer the newest unfinished session."""
@@ -161,7 +176,9 @@ class PickerScreen(Screen[None]):
         title = self.query_one("#preview-title", Static)
         body = self.query_one("#preview-body", Static)
         if scenario is None:
-            if self.app.catalog.scenarios:
+            if not self.app.catalog_loaded:
+                title.update("Loading scenarios…")
+            elif self.app.catalog.scenarios:
                 title.update("No scenario matches the filter.")
             else:
                 title.update("No scenarios found. Add YAML files to the scenarios folder.")

@@ -1,9 +1,25 @@
-"""Reusable widgets of the practice app."""
+"""Reusable widgets of the practice app, each imported on first use."""
 
-from roleplay.tui.widgets.dimension_bar import DimensionBar
-from roleplay.tui.widgets.metrics_panel import MetricsPanel
-from roleplay.tui.widgets.patience_meter import PatienceMeter
-from roleplay.tui.widgets.rep_input import RepInput
-from roleplay.tui.widgets.turn_bubble import TurnBubble, score_chips
+from __future__ import annotations
 
-__all__ = ["DimensionBar", "MetricsPanel", "PatienceMeter", "RepInput", "TurnBubble", "score_chips"]
+import importlib
+from typing import Any
+
+_MODULES = {
+    "DimensionBar": "dimension_bar",
+    "MetricsPanel": "metrics_panel",
+    "PatienceMeter": "patience_meter",
+    "RepInput": "rep_input",
+    "TurnBubble": "turn_bubble",
+    "score_chips": "turn_bubble",
+}
+
+__all__ = sorted(_MODULES)
+
+
+def __getattr__(name: str) -> Any:
+    """Import a widget's module on first use (`from roleplay.tui.widgets import X` works)."""
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(name)
+    return getattr(importlib.import_module(f"roleplay.tui.widgets.{module}"), name)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from roleplay.rubric import DIMENSION_LABELS, Rubric
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from roleplay.rubric import Rubric
 
 SHORT_LABELS: dict[str, str] = {
     "listening": "Listen",
@@ -45,4 +48,6 @@ def percent(score: float) -> str:
 
 def dimension_label(dimension: str) -> str:
     """The long display label of a dimension."""
+    from roleplay.rubric import DIMENSION_LABELS
+
     return DIMENSION_LABELS.get(dimension, dimension)

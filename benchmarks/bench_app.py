@@ -1,0 +1,177 @@
+"""The practice app: time to the first interactive screen, and key latency while the buyer streams.
+
+`startup_*`: a fresh process builds the app with its default (real) factories, runs it headless
+and presses a key in the scenario filter; the clock stops when the key has landed. Measured from
+before the process is spawned, so interpreter start-up counts; `startup_cpu_median_s` is the
+CPU time the process used by then, a figure less disturbed by other work on a shared machine. `heavy_modules_at_start` lists
+torch / transformers / sentence_transformers if any was imported by then (it should be none).
+
+`key_latency_*`: while the deterministic buyer streams a long reply (one word every 20 ms, like
+a small model on CPU), the rep moves the turn selection with alt+up / alt+down; each press is
+timed until the selection has changed on screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+STARTUP_SCRIPT = r"""
+import asyncio, sys, time
+from roleplay.tui.app import make_app
+
+async def main():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        while app.screen.query_one("#filter").value != "c":
+            await pilot.pause(0.001)
+        heavy = [m for m in ("torch", "transformers", "sentence_transformers") if m in sys.modules]
+        cpu = time.process_time()
+        print("READY", cpu, ",".join(heavy) or "none", flush=True)
+        import os
+        os._exit(0)  # do not wait for the scorer that starts loading after the first screen
+
+asyncio.run(main())
+"""
+
+
+def _startup_once(home: Path) -> tuple[float, float, str]:
+    env = dict(os.environ, ROLEPLAY_HOME=str(home), HF_HUB_OFFLINE="1")
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", STARTUP_SCRIPT],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("READY"):
+            elapsed = time.perf_counter() - start
+            _, cpu, heavy = line.split()
+            proc.wait(timeout=30)
+            return elapsed, float(cpu), heavy
+    proc.wait(timeout=30)
+    raise RuntimeError("the app did not reach its first screen")
+
+
+def bench_startup(runs: int = 5) -> dict[str, float | str]:
+    import tempfile
+
+    times: list[float] = []
+    cpu_times: list[float] = []
+    heavy = "none"
+    with tempfile.TemporaryDirectory() as home:
+        _startup_once(Path(home))  # warm the file cache and .pyc files
+        for _ in range(runs):
+            elapsed, cpu, found = _startup_once(Path(home))
+            times.append(elapsed)
+            cpu_times.append(cpu)
+            if found != "none":
+                heavy = found
+    return {
+        "startup_median_s": round(statistics.median(times), 3),
+        "startup_max_s": round(max(times), 3),
+        "startup_cpu_median_s": round(statistics.median(cpu_times), 3),
+        "heavy_modules_at_start": heavy,
+    }
+
+
+class _SlowBuyer:
+    """The deterministic buyer with a long reply, one word every 20 ms."""
+
+    def __init__(self, scenario: object) -> None:
+        from roleplay.buyer import load_backend
+
+        self.inner = load_backend("deterministic", scenario)  # type: ignore[arg-type]
+        self.model_id = "bench:slow-deterministic"
+
+    def load(self, progress: object = None) -> None:
+        return None
+
+    def stream(self, messages: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        should_stop = kwargs.get("should_stop", lambda: False)
+        words = ("Well, let me think about how that works for us today. " * 12).split()
+        for word in words:
+            if should_stop():  # type: ignore[operator]
+                return
+            time.sleep(0.02)
+            yield word + " "
+
+
+async def _key_latency(presses: int) -> list[float]:
+    from roleplay.rubric import load_rubric
+    from roleplay.scoring import TurnScorer
+    from roleplay.tui.app import make_app
+    from roleplay.tui.screens import ConversationScreen
+
+    scorer = TurnScorer.load(load_rubric(PROJECT_ROOT / "rubrics" / "default.yaml"))
+    app = make_app(
+        buyer_factory=_SlowBuyer,
+        scorer_factory=lambda rubric: scorer,
+        scenario="cfo-logistics-close",
+        scenarios_dir=PROJECT_ROOT / "scenarios",
+        seed=1,
+    )
+    latencies: list[float] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        while app.screen.query_one("#start").disabled:
+            await pilot.pause(0.01)
+        await pilot.press("enter")
+        while not isinstance(app.screen, ConversationScreen):
+            await pilot.pause(0.01)
+        screen = app.screen
+        for text in ("How long does your close take?", "What does the board expect?"):
+            screen.query_one("#rep-input").value = text
+            await pilot.press("enter")
+            await pilot.pause(0.05)
+            while screen.buyer_speaking and len(latencies) < presses:
+                bubbles = screen.session_rep_bubbles()
+                before = [b.selected for b in bubbles]
+                key = "alt+up" if before[-1] else "alt+down"
+                start = time.perf_counter()
+                await pilot.press(key)
+                while [b.selected for b in screen.session_rep_bubbles()] == before:
+                    await pilot.pause(0.001)
+                latencies.append(time.perf_counter() - start)
+                if len(bubbles) < 2:
+                    break
+            await pilot.press("escape")
+            await app.workers.wait_for_complete()
+    return latencies
+
+
+def bench_key_latency(presses: int = 40) -> dict[str, float | str]:
+    latencies = asyncio.run(_key_latency(presses))
+    ms = sorted(x * 1000 for x in latencies)
+    return {
+        "key_latency_while_streaming_median_ms": round(statistics.median(ms), 1),
+        "key_latency_while_streaming_p95_ms": round(ms[int(0.95 * (len(ms) - 1))], 1),
+        "key_latency_presses": float(len(ms)),
+    }
+
+
+def run() -> dict[str, float | str]:
+    """Start-up and key latency figures of the practice app (timings on a shared CPU are noisy)."""
+    results: dict[str, float | str] = {}
+    results.update(bench_startup())
+    try:
+        results.update(bench_key_latency())
+    except Exception as exc:  # the scorer may be unavailable; start-up figures still stand
+        results["key_latency_error"] = f"{type(exc).__name__}: {exc}"
+    return results
+
+
+if __name__ == "__main__":
+    for name, value in run().items():
+        print(f"{name}: {value}")
