@@ -3,8 +3,9 @@
 `startup_*`: a fresh process builds the app with its default (real) factories, runs it headless
 and presses a key in the scenario filter; the clock stops when the key has landed. Measured from
 before the process is spawned, so interpreter start-up counts; `startup_cpu_median_s` is the
-CPU time the process used by then, a figure less disturbed by other work on a shared machine. `heavy_modules_at_start` lists
-torch / transformers / sentence_transformers if any was imported by then (it should be none).
+CPU time the process used by then, less disturbed by other work on a shared machine.
+`heavy_modules_at_start` lists torch / transformers / sentence_transformers if any was imported
+by then (it should be none).
 
 `key_latency_*`: while the deterministic buyer streams a long reply (one word every 20 ms, like
 a small model on CPU), the rep moves the turn selection with alt+up / alt+down; each press is
