@@ -1,0 +1,54 @@
+"""The buyer: backends that voice an executive, and the director that decides what they say.
+
+Use `load_backend(name, scenario)` to get a backend from a model card; heavy libraries
+(torch, transformers, httpx) are imported only when a backend loads or generates.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from roleplay.buyer.base import (
+    BuyerBackend,
+    ChatMessage,
+    backend_factory,
+    known_backends,
+    register_backend,
+)
+from roleplay.buyer.cards import ModelCard, find_card, load_cards, selected_model
+
+if TYPE_CHECKING:
+    from roleplay.scenario import Scenario
+
+__all__ = [
+    "BuyerBackend",
+    "ChatMessage",
+    "ModelCard",
+    "backend_for_card",
+    "find_card",
+    "known_backends",
+    "load_backend",
+    "load_cards",
+    "register_backend",
+    "selected_model",
+]
+
+
+def backend_for_card(card: ModelCard, scenario: Scenario | None = None) -> BuyerBackend:
+    """Build (but do not load) the backend a model card describes.
+
+    Raises:
+        ModelError: the card names an unknown backend kind or lacks a setting it needs.
+    """
+    return backend_factory(card.backend)(card, scenario)
+
+
+def load_backend(name: str | None, scenario: Scenario | None = None) -> BuyerBackend:
+    """The buyer backend of the model card `name` (None: the selected default), not loaded yet.
+
+    Call `.load(progress)` before generating; it is where weights load or a server is reached.
+
+    Raises:
+        ModelError: no such card, or the card cannot work.
+    """
+    return backend_for_card(find_card(name), scenario)

@@ -1,0 +1,118 @@
+"""The buyer backend interface and the registry every backend, built-in or not, joins.
+
+A backend streams text for a list of chat messages; nothing more. What the buyer may say is
+decided by the director (`roleplay.buyer.director`); the backend only voices it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
+
+from roleplay.errors import ModelError
+
+if TYPE_CHECKING:
+    from roleplay.buyer.cards import ModelCard
+    from roleplay.scenario import Scenario
+
+Progress = Callable[[str, float | None], None]
+"""A progress callback: a message and a fraction done (None when unknown)."""
+
+ANCHOR_PREFIX = "Your line: "
+"""Starts the line of the director's prompt that holds the authored line to voice now.
+
+The deterministic backend reads it back; model backends paraphrase it."""
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    """One message of a chat prompt."""
+
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+@runtime_checkable
+class BuyerBackend(Protocol):
+    """Something that streams a buyer's reply for a chat prompt."""
+
+    model_id: str
+    """The backend and model, recorded in transcripts, e.g. `transformers:SmolLM2-135M-Instruct`."""
+
+    def load(self, progress: Progress | None = None) -> None:
+        """Get ready to generate (load or convert weights, reach a server); idempotent."""
+        ...
+
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_new_tokens: int = 96,
+        temperature: float = 0.7,
+        seed: int | None = None,
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> Iterator[str]:
+        """Yield the reply in chunks as it is generated; stop early when `should_stop()`."""
+        ...
+
+
+BackendFactory = Callable[["ModelCard", "Scenario | None"], BuyerBackend]
+"""Builds a backend from a model card (and the scenario, for backends that need it)."""
+
+_REGISTRY: dict[str, BackendFactory] = {}
+
+
+def register_backend(kind: str, factory: BackendFactory) -> None:
+    """Make a backend kind available to model cards (`backend: <kind>`).
+
+    Built-in backends register through this function exactly as a third-party one would.
+    """
+    _REGISTRY[kind] = factory
+
+
+def known_backends() -> list[str]:
+    """Names of every registered backend kind, sorted."""
+    _register_builtins()
+    return sorted(_REGISTRY)
+
+
+def backend_factory(kind: str) -> BackendFactory:
+    """The factory for a backend kind.
+
+    Raises:
+        ModelError: the kind is unknown; the message lists the known ones.
+    """
+    _register_builtins()
+    try:
+        return _REGISTRY[kind]
+    except KeyError:
+        raise ModelError(
+            f"unknown buyer backend '{kind}' (known: {', '.join(sorted(_REGISTRY))})"
+        ) from None
+
+
+def anchor_of(messages: Sequence[ChatMessage]) -> str | None:
+    """The authored line the director asked to voice, if the prompt names one."""
+    for message in reversed(messages):
+        if message.role != "system":
+            continue
+        for line in message.content.splitlines():
+            if line.startswith(ANCHOR_PREFIX):
+                return line[len(ANCHOR_PREFIX) :].strip().strip('"')
+    return None
+
+
+_builtins_registered = False
+
+
+def _register_builtins() -> None:
+    """Register the shipped backends (cheap: each module imports its heavy libraries lazily)."""
+    global _builtins_registered
+    if _builtins_registered:
+        return
+    _builtins_registered = True
+    import importlib
+
+    for name in ("deterministic", "openai_backend", "transformers_backend"):
+        importlib.import_module(f"roleplay.buyer.{name}").register()

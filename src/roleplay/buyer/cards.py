@@ -1,0 +1,174 @@
+"""Model cards: small YAML files in `models/` that say which backend and weights a buyer uses.
+
+A card is chosen by name: `--model NAME` on the command line, else `$ROLEPLAY_MODEL`, else
+`default_model` in `~/.roleplay/config.yaml`, else `smollm2-135m`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from roleplay import paths
+from roleplay.errors import InvalidFileError, ModelError, Problem
+from roleplay.model_base import StrictModel
+from roleplay.scenario import Identifier, Line
+from roleplay.yamlio import iter_yaml_files, load_model, load_yaml
+
+DEFAULT_MODEL = "smollm2-135m"
+"""The card used when nothing else names one: the embedded SmolLM2 buyer."""
+
+MODEL_ENV = "ROLEPLAY_MODEL"
+"""Environment variable naming the model card to use."""
+
+EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+
+
+class GgufSource(StrictModel):
+    """A GGUF weights file, shipped in a Python package or at a path."""
+
+    file: Line
+    """The file name, e.g. `SmolLM2-135M-Instruct.Q4_1.gguf`."""
+    package: Identifier | None = None
+    """A Python package whose folder holds the file (found without importing it)."""
+    path: Line | None = None
+    """Otherwise, the folder holding the file (absolute, `~`, or relative to the card)."""
+
+
+class Generation(StrictModel):
+    """Defaults for generating a buyer reply."""
+
+    max_new_tokens: int = Field(default=72, ge=8, le=1024)
+    """The longest reply, in tokens; the guard allows at most three sentences anyway."""
+    temperature: float = Field(default=0.7, ge=0.0, le=2.0)
+    """Sampling temperature; 0 means greedy decoding."""
+    top_p: float = Field(default=0.9, gt=0.0, le=1.0)
+    """Nucleus sampling: keep the smallest set of tokens whose probability reaches this."""
+    repetition_penalty: float = Field(default=1.15, ge=1.0, le=2.0)
+    """Penalty on tokens already in the reply (transformers backend); 1 means none."""
+
+
+class ModelCard(StrictModel):
+    """Which backend plays the buyer, and with which weights or server."""
+
+    name: Identifier
+    """The card's name, used with `--model NAME`; must match the file name."""
+    backend: Identifier
+    """The backend kind: `transformers`, `openai` (any OpenAI-compatible server),
+    `deterministic` (the scenario's authored lines), or a registered third-party kind."""
+    description: Line = ""
+    """One line shown by `roleplay models`."""
+    gguf: GgufSource | None = None
+    """transformers: a GGUF file to convert once to a safetensors cache and load from there."""
+    hf_folder: Line | None = None
+    """transformers: a Hugging Face model folder (config.json, safetensors, tokenizer)."""
+    dtype: Literal["float32", "bfloat16"] = "float32"
+    """transformers: the weights' type in memory; float32 is faster on most CPUs."""
+    threads: int | None = Field(default=None, ge=1, le=256)
+    """transformers: torch threads for generation (default: the machine's cores, at most 4)."""
+    base_url: Line | None = None
+    """openai: the server's API root, e.g. `http://localhost:11434/v1`."""
+    model: Line | None = None
+    """openai: the model name the server knows, e.g. `llama3`."""
+    api_key_env: EnvName | None = None
+    """openai: the environment variable holding the API key (the key is never stored)."""
+    connect_timeout: float = Field(default=3.0, gt=0.0, le=120.0)
+    """openai: seconds to wait for a connection."""
+    read_timeout: float = Field(default=60.0, gt=0.0, le=600.0)
+    """openai: seconds to wait for the next piece of a streamed reply."""
+    generation: Generation = Field(default_factory=Generation)
+    """Generation defaults."""
+
+    def resolve_path(self, value: str) -> Path:
+        """A path from the card: `~` expanded, relative paths taken from the card's folder."""
+        path = Path(value).expanduser()
+        if not path.is_absolute() and self._source is not None:
+            path = self._source.path.parent / path
+        return path
+
+
+BUILTIN_DETERMINISTIC = ModelCard(
+    name="deterministic",
+    backend="deterministic",
+    description="The scenario's authored lines, chosen by seed; no model needed.",
+)
+"""Always available, even without a `models/deterministic.yaml`."""
+
+
+def load_card(path: Path) -> ModelCard:
+    """Read and validate one model card.
+
+    Raises:
+        InvalidFileError: every problem in the file, located.
+    """
+    card: ModelCard = load_model(Path(path), ModelCard)
+    if card.name != Path(path).stem:
+        line, col = card._source.locate(("name",))
+        raise InvalidFileError(
+            [Problem(str(path), line, col, "name", f"name '{card.name}' must match the file name")]
+        )
+    return card
+
+
+def load_cards(directory: Path | None = None) -> tuple[dict[str, ModelCard], list[Problem]]:
+    """Every valid card in `directory` (default: `paths.models_dir()`), and the problems."""
+    directory = directory or paths.models_dir()
+    cards: dict[str, ModelCard] = {}
+    problems: list[Problem] = []
+    if directory.is_dir():
+        for file in iter_yaml_files(directory):
+            try:
+                card = load_card(file)
+            except InvalidFileError as exc:
+                problems.extend(exc.problems)
+                continue
+            cards[card.name] = card
+    cards.setdefault("deterministic", BUILTIN_DETERMINISTIC)
+    return cards, problems
+
+
+def config_path() -> Path:
+    """The rep's config file: `~/.roleplay/config.yaml` (or under `$ROLEPLAY_HOME`)."""
+    return paths.data_dir() / "config.yaml"
+
+
+def configured_model() -> str | None:
+    """`default_model` from the config file, if set."""
+    path = config_path()
+    if not path.exists():
+        return None
+    loaded = load_yaml(path)
+    if not isinstance(loaded.data, dict):
+        raise InvalidFileError.single(path, "expected a mapping of settings at the top")
+    value = loaded.data.get("default_model")
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        line, col = loaded.locate(("default_model",))
+        raise InvalidFileError.single(path, "must be a model card name", line, col, "default_model")
+    return value
+
+
+def selected_model(name: str | None = None) -> str:
+    """The model card to use: `name`, else `$ROLEPLAY_MODEL`, else the config's, else default."""
+    return name or os.environ.get(MODEL_ENV) or configured_model() or DEFAULT_MODEL
+
+
+def find_card(name: str | None = None) -> ModelCard:
+    """The model card selected by `name` (see `selected_model`).
+
+    Raises:
+        ModelError: no card has that name; the message lists the known ones.
+    """
+    chosen = selected_model(name)
+    cards, problems = load_cards()
+    if chosen in cards:
+        return cards[chosen]
+    hint = ""
+    bad = [p for p in problems if Path(p.file).stem == chosen]
+    if bad:
+        hint = "; its card is invalid:\n" + "\n".join(map(str, bad))
+    raise ModelError(f"unknown model '{chosen}' (known: {', '.join(sorted(cards))}){hint}")

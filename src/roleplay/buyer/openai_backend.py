@@ -1,0 +1,295 @@
+"""A buyer served by any OpenAI-compatible server: Ollama, vLLM, llama.cpp's server, a host.
+
+Replies stream from `/chat/completions` as server-sent events. The API key is read from the
+environment variable the model card names, sent only in the `Authorization` header, and never
+written to transcripts, logs or error messages.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from roleplay.buyer.base import ChatMessage, Progress, register_backend
+from roleplay.errors import BackendError, ModelError
+
+if TYPE_CHECKING:
+    import httpx
+
+    from roleplay.buyer.cards import Generation, ModelCard
+    from roleplay.scenario import Scenario
+
+log = logging.getLogger("roleplay.buyer.openai")
+
+RETRY_DELAY = 0.5
+"""Seconds to wait before the one retry of a failed request."""
+
+
+class OpenAIBackend:
+    """Streams buyer replies from an OpenAI-compatible `/v1/chat/completions` endpoint.
+
+    Args:
+        card: The model card: `base_url`, `model`, optionally `api_key_env` and timeouts.
+    """
+
+    def __init__(self, card: ModelCard) -> None:
+        if not card.base_url or not card.model:
+            raise ModelError(
+                f"model card '{card.name}' uses the openai backend and needs 'base_url' and 'model'"
+            )
+        self.card = card
+        self.base_url = card.base_url.rstrip("/")
+        self.model = card.model
+        self.generation: Generation = card.generation
+        self.model_id = f"openai:{card.model}"
+        self._checked = False
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"Accept": "text/event-stream", "Content-Type": "application/json"}
+        if self.card.api_key_env:
+            key = os.environ.get(self.card.api_key_env)
+            if key:
+                headers["Authorization"] = f"Bearer {key}"
+        return headers
+
+    def _timeout(self, read: float | None = None) -> httpx.Timeout:
+        import httpx
+
+        return httpx.Timeout(
+            connect=self.card.connect_timeout,
+            read=read if read is not None else self.card.read_timeout,
+            write=self.card.connect_timeout,
+            pool=self.card.connect_timeout,
+        )
+
+    def _down(self, exc: Exception) -> ModelError:
+        kind = type(exc).__name__
+        return ModelError(
+            f"cannot reach the buyer server at {self.base_url} ({kind}); is it running? "
+            f"Start it, fix `base_url` in models/{self.card.name}.yaml, or choose another model "
+            "with --model"
+        )
+
+    def _http_error(self, status: int, body: str) -> ModelError:
+        message = _error_message(body)
+        detail = f": {message}" if message else ""
+        if status in (401, 403):
+            env = self.card.api_key_env
+            if env and not os.environ.get(env):
+                hint = f"; the environment variable {env} is not set"
+            elif env:
+                hint = f"; check the key in ${env}"
+            else:
+                hint = "; set `api_key_env` in the model card to send a key"
+            return ModelError(
+                f"the buyer server at {self.base_url} refused the request (HTTP {status}, "
+                f"authentication failed){hint}"
+            )
+        if status == 404 or ("model" in message.lower() and "not" in message.lower()):
+            return ModelError(
+                f"the buyer server at {self.base_url} does not know the model '{self.model}' "
+                f"(HTTP {status}{detail}); pull or serve it, or fix `model` in "
+                f"models/{self.card.name}.yaml"
+            )
+        return BackendError(f"the buyer server at {self.base_url} answered HTTP {status}{detail}")
+
+    # -- the interface -------------------------------------------------------------------
+
+    def reachable(self, timeout: float = 1.0) -> tuple[bool, str]:
+        """Whether the server answers `/models` quickly, and a short status."""
+        import httpx
+
+        try:
+            response = httpx.get(
+                f"{self.base_url}/models", headers=self._headers(), timeout=timeout
+            )
+        except httpx.HTTPError as exc:
+            return False, f"server not reachable ({type(exc).__name__})"
+        if response.status_code in (401, 403):
+            return False, f"server refused the API key (HTTP {response.status_code})"
+        if response.status_code >= 400:
+            return True, f"server up (/models answered HTTP {response.status_code})"
+        known = _model_ids(response)
+        if known and self.model not in known:
+            return False, f"server up but has no model '{self.model}'"
+        return True, "server reachable"
+
+    def load(self, progress: Progress | None = None) -> None:
+        """Check the server answers and knows the model (when it lists its models)."""
+        import httpx
+
+        if self._checked:
+            return
+        if progress is not None:
+            progress(f"connecting to {self.base_url}", None)
+        try:
+            response = httpx.get(
+                f"{self.base_url}/models", headers=self._headers(), timeout=self._timeout()
+            )
+        except httpx.HTTPError as exc:
+            raise self._down(exc) from None
+        if response.status_code in (401, 403):
+            raise self._http_error(response.status_code, response.text)
+        if response.status_code < 400:
+            known = _model_ids(response)
+            if known and self.model not in known:
+                listed = ", ".join(sorted(known)[:10])
+                raise ModelError(
+                    f"the buyer server at {self.base_url} does not know the model "
+                    f"'{self.model}' (it serves: {listed})"
+                )
+        self._checked = True
+        if progress is not None:
+            progress("buyer server ready", 1.0)
+
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_new_tokens: int = 96,
+        temperature: float = 0.7,
+        seed: int | None = None,
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> Iterator[str]:
+        """Yield the reply as the server streams it; retry once if nothing arrived yet.
+
+        Raises:
+            ModelError: the server is down, refuses the key or does not know the model.
+            BackendError: the server failed mid-reply.
+        """
+        payload: dict[str, Any] = {
+            "model": self.model,
+            "messages": [{"role": m.role, "content": m.content} for m in messages],
+            "stream": True,
+            "max_tokens": max_new_tokens,
+            "temperature": temperature,
+            "top_p": self.generation.top_p,
+        }
+        if seed is not None:
+            payload["seed"] = seed
+        for attempt in range(2):
+            yielded = False
+            try:
+                for chunk in self._request(payload, should_stop):
+                    yielded = True
+                    yield chunk
+                return
+            except _Retryable as exc:
+                if yielded or attempt == 1:
+                    raise exc.error from None
+                log.warning("buyer server request failed (%s); retrying once", exc.error.message)
+                time.sleep(RETRY_DELAY)
+
+    def _request(self, payload: dict[str, Any], should_stop: Callable[[], bool]) -> Iterator[str]:
+        import httpx
+
+        try:
+            with httpx.stream(
+                "POST",
+                f"{self.base_url}/chat/completions",
+                json=payload,
+                headers=self._headers(),
+                timeout=self._timeout(),
+            ) as response:
+                if response.status_code >= 400:
+                    body = response.read().decode("utf-8", "replace")
+                    error = self._http_error(response.status_code, body)
+                    if response.status_code >= 500 or response.status_code == 429:
+                        raise _Retryable(error)
+                    raise error
+                for line in response.iter_lines():
+                    if should_stop():
+                        return
+                    text = _sse_content(line)
+                    if text is None:
+                        return
+                    if text:
+                        yield text
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            raise _Retryable(self._down(exc)) from None
+        except httpx.TimeoutException as exc:
+            raise _Retryable(
+                BackendError(
+                    f"the buyer server at {self.base_url} stopped answering "
+                    f"({type(exc).__name__} after {self.card.read_timeout:g} s)"
+                )
+            ) from None
+        except httpx.HTTPError as exc:
+            raise _Retryable(
+                BackendError(f"the buyer server at {self.base_url} failed: {type(exc).__name__}")
+            ) from None
+
+
+class _Retryable(Exception):
+    """A failure worth one retry, carrying the error to raise if the retry fails too."""
+
+    def __init__(self, error: ModelError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _sse_content(line: str) -> str | None:
+    """The text in one server-sent-event line: '' for no text, None at the end of the stream."""
+    line = line.strip()
+    if not line.startswith("data:"):
+        return ""
+    data = line[5:].strip()
+    if data == "[DONE]":
+        return None
+    try:
+        event = json.loads(data)
+    except json.JSONDecodeError:
+        return ""
+    if not isinstance(event, dict):
+        return ""
+    if "error" in event:
+        raise BackendError(f"the buyer server reported an error: {_error_message(data)}")
+    choices = event.get("choices") or []
+    if not choices or not isinstance(choices[0], dict):
+        return ""
+    delta = choices[0].get("delta") or choices[0].get("message") or {}
+    content = delta.get("content") if isinstance(delta, dict) else None
+    return content if isinstance(content, str) else ""
+
+
+def _error_message(body: str) -> str:
+    """The message in an OpenAI-style error body, or a short excerpt of the body."""
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, TypeError):
+        return body.strip()[:200]
+    if isinstance(data, dict):
+        error = data.get("error")
+        if isinstance(error, dict) and isinstance(error.get("message"), str):
+            return str(error["message"])[:300]
+        if isinstance(error, str):
+            return error[:300]
+        if isinstance(data.get("message"), str):
+            return str(data["message"])[:300]
+    return body.strip()[:200]
+
+
+def _model_ids(response: httpx.Response) -> set[str]:
+    try:
+        data = response.json()
+    except ValueError:
+        return set()
+    items = data.get("data") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return set()
+    return {str(item["id"]) for item in items if isinstance(item, dict) and "id" in item}
+
+
+def _factory(card: ModelCard, scenario: Scenario | None) -> OpenAIBackend:
+    return OpenAIBackend(card)
+
+
+def register() -> None:
+    """Register the `openai` backend kind (any OpenAI-compatible server)."""
+    register_backend("openai", _factory)

@@ -1,0 +1,459 @@
+"""One practice conversation, with no UI: rep turns in, scored; buyer replies out, guarded.
+
+The app, the simulator and the coaches' tools all drive conversations through
+`PracticeSession`. The transcript is saved atomically after every change, so a crash loses at
+most the reply being streamed, and `PracticeSession.resume` rebuilds the buyer's state from
+the recorded turns.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from roleplay.buyer.base import BuyerBackend, ChatMessage
+from roleplay.buyer.director import Beat, BuyerDirector, BuyerState
+from roleplay.buyer.guard import MAX_SENTENCES, BuyerGuard
+from roleplay.buyer.text import complete_sentences
+from roleplay.errors import RoleplayError
+from roleplay.transcript import EndedBy, ModelIds, Transcript, Turn, TurnScore, now
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from roleplay.rubric import Rubric
+    from roleplay.scenario import Scenario
+    from roleplay.scoring.metrics import ConversationMetrics
+
+log = logging.getLogger("roleplay.session")
+
+MAX_TURN_CHARS = 2000
+"""The longest rep turn accepted; a longer one is a paste, not something said in a meeting."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+
+Source = Literal["model", "regenerated", "authored", "interrupted"]
+
+
+class TurnScorerLike(Protocol):
+    """What a session needs from the turn scorer (`roleplay.scoring.TurnScorer`)."""
+
+    embedder_id: str
+
+    def score(self, turn: str, previous: str = "", scenario: Scenario | None = None) -> TurnScore:
+        """Score one rep turn given the buyer's line before it."""
+        ...
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        """L2-normalised embeddings, one row per text."""
+        ...
+
+
+def clean_turn(text: str) -> str:
+    """A rep turn with control characters removed and whitespace tidied.
+
+    Raises:
+        RoleplayError: the turn is empty after cleaning, or too long.
+    """
+    text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\t", " "))
+    text = re.sub(r"[ ]{2,}", " ", text)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    if not text:
+        raise RoleplayError("Say something to the buyer first: the turn is empty.", "Empty turn")
+    if len(text) > MAX_TURN_CHARS:
+        raise RoleplayError(
+            f"That turn is {len(text)} characters; keep it under {MAX_TURN_CHARS}, as you would "
+            "in a meeting.",
+            "Turn too long",
+        )
+    return text
+
+
+class PracticeSession:
+    """One conversation between a rep and the buyer of a scenario.
+
+    Args:
+        scenario: The buyer situation.
+        rubric: The rubric the scorer uses (recorded in the transcript).
+        buyer: The buyer backend, already loaded.
+        scorer: The turn scorer; its embeddings also drive the director and the guard.
+        save_to: Where to save the transcript after every change (None: not saved).
+        seed: Seeds the buyer's choices, for reproducible conversations.
+        rep: Who is practising.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        rubric: Rubric,
+        buyer: BuyerBackend,
+        scorer: TurnScorerLike,
+        *,
+        save_to: Path | None = None,
+        seed: int | None = None,
+        rep: str = "",
+    ) -> None:
+        self.scenario = scenario
+        self.rubric = rubric
+        self.buyer = buyer
+        self.scorer = scorer
+        self.save_to = Path(save_to) if save_to is not None else None
+        self.seed = seed
+        self.director = BuyerDirector(scenario, scorer, seed)
+        self.guard = BuyerGuard(self.director, scorer)
+        self.transcript = Transcript(
+            rep=rep,
+            scenario_id=scenario.id,
+            scenario_hash=scenario.content_hash(),
+            rubric_id=rubric.id,
+            rubric_hash=rubric.content_hash(),
+            models=ModelIds(buyer=buyer.model_id, embedder=getattr(scorer, "embedder_id", "")),
+            seed=seed,
+        )
+        self.state: BuyerState = self.director.initial_state()
+        self.ended = False
+        self.ended_by: EndedBy | None = None
+
+    @classmethod
+    def resume(
+        cls,
+        transcript: Transcript,
+        scenario: Scenario,
+        rubric: Rubric,
+        buyer: BuyerBackend,
+        scorer: TurnScorerLike,
+        *,
+        save_to: Path | None = None,
+    ) -> PracticeSession:
+        """Continue a recorded conversation: the buyer's state is rebuilt from its turns.
+
+        Used to resume after a crash (a transcript cut off, or ended by `crash`) and to branch
+        a conversation (pass a transcript truncated before the turn to replace). A rep turn
+        without a reply is answered by the next `reply()`.
+        """
+        session = cls(
+            scenario,
+            rubric,
+            buyer,
+            scorer,
+            save_to=save_to,
+            seed=transcript.seed,
+            rep=transcript.rep,
+        )
+        session.transcript = transcript.model_copy(deep=True)
+        session.transcript.models.buyer = buyer.model_id
+        if session.transcript.ended_by == "crash":
+            session.transcript.ended_by = None
+            session.transcript.ended_at = None
+        session.state = session.director.state_from(session.transcript)
+        session.ended = session.transcript.finished
+        session.ended_by = session.transcript.ended_by
+        return session
+
+    # -- the conversation ----------------------------------------------------------------
+
+    @property
+    def last_turn(self) -> Turn:
+        """The most recent turn.
+
+        Raises:
+            RoleplayError: nothing has been said yet.
+        """
+        if not self.transcript.turns:
+            raise RoleplayError("The conversation has not started yet.")
+        return self.transcript.turns[-1]
+
+    @property
+    def awaiting_reply(self) -> bool:
+        """Whether the rep has spoken and the buyer has not answered yet."""
+        return bool(self.transcript.turns) and self.transcript.turns[-1].role == "rep"
+
+    def open(self) -> Turn:
+        """Record and return the buyer's opening line (once; later calls return it again)."""
+        if self.transcript.turns:
+            return self.transcript.turns[0]
+        beat = self.director.opening()
+        turn = Turn(
+            role="buyer",
+            text=beat.anchor,
+            source="authored",
+            patience=self.state.patience,
+            trust=self.state.trust,
+        )
+        self.transcript.turns.append(turn)
+        self._save()
+        return turn
+
+    def submit(self, text: str) -> Turn:
+        """Record the rep's turn, scored, and return it; the buyer answers in `reply()`.
+
+        Raises:
+            RoleplayError: the turn is empty or too long, the meeting has ended, or the buyer
+                has not answered the previous turn yet.
+        """
+        if self.ended:
+            raise RoleplayError("The meeting has ended; start a new conversation.", "Meeting over")
+        if self.awaiting_reply:
+            raise RoleplayError("Wait for the buyer to answer your last turn.", "Buyer is speaking")
+        cleaned = clean_turn(text)
+        self.open()
+        previous = self.transcript.turns[-1].text
+        score = self.scorer.score(cleaned, previous, self.scenario)
+        turn = Turn(role="rep", text=cleaned, score=score)
+        self.transcript.turns.append(turn)
+        self._save()
+        return turn
+
+    def reply(self, should_stop: Callable[[], bool] = lambda: False) -> Iterator[str]:
+        """Stream the buyer's answer to the last rep turn, then record it.
+
+        Chunks are released sentence by sentence once the guard has passed them. When
+        `should_stop()` turns true the reply is cut short and recorded as `interrupted`. The
+        meeting ends with this reply when patience runs out or the turn limit is reached; the
+        closing line is part of the reply.
+
+        Raises:
+            RoleplayError: there is no rep turn to answer.
+        """
+        if not self.awaiting_reply:
+            raise RoleplayError("There is no rep turn to answer.")
+        rep_turn = self.transcript.turns[-1]
+        rep_index = len(self.transcript.rep_turns) - 1
+        said = [t.text for t in self.transcript.turns if t.role == "buyer"]
+        beat = self.director.decide(rep_turn.text, rep_turn.scores, self.state, rep_index, said)
+        shown: list[str] = []
+        source: Source = "authored"
+        interrupted = False
+        recorded = False
+
+        def record() -> None:
+            nonlocal recorded
+            if recorded:
+                return
+            recorded = True
+            self._record_reply(
+                beat, "".join(shown).strip(), "interrupted" if interrupted else source
+            )
+
+        try:
+            if beat.voiced:
+                voiced = self._voice(beat, rep_index, should_stop)
+                for chunk in voiced:
+                    shown.append(chunk)
+                    yield chunk
+                source, interrupted = voiced.result
+            else:
+                for chunk in _words(beat.anchor):
+                    if should_stop():
+                        interrupted = True
+                        break
+                    shown.append(chunk)
+                    yield chunk
+            if beat.closing and not interrupted:
+                for chunk in _words(beat.closing, lead=" " if shown else ""):
+                    shown.append(chunk)
+                    yield chunk
+        except GeneratorExit:
+            interrupted = True
+            record()
+            raise
+        record()
+
+    def end(self, by: EndedBy = "rep") -> None:
+        """End the meeting now (the rep leaves, or the app records a crash)."""
+        if self.ended:
+            return
+        self.ended = True
+        self.ended_by = by
+        self.transcript.ended_at = now()
+        self.transcript.ended_by = by
+        self._save()
+
+    def metrics(self) -> ConversationMetrics:
+        """Conversation-level metrics of the transcript so far."""
+        from roleplay.scoring.metrics import conversation_metrics
+
+        return conversation_metrics(self.transcript, self.scenario)
+
+    @property
+    def succeeded(self) -> bool:
+        """Whether the facts uncovered so far meet the scenario's success criteria."""
+        return self.director.succeeded(self.state.uncovered)
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _voice(self, beat: Beat, rep_index: int, should_stop: Callable[[], bool]) -> _GuardedReply:
+        return _GuardedReply(self, beat, rep_index, should_stop)
+
+    def _record_reply(self, beat: Beat, text: str, source: Source) -> None:
+        assert beat.state is not None
+        state = beat.state
+        revealed = list(beat.revealed)
+        if source == "interrupted" and revealed and not self.guard.on_beat(text, beat):
+            revealed = []
+            state.uncovered = [f for f in state.uncovered if f not in beat.revealed]
+        objections = list(beat.objections) if text or source != "interrupted" else []
+        turn = Turn(
+            role="buyer",
+            text=text,
+            revealed=revealed,
+            objections=objections,
+            source=source,
+            patience=state.patience,
+            trust=state.trust,
+        )
+        self.transcript.turns.append(turn)
+        self.state = state
+        if beat.ends is not None:
+            self.ended = True
+            self.ended_by = beat.ends
+            self.transcript.ended_at = now()
+            self.transcript.ended_by = beat.ends
+        self._save()
+
+    def _save(self) -> None:
+        if self.save_to is not None:
+            self.transcript.save(self.save_to)
+
+
+class _Attempt:
+    """The progress of one generation attempt through the guard."""
+
+    def __init__(self) -> None:
+        self.released: list[str] = []
+        self.pending: list[str] = []
+        self.failure: str | None = None
+        self.truncated = False
+        self.stop_generating = False
+
+
+class _GuardedReply:
+    """Streams one voiced beat through the guard: model, then a regeneration, then authored.
+
+    Sentences are held back until the reply so far carries the beat; after that each sentence
+    is released once it passes the sentence checks. A sentence that fails after text has been
+    shown ends the reply there (counted as `truncated`).
+    """
+
+    def __init__(
+        self,
+        session: PracticeSession,
+        beat: Beat,
+        rep_index: int,
+        should_stop: Callable[[], bool],
+    ) -> None:
+        self.session = session
+        self.beat = beat
+        self.rep_index = rep_index
+        self.should_stop = should_stop
+        self.result: tuple[Source, bool] = ("authored", False)
+        self.uncovered = [*session.state.uncovered, *beat.revealed]
+        self.earlier = [t.text for t in session.transcript.turns if t.role == "buyer"]
+
+    def __iter__(self) -> Iterator[str]:
+        session = self.session
+        guard = session.guard
+        messages = session.director.messages(
+            self.beat, session.transcript.turns, session.state.uncovered
+        )
+        sources: tuple[Source, Source] = ("model", "regenerated")
+        for attempt_index, source in enumerate(sources):
+            attempt = _Attempt()
+            yield from self._attempt(messages, attempt, attempt_index)
+            if self.should_stop():
+                self.result = (source, True)
+                return
+            if attempt.released:
+                guard.record("first_try" if attempt_index == 0 else "regenerated")
+                if attempt.truncated:
+                    guard.record("truncated")
+                self.result = (source, False)
+                return
+            guard.record(source, attempt.failure or "empty")
+        guard.record("authored")
+        for chunk in _words(self.beat.anchor):
+            if self.should_stop():
+                self.result = ("authored", True)
+                return
+            yield chunk
+        self.result = ("authored", False)
+
+    def _attempt(
+        self, messages: Sequence[ChatMessage], attempt: _Attempt, attempt_index: int
+    ) -> Iterator[str]:
+        session = self.session
+        seed = session.seed
+        if seed is not None:
+            seed = seed * 1000 + self.rep_index * 2 + attempt_index
+        generation = getattr(session.buyer, "generation", None)
+        stream = session.buyer.stream(
+            messages,
+            max_new_tokens=getattr(generation, "max_new_tokens", 72),
+            temperature=getattr(generation, "temperature", 0.7),
+            seed=seed,
+            should_stop=lambda: attempt.stop_generating or self.should_stop(),
+        )
+        buffer = ""
+        try:
+            for chunk in stream:
+                if self.should_stop():
+                    return
+                buffer += chunk
+                done, buffer = complete_sentences(buffer)
+                for sentence in done:
+                    yield from self._take(sentence, attempt)
+                    if attempt.failure or attempt.stop_generating:
+                        return
+        finally:
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()
+        if self.should_stop():
+            return
+        if buffer.strip():
+            yield from self._take(buffer.strip(), attempt)
+        if attempt.failure is None and not attempt.released:
+            text = " ".join(attempt.pending)
+            verdict = session.guard.check(text, self.beat, self.earlier, self.uncovered)
+            if verdict.ok:
+                attempt.released.append(text)
+                yield text
+            else:
+                attempt.failure = verdict.reason
+
+    def _take(self, sentence: str, attempt: _Attempt) -> Iterator[str]:
+        """Check one finished sentence and yield what may be shown now."""
+        guard = self.session.guard
+        verdict = guard.check_sentence(sentence, self.uncovered)
+        if not verdict.ok:
+            if attempt.released:
+                attempt.truncated = attempt.stop_generating = True
+            else:
+                attempt.failure = verdict.reason
+            return
+        if len(attempt.released) + len(attempt.pending) >= MAX_SENTENCES:
+            attempt.truncated = attempt.stop_generating = True
+            return
+        attempt.pending.append(sentence)
+        if len(attempt.released) + len(attempt.pending) >= MAX_SENTENCES:
+            attempt.stop_generating = True
+        if not attempt.released:
+            joined = " ".join(attempt.pending)
+            if not guard.on_beat(joined, self.beat) or guard.is_repeat(joined, self.earlier):
+                return
+        for shown in attempt.pending:
+            yield (" " if attempt.released else "") + shown
+            attempt.released.append(shown)
+        attempt.pending.clear()
+
+
+def _words(text: str, lead: str = "") -> Iterator[str]:
+    """`text` in word-sized chunks, the way a model streams."""
+    first = True
+    for word in re.findall(r"\S+\s*", text):
+        yield (lead if first else "") + word
+        first = False
