@@ -7,6 +7,10 @@ CPU time the process used by then, less disturbed by other work on a shared mach
 `heavy_modules_at_start` lists torch / transformers / sentence_transformers if any was imported
 by then (it should be none).
 
+`*_after_enter_*`: on the embedded buyer model (loaded first), seconds from pressing Enter to
+the turn's score chips and to the first chunk of the buyer's reply on screen. The session
+releases the reply a sentence at a time once its guard has passed it.
+
 `key_latency_*`: while the deterministic buyer streams a long reply (one word every 20 ms, like
 a small model on CPU), the rep moves the turn selection with alt+up / alt+down; each press is
 timed until the selection has changed on screen.
@@ -162,6 +166,65 @@ def bench_key_latency(presses: int = 40) -> dict[str, float | str]:
     }
 
 
+async def _first_chunk(turns: tuple[str, ...]) -> tuple[list[float], list[float]]:
+    """Per rep turn on the embedded model: seconds from Enter to the scores, and to the
+    first chunk of the buyer's reply on screen."""
+    from roleplay.rubric import load_rubric
+    from roleplay.scoring import TurnScorer
+    from roleplay.tui.app import make_app
+    from roleplay.tui.messages import BuyerReplyStreamed, TurnScored
+    from roleplay.tui.screens import ConversationScreen
+
+    scorer = TurnScorer.load(load_rubric(PROJECT_ROOT / "rubrics" / "default.yaml"))
+    app = make_app(
+        scorer_factory=lambda rubric: scorer,
+        scenario="cfo-logistics-close",
+        scenarios_dir=PROJECT_ROOT / "scenarios",
+        seed=1,
+    )
+    arrivals: dict[str, float] = {}
+
+    def hook(message: object) -> None:
+        for kind in (TurnScored, BuyerReplyStreamed):
+            if isinstance(message, kind) and kind.__name__ not in arrivals:
+                arrivals[kind.__name__] = time.perf_counter()
+
+    scored: list[float] = []
+    first: list[float] = []
+    async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
+        while app.screen.query_one("#start").disabled:
+            await pilot.pause(0.05)
+        await pilot.press("enter")
+        while not isinstance(app.screen, ConversationScreen):
+            await pilot.pause(0.01)
+        for text in turns:
+            app.screen.query_one("#rep-input").value = text
+            arrivals.clear()
+            start = time.perf_counter()
+            await pilot.press("enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if "TurnScored" in arrivals:
+                scored.append(arrivals["TurnScored"] - start)
+            if "BuyerReplyStreamed" in arrivals:
+                first.append(arrivals["BuyerReplyStreamed"] - start)
+    return scored, first
+
+
+def bench_embedded_reply() -> dict[str, float | str]:
+    turns = (
+        "How long does your month-end close take today?",
+        "What is the board asking of finance this year?",
+        "Who else feels it when the close runs late?",
+    )
+    scored, first = asyncio.run(_first_chunk(turns))
+    return {
+        "scores_shown_after_enter_median_s": round(statistics.median(scored), 3),
+        "first_reply_chunk_after_enter_median_s": round(statistics.median(first), 3),
+        "first_reply_chunk_after_enter_max_s": round(max(first), 3),
+    }
+
+
 def run() -> dict[str, float | str]:
     """Start-up and key latency figures of the practice app (timings on a shared CPU are noisy)."""
     results: dict[str, float | str] = {}
@@ -170,6 +233,10 @@ def run() -> dict[str, float | str]:
         results.update(bench_key_latency())
     except Exception as exc:  # the scorer may be unavailable; start-up figures still stand
         results["key_latency_error"] = f"{type(exc).__name__}: {exc}"
+    try:
+        results.update(bench_embedded_reply())
+    except Exception as exc:
+        results["embedded_reply_error"] = f"{type(exc).__name__}: {exc}"
     return results
 
 

@@ -67,7 +67,7 @@ class LoadState:
 
     scorer: Any = None
     """The loaded TurnScorer, once ready."""
-    scorer_status: str = "Waiting to load the scorer…"
+    scorer_status: str = "waiting…"
     """What the scorer load is doing."""
     scorer_error: str | None = None
     """Why the scorer failed to load, if it did."""
@@ -235,7 +235,9 @@ class RoleplayApp(App[None]):
         if self.rubric is None:
             self.post_message(ModelLoadFailed("scorer", self.rubric_error or "no rubric"))
             return
-        self.post_message(ModelLoadProgressed("scorer", "Loading the scorer…", None))
+        self.post_message(
+            ModelLoadProgressed("scorer", "loading the sentence model (a few seconds)…", None)
+        )
         try:
             scorer = self.scorer_factory(self.rubric)
         except RoleplayError as exc:
@@ -254,7 +256,7 @@ class RoleplayApp(App[None]):
         def progress(status: str, fraction: float | None) -> None:
             self.post_message(ModelLoadProgressed("buyer", status, fraction, key))
 
-        progress("Loading the buyer…", None)
+        progress("loading…", None)
         try:
             buyer = self.buyer_factory(scenario)
             buyer.load(progress)
@@ -278,7 +280,7 @@ class RoleplayApp(App[None]):
     @on(ModelLoaded)
     def model_loaded(self, message: ModelLoaded) -> None:
         if message.component == "scorer":
-            self._update(scorer=message.model, scorer_status="Scorer ready.")
+            self._update(scorer=message.model, scorer_status="ready")
         else:
             buyers = dict(self.load_state.buyers)
             buyers[message.key] = message.model

@@ -116,14 +116,20 @@ class BriefingScreen(Screen[None]):
         status = self.query_one("#load-status", Static)
         progress = self.query_one("#load-progress", ProgressBar)
         start = self.query_one("#start", Button)
-        error = state.buyer_errors.get(key) or state.scorer_error
+        buyer_error = state.buyer_errors.get(key)
+        error = buyer_error or state.scorer_error
         if error:
+            hint = (
+                "`roleplay models` lists the buyer models; `--model deterministic` needs none."
+                if buyer_error
+                else "The scorer ships with roleplay; `make install` restores its files."
+            )
             status.update(
                 Content.from_markup(
                     "[b $text-error]Could not load the models.[/] $error\n"
-                    "[dim]Press ctrl+r to try again, or Escape to pick another scenario. "
-                    "`roleplay models` lists the models; `--model deterministic` always works.[/]",
+                    "[dim]Press ctrl+r to try again, or Escape to pick another scenario. $hint[/]",
                     error=error,
+                    hint=hint,
                 )
             )
             progress.update(total=100, progress=0)
@@ -133,21 +139,19 @@ class BriefingScreen(Screen[None]):
         if ready:
             status.update(Content.from_markup("[b $text-success]Ready.[/] Press Enter to start."))
             progress.update(total=100, progress=100)
+            start.disabled = False
+            return
+        buyer_status, fraction = state.buyer_progress.get(key, ("loading…", None))
+        parts = [
+            f"Buyer: {'ready' if buyer is not None else buyer_status}",
+            f"Scorer: {'ready' if state.scorer is not None else state.scorer_status}",
+        ]
+        status.update(Content("  ·  ".join(parts)))
+        if buyer is None and fraction is not None:
+            progress.update(total=100, progress=round(fraction * 100))
         else:
-            parts = []
-            buyer_status, fraction = state.buyer_progress.get(key, ("Loading the buyer…", None))
-            if buyer is None:
-                parts.append(buyer_status)
-            if state.scorer is None:
-                parts.append(state.scorer_status)
-            status.update(Content(" · ".join(parts)))
-            if buyer is None and fraction is not None:
-                progress.update(total=100, progress=round(fraction * 100))
-            elif buyer is not None:
-                progress.update(total=100, progress=90)
-            else:
-                progress.update(total=None)
-        start.disabled = not ready
+            progress.update(total=None)  # a load that cannot say how far it is
+        start.disabled = True
 
     @on(Button.Pressed, "#start")
     def start_pressed(self) -> None:
