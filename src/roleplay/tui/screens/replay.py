@@ -275,13 +275,15 @@ def turn_detail(
 
 
 def metrics_content(transcript: Transcript, scenario: Scenario | None) -> Content:
-    """The conversation metrics and mean scores, a few lines."""
+    """The whole conversation's figures: mean scores, metrics against their references, and
+    the hidden facts uncovered and missed."""
     means = dimension_means(transcript)
-    lines = [
+    lines = [Content.from_markup("[b]The whole conversation[/]")]
+    lines += [
         Content.from_markup(
-            "[b]Means[/] $m",
-            m="  ".join(f"{DIMENSION_LABELS[d]} {fmt_score(means[d])}" for d in DIMENSIONS),
+            "$label $value", label=f"{DIMENSION_LABELS[d]:<28}", value=fmt_score(means[d])
         )
+        for d in DIMENSIONS
     ]
     try:
         metrics = metrics_for(transcript, scenario)
@@ -289,13 +291,25 @@ def metrics_content(transcript: Transcript, scenario: Scenario | None) -> Conten
         metrics = None
         lines.append(Content(f"Metrics unavailable: {exc.message}"))
     if metrics is None:
-        lines.append(Content("Metrics need the scenario file."))
+        lines.append(Content("Metrics need the scenario file (--scenario PATH)."))
     else:
-        cells = [
-            f"{row.label} {row.value} ({row.verdict}, ref {row.reference})"
-            for row in metrics.rows()
-        ]
-        lines.append(Content.from_markup("[b]Metrics[/] $m", m=" · ".join(cells)))
+        colours = {"good": "$success", "fair": "$warning", "poor": "$error"}
+        for row in metrics.rows():
+            lines.append(
+                Content.from_markup(
+                    f"$label $value [{colours.get(row.verdict, '$text-muted')}]$verdict[/] "
+                    "[dim]ref $ref[/]",
+                    label=f"{row.label:<28}",
+                    value=row.value,
+                    verdict=row.verdict,
+                    ref=row.reference,
+                )
+            )
+    if scenario is not None:
+        found = set(transcript.revealed)
+        missed = [f for f in scenario.hidden_facts if f.id not in found]
+        for fact in missed:
+            lines.append(Content.from_markup("[dim]missed[/] $id: $s", id=fact.id, s=fact.summary))
     return Content("\n").join(lines)
 
 
@@ -332,7 +346,7 @@ class ReplayScreen(Screen[None]):
     ReplayScreen #replay-turns { width: 46%; border-right: solid $primary-darken-2; }
     ReplayScreen #replay-turns > ListItem { padding: 0 1; margin-bottom: 1; }
     ReplayScreen #replay-detail { width: 1fr; padding: 0 2; }
-    ReplayScreen #replay-metrics { height: auto; max-height: 6; padding: 0 1;
+    ReplayScreen #replay-metrics { height: auto; margin-top: 1; padding-top: 1;
         border-top: solid $primary-darken-2; }
     """
 
@@ -379,7 +393,7 @@ class ReplayScreen(Screen[None]):
             )
             with VerticalScroll(id="replay-detail"):
                 yield Static(id="replay-turn-detail")
-        yield Static(id="replay-metrics")
+                yield Static(id="replay-metrics")
         yield Footer()
 
     def on_mount(self) -> None:
