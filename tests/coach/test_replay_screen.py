@@ -39,7 +39,8 @@ async def test_step_through_turns_and_see_scores_and_revealed_facts(
         await pilot.press("k")
         assert "Turn 6 of 11" in _detail(app)
         metrics = str(app.screen.query_one("#replay-metrics", Static).content)
-        assert "Means" in metrics and "Metrics" in metrics
+        assert "The whole conversation" in metrics and "Rep talk share" in metrics
+        assert "missed audit_finding" in metrics
 
 
 async def test_note_and_override_are_saved_beside_the_machine_scores(
