@@ -70,6 +70,8 @@ def rescore_transcript(
 ) -> RescoreSummary:
     """Score every rep turn again with `scorer` (built on `rubric`), in memory.
 
+    Bands are those of `rubric`, and each new score is labelled with its id and content hash.
+
     The new TurnScore is appended to each rep turn's `rescores`; a rescore by the same rubric
     version (same id and hash) is replaced, so running twice does not pile up duplicates.
     """
@@ -78,7 +80,10 @@ def rescore_transcript(
     turns = rep_turns(transcript)
     results = scorer.score_many([(r.turn.text, r.previous) for r in turns], scenario)
     for rep_turn, result in zip(turns, results, strict=True):
-        rescore = result.model_copy(update={"rubric_id": rubric.id, "rubric_hash": rubric_hash})
+        bands = {d: rubric.dimension(d).band_for(getattr(result.scores, d)).id for d in DIMENSIONS}
+        rescore = result.model_copy(
+            update={"rubric_id": rubric.id, "rubric_hash": rubric_hash, "bands": bands}
+        )
         turn = rep_turn.turn
         turn.rescores = [
             r for r in turn.rescores if (r.rubric_id, r.rubric_hash) != (rubric.id, rubric_hash)
