@@ -36,7 +36,9 @@ class Embedder(Protocol):
         ...
 
 
-BeatKind = Literal["opening", "reveal", "objection", "deflect", "guarded", "small_talk", "end"]
+BeatKind = Literal[
+    "opening", "reveal", "elaborate", "objection", "deflect", "guarded", "small_talk", "end"
+]
 
 DEFLECT_LINES = (
     "I'm not sure what you're getting at. I have about twenty minutes, so what did you want "
@@ -205,6 +207,7 @@ class BuyerDirector:
         self.seed = seed
         self._terms = [t.lower() for t in scenario.product_terms]
         self._said: set[str] = set()
+        self._distinctive: dict[tuple[str, ...], set[str]] = {}
         self._fact_examples: dict[str, NDArray[np.float32]] = {}
         self._objection_examples: dict[str, NDArray[np.float32]] = {}
         if embedder is not None:
@@ -365,9 +368,15 @@ class BuyerDirector:
                 premature = reading.pitch or reading.close or reading.price
                 if premature and len(new.uncovered) < max(1, self.scenario.ending.success_facts):
                     new.patience -= 1
+                known = self._known_fact_for(reading, new)
                 if guarded:
                     line = self._pick(GUARDED_LINES, turn_index, "guarded")
                     beat = Beat("guarded", line, "Hold back politely; you don't trust them yet.")
+                elif known is not None and not premature:
+                    line = self._pick(known.lines, turn_index, known.id)
+                    beat = Beat(
+                        "elaborate", line, "Say a little more about what you already told them."
+                    )
                 else:
                     pool = self.scenario.small_talk_lines or list(NEUTRAL_LINES)
                     line = self._pick(pool, turn_index, "small-talk")
@@ -431,6 +440,21 @@ class BuyerDirector:
                 continue
             return fact, False
         return None, guarded
+
+    def _known_fact_for(self, reading: Reading, state: BuyerState) -> HiddenFact | None:
+        """An uncovered fact the turn asks about again, if it has lines not said yet."""
+        best: tuple[float, HiddenFact] | None = None
+        for fact in self.scenario.hidden_facts:
+            if fact.id not in state.uncovered or all(line in self._said for line in fact.lines):
+                continue
+            similarity = reading.fact_similarity.get(fact.id, 0.0)
+            earned = similarity >= self.FACT_SIMILARITY_ALONE or (
+                similarity >= self.FACT_SIMILARITY
+                and reading.context_seeking >= self.CONTEXT_SEEKING
+            )
+            if earned and (best is None or similarity > best[0]):
+                best = (similarity, fact)
+        return best[1] if best is not None else None
 
     def _objection_for(self, text: str, reading: Reading, state: BuyerState) -> Objection | None:
         """The objection the turn provokes, preferring one not raised yet."""
@@ -519,6 +543,10 @@ class BuyerDirector:
 
     def distinctive_words(self, uncovered: Sequence[str]) -> set[str]:
         """Words that only unearned facts use: not in the persona, the product or earned facts."""
+        key = tuple(uncovered)
+        cached = self._distinctive.get(key)
+        if cached is not None:
+            return cached
         known = content_words(
             " ".join(
                 [
@@ -538,7 +566,8 @@ class BuyerDirector:
             )
         )
         hidden = content_words(" ".join(self.unearned_lines(uncovered)))
-        return hidden - known
+        self._distinctive[key] = hidden - known
+        return self._distinctive[key]
 
 
 def _known(scenario: Scenario, fact_id: str) -> bool:

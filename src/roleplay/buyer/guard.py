@@ -20,6 +20,8 @@ import numpy as np
 from roleplay.buyer.text import content_words, numbers, overlap, split_sentences
 
 if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
     from roleplay.buyer.director import Beat, BuyerDirector, Embedder
 
 log = logging.getLogger("roleplay.buyer.guard")
@@ -101,6 +103,7 @@ class BuyerGuard:
         self.director = director
         self.scenario = director.scenario
         self.embedder = embedder
+        self._cache: dict[str, NDArray[np.float32]] = {}
         self.outcomes: Counter[str] = Counter()
         """How replies ended: `first_try`, `regenerated`, `authored`, `truncated`, plus
         `fail:<reason>` for every failed check."""
@@ -123,6 +126,8 @@ class BuyerGuard:
         """Whether the reply carries the beat: the fact or objection it must voice."""
         if beat.kind == "reveal":
             references = list(self.scenario.fact(beat.revealed[0]).lines)
+        elif beat.kind == "elaborate":
+            references = [beat.anchor]
         elif beat.kind == "objection":
             references = list(self.scenario.objection(beat.objections[0]).lines)
         else:
@@ -220,8 +225,17 @@ class BuyerGuard:
     def _similarity(self, text: str, references: Sequence[str]) -> float:
         if self.embedder is None or not references:
             return 0.0
-        rows = np.asarray(self.embedder.embed([text, *references]), dtype=np.float32)
+        rows = self._embed([text, *references])
         return float(np.max(rows[1:] @ rows[0]))
+
+    def _embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        """Embeddings, each text embedded once per conversation (authored lines recur)."""
+        assert self.embedder is not None
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            rows = np.asarray(self.embedder.embed(missing), dtype=np.float32)
+            self._cache.update(zip(missing, rows, strict=True))
+        return np.stack([self._cache[t] for t in texts])
 
 
 def _normal(text: str) -> str:

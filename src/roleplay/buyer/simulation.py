@@ -1,0 +1,128 @@
+"""Headless conversations: a rep script against a buyer, for authors, tests and evaluation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from roleplay import paths
+from roleplay.errors import InvalidFileError, UsageError
+from roleplay.scenario import Scenario, load_scenario, load_scenarios
+from roleplay.session import PracticeSession
+from roleplay.transcript import Turn
+from roleplay.yamlio import read_text
+
+
+@dataclass
+class SimulationResult:
+    """What a scripted conversation produced."""
+
+    session: PracticeSession
+    """The session, with its transcript and the guard's counts."""
+    rep_turns_played: int = 0
+    """Script lines said before the meeting ended or the script ran out."""
+    leaks: list[str] = field(default_factory=list)
+    """Buyer turns in the transcript that break role (should stay empty)."""
+
+    @property
+    def uncovered(self) -> list[str]:
+        """Hidden facts revealed, in order."""
+        return self.session.transcript.revealed
+
+    @property
+    def objections(self) -> list[str]:
+        """Objections raised, in order (with repeats)."""
+        return [o for t in self.session.transcript.turns for o in t.objections]
+
+
+def read_script(path: Path) -> list[str]:
+    """The rep's turns, one a line; blank lines and lines starting with `#` are skipped.
+
+    Raises:
+        InvalidFileError: the file is missing, unreadable or has no turns.
+    """
+    text = read_text(Path(path))
+    lines = [line.strip() for line in text.splitlines()]
+    turns = [line for line in lines if line and not line.startswith("#")]
+    if not turns:
+        raise InvalidFileError.single(path, "the rep script has no turns (one turn a line)")
+    return turns
+
+
+def find_scenario(name: str) -> Scenario:
+    """A scenario by path, or by id among the shipped scenarios.
+
+    Raises:
+        UsageError: no scenario has that id (the message lists them).
+        InvalidFileError: the file is invalid.
+    """
+    path = Path(name)
+    if path.suffix in {".yaml", ".yml"} or path.exists():
+        return load_scenario(path)
+    scenarios, _ = load_scenarios([paths.scenarios_dir()])
+    for scenario in scenarios:
+        if scenario.id == name:
+            return scenario
+    known = ", ".join(sorted(s.id for s in scenarios)) or "none"
+    raise UsageError(f"no scenario '{name}' (known: {known}); give an id or a path to a file")
+
+
+def play(
+    session: PracticeSession,
+    rep_lines: Sequence[str],
+    *,
+    on_rep: Callable[[Turn], None] | None = None,
+    on_chunk: Callable[[str], None] | None = None,
+    on_buyer: Callable[[Turn], None] | None = None,
+) -> SimulationResult:
+    """Play the rep's lines one by one until the script ends or the buyer ends the meeting.
+
+    The callbacks let a caller print the conversation as it goes.
+    """
+    result = SimulationResult(session)
+    opening = session.open()
+    if on_buyer is not None and len(session.transcript.turns) == 1:
+        on_buyer(opening)
+    for line in rep_lines:
+        if session.ended:
+            break
+        rep_turn = session.submit(line)
+        result.rep_turns_played += 1
+        if on_rep is not None:
+            on_rep(rep_turn)
+        for chunk in session.reply():
+            if on_chunk is not None:
+                on_chunk(chunk)
+        if on_buyer is not None:
+            on_buyer(session.last_turn)
+    if not session.ended:
+        session.end("rep")
+    result.leaks = role_leaks(session)
+    return result
+
+
+def role_leaks(session: PracticeSession) -> list[str]:
+    """Buyer turns that broke role or revealed a fact before it was earned, as descriptions.
+
+    An independent audit of the finished transcript, with the guard's own checks.
+    """
+    leaks: list[str] = []
+    uncovered: list[str] = []
+    for index, turn in enumerate(session.transcript.turns):
+        if turn.role != "buyer":
+            continue
+        uncovered.extend(f for f in turn.revealed if f not in uncovered)
+        if turn.source == "authored":
+            continue
+        for sentence in _sentences(turn.text):
+            verdict = session.guard.check_sentence(sentence, uncovered)
+            if not verdict.ok:
+                leaks.append(f"turn {index}: {verdict.reason}: {sentence}")
+    return leaks
+
+
+def _sentences(text: str) -> list[str]:
+    from roleplay.buyer.text import split_sentences
+
+    return split_sentences(text)

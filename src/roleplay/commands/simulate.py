@@ -1,0 +1,145 @@
+"""`roleplay simulate`: play a rep script against a scenario's buyer, headless."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from roleplay import paths
+from roleplay.buyer.base import Progress
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "simulate",
+        help="play a rep script against a scenario's buyer and save the transcript",
+        description=(
+            "Play a whole conversation: the rep's turns are read one a line from FILE, the buyer "
+            "replies (streamed), every rep turn is scored, and the transcript is written. With "
+            "--seed and the deterministic or embedded model the run is reproducible."
+        ),
+    )
+    parser.add_argument("scenario", metavar="SCENARIO", help="a scenario id or a path to a file")
+    parser.add_argument(
+        "--rep-script", required=True, type=Path, metavar="FILE", help="the rep's turns, one a line"
+    )
+    parser.add_argument("--seed", type=int, default=None, metavar="N", help="seed the buyer")
+    parser.add_argument(
+        "--model", default=None, metavar="NAME", help="model card to use (see `roleplay models`)"
+    )
+    parser.add_argument(
+        "--output", required=True, type=Path, metavar="TRANSCRIPT.json", help="where to save"
+    )
+    parser.add_argument(
+        "--rubric", type=Path, default=None, metavar="FILE", help="rubric (default: shipped)"
+    )
+    parser.add_argument("--quiet", action="store_true", help="print only the summary")
+    parser.set_defaults(run=run)
+
+
+def progress_printer(out: TextIO) -> Progress:
+    """A progress callback that redraws one line on a terminal (new lines otherwise)."""
+    last = {"message": ""}
+    interactive = out.isatty()
+
+    def report(message: str, fraction: float | None) -> None:
+        percent = f" {fraction * 100:3.0f}%" if fraction is not None else ""
+        line = f"{message}{percent}"
+        if interactive:
+            out.write("\r" + line.ljust(72))
+            if fraction is not None and fraction >= 1.0:
+                out.write("\n")
+        elif message != last["message"]:
+            out.write(line + "\n")
+        last["message"] = message
+        out.flush()
+
+    return report
+
+
+def run(args: argparse.Namespace) -> int:
+    from roleplay.buyer import load_backend
+    from roleplay.buyer.simulation import find_scenario, play, read_script
+    from roleplay.rubric import load_rubric
+    from roleplay.scoring import TurnScorer
+    from roleplay.session import PracticeSession
+
+    scenario = find_scenario(args.scenario)
+    rep_lines = read_script(args.rep_script)
+    rubric = load_rubric(args.rubric or paths.default_rubric())
+    buyer = load_backend(args.model, scenario)
+    err = sys.stderr
+    buyer.load(progress_printer(err))
+    print("loading the turn scorer", file=err)
+    scorer = TurnScorer.load(rubric)
+    session = PracticeSession(scenario, rubric, buyer, scorer, save_to=args.output, seed=args.seed)
+    out = sys.stdout
+    buyer_name = scenario.buyer.name.split()[0]
+    quiet = args.quiet
+
+    def on_rep(turn: object) -> None:
+        from roleplay.transcript import Turn
+
+        assert isinstance(turn, Turn)
+        if quiet:
+            return
+        scores = turn.scores
+        marks = ""
+        if scores is not None:
+            marks = (
+                f"  [listening {scores.listening:.2f}, context {scores.context_seeking:.2f}, "
+                f"problem {scores.problem_focus:.2f}]"
+            )
+        out.write(f"\nRep: {turn.text}{marks}\n{buyer_name}: ")
+        out.flush()
+
+    def on_chunk(chunk: str) -> None:
+        if not quiet:
+            out.write(chunk)
+            out.flush()
+
+    def on_buyer(turn: object) -> None:
+        from roleplay.transcript import Turn
+
+        assert isinstance(turn, Turn)
+        if quiet:
+            return
+        if len(session.transcript.turns) == 1:
+            out.write(f"{buyer_name}: {turn.text}\n")
+            return
+        notes = []
+        if turn.revealed:
+            notes.append("revealed " + ", ".join(turn.revealed))
+        if turn.objections:
+            notes.append("objection " + ", ".join(turn.objections))
+        if turn.source not in (None, "model"):
+            notes.append(str(turn.source))
+        notes.append(f"patience {turn.patience}, trust {turn.trust}")
+        out.write(f"\n    ({'; '.join(notes)})\n")
+        out.flush()
+
+    result = play(session, rep_lines, on_rep=on_rep, on_chunk=on_chunk, on_buyer=on_buyer)
+    facts = [f.id for f in scenario.hidden_facts]
+    uncovered = result.uncovered
+    missed = [f for f in facts if f not in uncovered]
+    outcomes = session.guard.outcomes
+    guard_line = ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())) or "none (no model)"
+    out.write(
+        "\n"
+        f"Scenario:   {scenario.id} with {buyer.model_id} (seed {args.seed})\n"
+        f"Rep turns:  {result.rep_turns_played} of {len(rep_lines)} played; ended by "
+        f"{session.ended_by}\n"
+        f"Uncovered:  {len(uncovered)} of {len(facts)} hidden facts: "
+        f"{', '.join(uncovered) or 'none'}\n"
+        f"Missed:     {', '.join(missed) or 'none'}\n"
+        f"Objections: {', '.join(result.objections) or 'none'}\n"
+        f"Success:    {'yes' if session.succeeded else 'no'}\n"
+        f"Guard:      {guard_line}\n"
+        f"Role leaks: {len(result.leaks)}\n"
+        f"Transcript: {args.output}\n"
+    )
+    for leak in result.leaks:
+        out.write(f"  leak: {leak}\n")
+    return 0
