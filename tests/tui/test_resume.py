@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 from pilot_helpers import say, screen_text, settle, start_call, type_turn, until
@@ -96,3 +100,84 @@ async def test_resume_of_a_damaged_transcript_says_why(build_app, tmp_path) -> N
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
         assert any("damaged" in n.message for n in app._notifications)
+
+
+CHILD = r"""
+import asyncio, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from conftest import GatedBuyer
+from pilot_helpers import say, start_call, type_turn, until
+from roleplay.rubric import load_rubric
+from roleplay.scoring import TurnScorer
+from roleplay.tui.app import make_app
+
+root, transcripts = Path(sys.argv[2]), Path(sys.argv[3])
+scorer = TurnScorer.load(load_rubric(root / "rubrics" / "default.yaml"))
+buyers = []
+
+def gated(scenario):
+    buyers.append(GatedBuyer(scenario))
+    return buyers[-1]
+
+async def main():
+    app = make_app(
+        buyer_factory=gated, scorer_factory=lambda r: scorer, transcripts_dir=transcripts,
+        scenarios_dir=root / "scenarios", scenario="cfo-logistics-close", seed=7,
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_call(pilot)
+        buyers[0].release.set()
+        await say(pilot, sys.argv[4])
+        buyers[0].release.clear()
+        await type_turn(pilot, sys.argv[5])
+        await until(pilot, buyers[0].holding.is_set)
+        print("HOLDING", flush=True)
+        time.sleep(600)
+
+asyncio.run(main())
+"""
+
+
+async def test_resume_after_the_process_is_killed(
+    build_app, transcripts: Path, project_root: Path
+) -> None:
+    """A real crash: the app's process is killed with SIGKILL while the buyer is speaking."""
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            str(Path(__file__).parent),
+            str(project_root),
+            str(transcripts),
+            FIRST,
+            SECOND,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=dict(os.environ),
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "HOLDING"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    saved = next(transcripts.glob("*.json"))
+    cut_off = load_transcript(saved)  # the file a killed process left behind opens
+    assert [t.role for t in cut_off.turns] == ["buyer", "rep", "buyer", "rep"]
+    assert not cut_off.finished
+
+    app = build_app(resume=saved)
+    async with app.run_test(size=(80, 24)) as pilot:
+        conversation = await start_call(pilot)
+        await settle(pilot)
+        assert not conversation.session.awaiting_reply  # the cut-off turn got its answer
+        await say(pilot, THIRD)
+        await pilot.press("f3")
+        await settle(pilot)
+    resumed = load_transcript(saved)
+    assert [t.text for t in resumed.rep_turns] == [FIRST, SECOND, THIRD]
+    assert resumed.ended_by == "rep"
