@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     x = fitting.featurise(embedder, data)
     embedder.save()
     heads = fitting.fit_heads(x, data)
+    heads.prototypes.update(fitting.kind_prototypes(x, data))
     counts = {
         "sales_train": len(sales),
         "rubric_examples": len(examples),

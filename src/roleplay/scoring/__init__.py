@@ -23,6 +23,7 @@ from roleplay.scoring.features import (
     extract_cues,
 )
 from roleplay.scoring.model import (
+    EMBEDDING_DIM,
     Embedder,
     FloatArray,
     Heads,
@@ -121,6 +122,7 @@ class TurnScorer:
             contributions: dict[str, npt.NDArray[np.float64]] = {
                 name: self.heads.heads[name].contributions(x[i : i + 1])[0] for name in DIMENSIONS
             }
+            nearest = self.heads.nearest_kind(x[i, :EMBEDDING_DIM])
             results.append(
                 TurnScore(
                     scores=Scores(**values),
@@ -134,6 +136,7 @@ class TurnScorer:
                         contributions,
                         self.rubric,
                         scenario,
+                        nearest[0] if nearest is not None else None,
                     ),
                     rubric_id=self.rubric.id,
                     rubric_hash=self._rubric_hash,

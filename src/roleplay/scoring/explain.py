@@ -156,27 +156,61 @@ def _fill(template: str, cues: Cues) -> str:
     return template.format(**values)
 
 
-def deciding_cue(score: float, contributions: npt.NDArray[np.float64], cues: Cues) -> str:
-    """The cue that pushed this score hardest in the direction it went."""
+KIND_PHRASES = {
+    "agenda_setting": "an agenda about your own presentation",
+    "close_attempt": "a push for the next step",
+    "closed_context_question": "a yes/no question about the buyer's situation",
+    "closed_product_question": "a yes/no question about your product",
+    "credentials": "a company credentials pitch",
+    "feature_pitch": "a feature pitch",
+    "generic_empathy": "generic sympathy",
+    "implication_question": "a question about the problem's impact",
+    "leading_question": "a leading question",
+    "need_payoff_question": "a question about what solving it would mean",
+    "open_question": "an open question about the buyer's world",
+    "price_talk": "price talk",
+    "rebuttal": "a rebuttal",
+    "reflection": "a reflection of the buyer's words",
+    "situation_question": "a situation question",
+    "short_probe": "a short probe",
+    "small_talk": "small talk",
+}
+"""How to name the kind of labelled turn a rep turn reads like."""
+
+
+def deciding_cue(
+    score: float,
+    contributions: npt.NDArray[np.float64],
+    cues: Cues,
+    kind: str | None = None,
+) -> str:
+    """The cue that pushed this score hardest in the direction it went.
+
+    Surface cues are preferred because a rep can act on them; when the turn's overall meaning
+    outweighs every cue, the explanation says which kind of labelled turn it reads like.
+    """
     direction = 1.0 if score >= 0.5 else -1.0
     cue_part = contributions[EMBEDDING_PARTS + 1 :]
     meaning = float(contributions[:EMBEDDING_PARTS].sum())
     similarity = float(contributions[EMBEDDING_PARTS])
     candidates: list[tuple[float, str]] = []
     for name, value in zip(CUE_NAMES, cue_part, strict=True):
-        if name not in _CUE_TEXT or value * direction <= 0:
+        if name not in _CUE_TEXT or value * direction <= 0 or name == "log_words":
             continue
         raised, lowered = _CUE_TEXT[name]
         candidates.append((abs(float(value)), _fill(raised if value > 0 else lowered, cues)))
     if similarity * direction > 0:
         text = "stays close to" if similarity > 0 else "moves away from"
         candidates.append((abs(similarity), f"its meaning {text} the buyer's line"))
-    if meaning * direction > 0:
-        like = "the turns experts rated high" if meaning > 0 else "the turns experts rated low"
-        candidates.append((abs(meaning) * 0.5, f"its overall meaning resembles {like}"))
-    if not candidates:
-        return "no single cue stood out"
-    return max(candidates)[1]
+    best = max(candidates) if candidates else None
+    reads_like = KIND_PHRASES.get(kind or "")
+    if meaning * direction > 0 and (best is None or abs(meaning) * 0.25 > best[0]):
+        if reads_like:
+            return f"it reads like {reads_like}" + (f"; {best[1]}" if best else "")
+        return "its overall meaning" + (f"; {best[1]}" if best else "")
+    if best is None:
+        return f"it reads like {reads_like}" if reads_like else "no single cue stood out"
+    return best[1]
 
 
 def alternative(
@@ -222,9 +256,12 @@ def explain(
     contributions: Mapping[str, npt.NDArray[np.float64]],
     rubric: Rubric,
     scenario: Scenario | None = None,
+    kind: str | None = None,
 ) -> Explanation:
-    """The explanation of one scored turn."""
-    decided = {name: deciding_cue(scores[name], contributions[name], cues) for name in DIMENSIONS}
+    """The explanation of one scored turn (`kind`: the labelled kind it reads like)."""
+    decided = {
+        name: deciding_cue(scores[name], contributions[name], cues, kind) for name in DIMENSIONS
+    }
     missed = [w for w in salient_words(previous, 8) if w in cues.missed][:5]
     best = max(DIMENSIONS, key=lambda name: scores[name])
     worst = min(DIMENSIONS, key=lambda name: scores[name])

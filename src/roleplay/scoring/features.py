@@ -268,6 +268,27 @@ IMPACT_PHRASES = (
 )
 """Implication and need-payoff phrasing (SPIN) and other questions about the buyer's world."""
 
+GENERIC_ACKS = (
+    "i hear you",
+    "i understand",
+    "makes sense",
+    "that makes sense",
+    "got it",
+    "great",
+    "fair enough",
+    "i see",
+    "totally",
+    "absolutely",
+    "of course",
+    "interesting",
+    "good to know",
+    "thanks for sharing",
+    "i appreciate that",
+    "that's tough",
+    "that must be hard",
+)
+"""Acknowledgements that do not show what was heard."""
+
 SMALL_TALK = (
     "weather",
     "weekend",
@@ -470,12 +491,33 @@ def _question_kind(sentence: str) -> str:
     return "closed"
 
 
+def _is_pitchy(sentence: str, vocab: ScenarioVocabulary) -> bool:
+    """Whether one sentence talks product, vendor, price or the close."""
+    text = " ".join(sentence.lower().replace("’", "'").split())
+    tokens = words(text)
+    pitch = [t for t in tokens if t in PITCH_WORDS or stem(t) in vocab.terms]
+    named = any(name in text for name in vocab.names)
+    vendor = _contains_any(text, VENDOR_PHRASES)
+    return bool(
+        named
+        or len(pitch) >= 2
+        or (pitch and vendor)
+        or _contains_any(text, PRICE_WORDS)
+        or (vendor and _contains_any(text, CLOSE_WORDS))
+    )
+
+
 def extract_cues(turn: str, previous: str = "", vocab: ScenarioVocabulary | None = None) -> Cues:
     """Every surface cue of a rep turn, given the buyer's previous line and the scenario."""
+    vocab = vocab or ScenarioVocabulary(frozenset(), ())
     text = " ".join(turn.lower().replace("’", "'").split())
     tokens = words(text)
     n = max(len(tokens), 1)
-    kinds = [_question_kind(s) for s in sentences(turn)]
+    all_sentences = sentences(turn)
+    kinds = [_question_kind(s) for s in all_sentences]
+    first_sentence = all_sentences[0] if all_sentences else ""
+    last_sentence = all_sentences[-1] if all_sentences else ""
+    lead_tokens = [t for t in tokens if t not in {"so", "and", "okay", "ok", "right", "well"}]
     invitation = next(iter(_contains_any(text, INVITATIONS)), None)
     leading = next(iter(_contains_any(text, LEADING)), None)
     opener_found = [
@@ -490,7 +532,6 @@ def extract_cues(turn: str, previous: str = "", vocab: ScenarioVocabulary | None
     turn_overlap = (
         len([s for s in turn_stems if s in prev_stems]) / len(turn_stems) if turn_stems else 0.0
     )
-    vocab = vocab or ScenarioVocabulary(frozenset(), ())
     product_terms = sorted(
         {w for w in content_words(turn) if stem(w) in vocab.terms and stem(w) not in prev_stems}
         | {name for name in vocab.names if name in text}
@@ -506,6 +547,23 @@ def extract_cues(turn: str, previous: str = "", vocab: ScenarioVocabulary | None
         "sentences": float(len(kinds)),
         "i_rate": sum(t in {"i", "i'm", "i've", "i'd", "i'll", "me", "my"} for t in tokens) / n,
         "empty_previous": float(not previous.strip()),
+        "starts_with_you": float(
+            bool(lead_tokens) and lead_tokens[0] in {"you", "you're", "your", "you've", "you'd"}
+        ),
+        "generic_ack": float(
+            bool(_contains_any(text, GENERIC_ACKS)) and len(content_words(turn)) <= 3
+        ),
+        "content_free_probe": float(
+            turn.rstrip().endswith("?") and len(tokens) <= 5 and not content_words(turn)
+        ),
+        "last_sentence_pitch": float(_is_pitchy(last_sentence, vocab)),
+        "first_sentence_pitch": float(_is_pitchy(first_sentence, vocab)),
+        "question_about_you": float(
+            any(
+                k != "none" and bool(set(words(sent)) & {"you", "your", "you're", "you've"})
+                for k, sent in zip(kinds, all_sentences, strict=True)
+            )
+        ),
     }
     return Cues(
         words=len(tokens),
@@ -562,6 +620,12 @@ CUE_NAMES: tuple[str, ...] = (
     "empty_previous",
     "ask_without_pitch",
     "overlap_no_question",
+    "starts_with_you",
+    "generic_ack",
+    "content_free_probe",
+    "last_sentence_pitch",
+    "first_sentence_pitch",
+    "question_about_you",
 )
 """The order of the numeric cue vector the fitted heads read."""
 

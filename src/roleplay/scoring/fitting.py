@@ -39,7 +39,7 @@ ANNOMI_PATH = PROJECT_ROOT.parent / "shared" / "data" / "annomi_dev.jsonl"
 
 SEED = 20261123
 
-DEFAULT_C = {"listening": 0.05, "context_seeking": 0.05, "problem_focus": 0.05}
+DEFAULT_C = {"listening": 0.003, "context_seeking": 0.003, "problem_focus": 0.003}
 """Inverse regularisation strength per head (chosen by grouped CV on the sales train split)."""
 
 ANNOMI_SHARE = 0.5
@@ -319,7 +319,28 @@ def fit_heads(
     return Heads(heads, CUE_NAMES, {})
 
 
-def auc(labels: Sequence[float] | npt.NDArray[np.float64], scores: Sequence[float]) -> float:
+def kind_prototypes(
+    x: FloatArray, data: LabelledTurns, min_count: int = 5
+) -> dict[str, FloatArray]:
+    """Normalised mean turn embedding per `kind` of sales turn (kinds with enough turns)."""
+    by_kind: dict[str, list[int]] = {}
+    for i, meta in enumerate(data.meta):
+        kind = str(meta.get("kind") or "")
+        if data.source[i] == "sales" and kind:
+            by_kind.setdefault(kind, []).append(i)
+    out: dict[str, FloatArray] = {}
+    for kind, rows in sorted(by_kind.items()):
+        if len(rows) < min_count:
+            continue
+        centroid = x[rows, :EMBEDDING_DIM].mean(axis=0)
+        out[kind] = (centroid / max(float(np.linalg.norm(centroid)), 1e-9)).astype(np.float32)
+    return out
+
+
+def auc(
+    labels: Sequence[float] | npt.NDArray[np.float64],
+    scores: Sequence[float] | npt.NDArray[np.float64],
+) -> float:
     """Area under the ROC curve (ties count half); NaN when one class is missing."""
     y = np.asarray(labels, dtype=np.float64)
     s = np.asarray(scores, dtype=np.float64)

@@ -11,7 +11,7 @@ import json
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -227,6 +227,19 @@ class Heads:
     heads: dict[str, Head]
     cue_names: tuple[str, ...]
     info: dict[str, Any]
+    prototypes: dict[str, FloatArray] = field(default_factory=dict)
+    """Mean turn embedding of each kind of labelled sales turn (`feature pitch`, `reflection`),
+    so an explanation can say what a turn reads like."""
+
+    def nearest_kind(self, turn_embedding: FloatArray) -> tuple[str, float] | None:
+        """The kind of labelled turn this embedding is closest to, and the cosine."""
+        if not self.prototypes:
+            return None
+        names = list(self.prototypes)
+        table = np.stack([self.prototypes[n] for n in names])
+        similarity = table @ turn_embedding
+        best = int(np.argmax(similarity))
+        return names[best], float(similarity[best])
 
     def predict(self, x: FloatArray) -> dict[str, npt.NDArray[np.float64]]:
         """Per dimension, the probability per row."""
@@ -240,6 +253,8 @@ class Heads:
             arrays[f"{name}.scale"] = head.scale.astype(np.float32)
             arrays[f"{name}.weights"] = head.weights.astype(np.float32)
             arrays[f"{name}.bias"] = np.array([head.bias], dtype=np.float32)
+        for kind, centroid in self.prototypes.items():
+            arrays[f"prototype.{kind}"] = centroid.astype(np.float16)
         np.savez_compressed(path, **arrays)
         info_path = path.with_suffix(".json")
         info_path.write_text(json.dumps(info or self.info, indent=2, sort_keys=True) + "\n")
@@ -270,4 +285,9 @@ def load_heads(path: Path | None = None) -> Heads:
     info: dict[str, Any] = {}
     if info_path.exists():
         info = json.loads(info_path.read_text())
-    return Heads(heads, tuple(str(n) for n in data["cue_names"]), info)
+    prototypes = {
+        key.removeprefix("prototype."): data[key].astype(np.float32)
+        for key in data.files
+        if key.startswith("prototype.")
+    }
+    return Heads(heads, tuple(str(n) for n in data["cue_names"]), info, prototypes)

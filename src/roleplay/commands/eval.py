@@ -1,0 +1,184 @@
+"""`roleplay eval`: how well the scorer ranks labelled turns (AUC, precision and recall)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+from roleplay import paths
+from roleplay.errors import InvalidFileError, Problem, UsageError
+from roleplay.rubric import DIMENSIONS
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "eval",
+        help="measure the scorer against labelled turns",
+        description=(
+            "Score the turns of a JSON Lines file (each with 'turn' and optional 'previous') "
+            "and measure one dimension against a label: AUC, and precision and recall at each "
+            "of the rubric's band thresholds. With --standing, run the project's standing "
+            "evaluations instead (held-out sales turns, and AnnoMI with transcript-grouped "
+            "cross-validation when ../shared/data/annomi_dev.jsonl is present)."
+        ),
+    )
+    parser.add_argument("file", nargs="?", type=Path, metavar="FILE", help="JSON Lines file")
+    parser.add_argument("--dimension", choices=DIMENSIONS, help="the dimension to measure")
+    parser.add_argument(
+        "--label",
+        metavar="FIELD=VALUE[,VALUE...]",
+        help="a turn is positive when FIELD has one of the VALUEs, e.g. behaviour=reflection",
+    )
+    parser.add_argument(
+        "--rubric", type=Path, metavar="PATH", help="rubric file (default: rubrics/default.yaml)"
+    )
+    parser.add_argument(
+        "--scenario", type=Path, metavar="PATH", help="scenario whose product vocabulary to use"
+    )
+    parser.add_argument(
+        "--standing", action="store_true", help="run the project's standing evaluations"
+    )
+    parser.add_argument(
+        "--folds", type=int, default=5, help="cross-validation folds for --standing (default 5)"
+    )
+    parser.set_defaults(run=run)
+
+
+def parse_label(spec: str) -> tuple[str, set[str]]:
+    """`FIELD=VALUE[,VALUE...]` as (field, values)."""
+    field, sep, values = spec.partition("=")
+    chosen = {v.strip() for v in values.split(",") if v.strip()}
+    if not sep or not field.strip() or not chosen:
+        raise UsageError(f"--label wants FIELD=VALUE[,VALUE...], got '{spec}'")
+    return field.strip(), chosen
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_labelled(
+    path: Path, field: str, values: set[str]
+) -> tuple[list[tuple[str, str]], list[int]]:
+    """The (turn, previous) pairs of a JSON Lines file and their 0/1 labels.
+
+    Raises:
+        InvalidFileError: every bad line, with its number.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise InvalidFileError.single(path, "no such file") from None
+    except (UnicodeDecodeError, IsADirectoryError):
+        raise InvalidFileError.single(path, "not a UTF-8 JSON Lines file") from None
+    problems: list[Problem] = []
+    items: list[tuple[str, str]] = []
+    labels: list[int] = []
+    seen_field = False
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(str(path), number, exc.colno, "", f"not valid JSON: {exc.msg}"))
+            continue
+        if not isinstance(data, dict):
+            problems.append(Problem(str(path), number, 1, "", "expected a JSON object"))
+            continue
+        turn, previous = data.get("turn"), data.get("previous") or ""
+        if not isinstance(turn, str) or not turn.strip() or not isinstance(previous, str):
+            problems.append(
+                Problem(str(path), number, 1, "turn", "needs a non-empty 'turn' string")
+            )
+            continue
+        seen_field = seen_field or field in data
+        items.append((turn, previous))
+        raw = data.get(field)
+        labels.append(int(raw is not None and _as_text(raw) in values))
+    if problems:
+        raise InvalidFileError(problems)
+    if not items:
+        raise InvalidFileError.single(path, "holds no turns")
+    if not seen_field:
+        raise UsageError(f"{path}: no line has the field '{field}'")
+    return items, labels
+
+
+def _fmt(value: float) -> str:
+    return "nan" if math.isnan(value) else f"{value:.3f}"
+
+
+def run(args: argparse.Namespace) -> int:
+    from roleplay.rubric import load_rubric
+
+    rubric = load_rubric(args.rubric or paths.default_rubric())
+    if args.standing:
+        return run_standing(rubric, args.folds)
+    if args.file is None or args.dimension is None or args.label is None:
+        raise UsageError("roleplay eval needs FILE, --dimension and --label (or --standing)")
+    field, values = parse_label(args.label)
+    items, labels = read_labelled(args.file, field, values)
+
+    import numpy as np
+
+    from roleplay.scenario import load_scenario
+    from roleplay.scoring import TurnScorer
+    from roleplay.scoring.evaluation import precision_recall
+    from roleplay.scoring.fitting import auc
+
+    scenario = load_scenario(args.scenario) if args.scenario else None
+    scorer = TurnScorer.load(rubric)
+    probabilities, _, _ = scorer.predict(items, scenario)
+    scores = probabilities[args.dimension]
+    y = np.array(labels, dtype=np.float64)
+    positives = int(y.sum())
+    print(f"{args.file}: {args.dimension} against {field} in {{{', '.join(sorted(values))}}}")
+    print(f"turns {len(items)}, positive {positives}, negative {len(items) - positives}")
+    print(f"AUC {_fmt(auc(y, scores))}")
+    print()
+    print(f"{'band from':<22} {'threshold':>9} {'flagged':>8} {'precision':>9} {'recall':>7}")
+    for band in rubric.dimension(args.dimension).bands[1:]:
+        precision, recall = precision_recall(y, scores, band.min_score)
+        flagged = int(np.sum(scores >= band.min_score))
+        print(
+            f"{band.label:<22} {band.min_score:>9.2f} {flagged:>8} "
+            f"{_fmt(precision):>9} {_fmt(recall):>7}"
+        )
+    return 0
+
+
+def run_standing(rubric: Any, folds: int) -> int:
+    """Every standing evaluation, printed corpus by corpus."""
+    from roleplay.scoring import TurnScorer, evaluation, fitting
+    from roleplay.scoring.model import load_embedder
+
+    def progress(message: str) -> None:
+        print(f"... {message}", file=sys.stderr, flush=True)
+
+    if folds < 2:
+        raise UsageError("--folds must be at least 2")
+    progress("loading the embedder")
+    embedder = fitting.CachedEmbedder(load_embedder())
+    scorer = TurnScorer.load(rubric, embedder=embedder)
+    if not fitting.SALES_PATH.exists():
+        progress(f"no sales turns at {fitting.SALES_PATH}")
+    if not fitting.ANNOMI_PATH.exists():
+        progress(f"AnnoMI not found at {fitting.ANNOMI_PATH}; its checks are skipped")
+    figures = evaluation.standing_figures(rubric, embedder, scorer.heads, progress, folds)
+    embedder.save()
+    info = scorer.heads.info
+    print(
+        f"rubric {rubric.id} v{rubric.version}; heads made {info.get('date', '?')} from "
+        f"{info.get('counts', {})}"
+    )
+    print(evaluation.format_table(figures))
+    return 0

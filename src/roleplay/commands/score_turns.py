@@ -1,0 +1,136 @@
+"""`roleplay score-turns`: score rep turns from JSON Lines, one result line per input line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from roleplay import paths
+from roleplay.errors import InvalidFileError, Problem
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "score-turns",
+        help="score rep turns read as JSON Lines",
+        description=(
+            'Read JSON Lines, each {"id": str, "turn": str, "previous": str} (previous is the '
+            "buyer's line before the turn, may be empty or absent), and write one line per "
+            'input, in order: {"id", "scores", "band", "explanation"}. Every line is checked '
+            "before anything is scored; a bad line is reported with its line number and "
+            "nothing is written."
+        ),
+    )
+    parser.add_argument(
+        "input",
+        nargs="?",
+        type=Path,
+        metavar="INPUT",
+        help="a JSON Lines file (default: standard input)",
+    )
+    parser.add_argument(
+        "--rubric", type=Path, metavar="PATH", help="rubric file (default: rubrics/default.yaml)"
+    )
+    parser.add_argument(
+        "--scenario",
+        type=Path,
+        metavar="PATH",
+        help="scenario file whose product vocabulary marks product talk (optional)",
+    )
+    parser.set_defaults(run=run)
+
+
+@dataclass(frozen=True)
+class TurnInput:
+    """One validated input line."""
+
+    id: str
+    turn: str
+    previous: str
+
+
+def parse_lines(lines: list[str], name: str) -> list[TurnInput]:
+    """Validate every line; raise one error listing every bad line.
+
+    Raises:
+        InvalidFileError: a line is not JSON, not an object, or lacks a usable id or turn.
+    """
+    problems: list[Problem] = []
+    items: list[TurnInput] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+
+        def bad(message: str, field: str = "", column: int = 1, at: int = number) -> None:
+            problems.append(Problem(name, at, column, field, message))
+
+        try:
+            data: Any = json.loads(line)
+        except json.JSONDecodeError as exc:
+            bad(f"not valid JSON: {exc.msg}", column=exc.colno)
+            continue
+        if not isinstance(data, dict):
+            bad('expected a JSON object like {"id": "t1", "turn": "...", "previous": "..."}')
+            continue
+        turn_id, turn, previous = data.get("id"), data.get("turn"), data.get("previous", "")
+        ok = True
+        if not isinstance(turn_id, str) or not turn_id:
+            bad("'id' must be a non-empty string", "id")
+            ok = False
+        if not isinstance(turn, str) or not turn.strip():
+            bad("'turn' must be a non-empty string", "turn")
+            ok = False
+        if previous is None:
+            previous = ""
+        if not isinstance(previous, str):
+            bad("'previous' must be a string (or absent)", "previous")
+            ok = False
+        if ok:
+            assert isinstance(turn_id, str) and isinstance(turn, str)
+            items.append(TurnInput(turn_id, turn.strip(), str(previous).strip()))
+    if problems:
+        raise InvalidFileError(problems)
+    return items
+
+
+def _read(source: Path | None, stdin: IO[str]) -> tuple[list[str], str]:
+    if source is None:
+        return stdin.read().splitlines(), "<stdin>"
+    try:
+        return source.read_text(encoding="utf-8").splitlines(), str(source)
+    except FileNotFoundError:
+        raise InvalidFileError.single(source, "no such file") from None
+    except UnicodeDecodeError:
+        raise InvalidFileError.single(source, "not UTF-8 text") from None
+    except OSError as exc:
+        raise InvalidFileError.single(source, f"could not read: {exc.strerror or exc}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from roleplay.rubric import load_rubric
+    from roleplay.scenario import load_scenario
+    from roleplay.scoring import TurnScorer
+
+    lines, name = _read(args.input, sys.stdin)
+    items = parse_lines(lines, name)
+    rubric = load_rubric(args.rubric or paths.default_rubric())
+    scenario = load_scenario(args.scenario) if args.scenario else None
+    scorer = TurnScorer.load(rubric)
+    results = scorer.score_many([(item.turn, item.previous) for item in items], scenario)
+    out = []
+    for item, result in zip(items, results, strict=True):
+        record = {
+            "id": item.id,
+            "scores": result.scores.model_dump(),
+            "band": result.bands,
+            "explanation": result.explanation.model_dump(),
+        }
+        out.append(json.dumps(record, ensure_ascii=False))
+    if out:
+        sys.stdout.write("\n".join(out) + "\n")
+    sys.stdout.flush()
+    return 0

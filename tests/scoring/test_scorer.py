@@ -1,0 +1,91 @@
+"""The turn scorer on the real MiniLM model: ranges, ranking, reflection, product talk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from roleplay.scenario import Scenario, load_scenario
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+BUYER = "We close in about twelve working days. Our operating partner wants five by Q3."
+
+
+@pytest.fixture(scope="module")
+def cfo_scenario() -> Scenario:
+    return load_scenario(PROJECT_ROOT / "scenarios" / "cfo-logistics-close.yaml")
+
+
+def test_scores_are_probabilities_with_bands(scorer) -> None:  # type: ignore[no-untyped-def]
+    result = scorer.score("What happens in your team during those twelve days?", BUYER)
+    for name in ("listening", "context_seeking", "problem_focus"):
+        value = getattr(result.scores, name)
+        assert 0.0 <= value <= 1.0
+        assert result.bands[name] in {"needs_work", "developing", "strong"}
+    assert result.rubric_id == "default"
+    assert result.rubric_hash.startswith("sha256:")
+
+
+def test_open_question_about_the_problem_outranks_a_demo_request(scorer) -> None:  # type: ignore[no-untyped-def]
+    good = scorer.score(
+        "What does a twelve-day close cost you when the lender asks for numbers?", BUYER
+    )
+    demo = scorer.score("Can I show you a quick demo of our dashboard on Thursday?", BUYER)
+    assert good.scores.context_seeking > demo.scores.context_seeking + 0.3
+    assert good.scores.problem_focus > demo.scores.problem_focus + 0.3
+
+
+def test_reflection_is_detected_as_listening(scorer) -> None:  # type: ignore[no-untyped-def]
+    reflection = scorer.score(
+        "So you're at twelve days today and the operating partner wants five by the third quarter.",
+        BUYER,
+    )
+    ignores = scorer.score("Tell me a bit about your weekend plans.", BUYER)
+    assert reflection.bands["listening"] == "strong"
+    assert reflection.scores.listening > ignores.scores.listening + 0.4
+    assert "twelve" in reflection.explanation.picked_up
+
+
+def test_product_pitch_with_scenario_vocabulary_scores_low_on_problem_focus(  # type: ignore[no-untyped-def]
+    scorer, cfo_scenario: Scenario
+) -> None:
+    pitch = scorer.score(
+        "CloseLoop automates your reconciliations and intercompany matching, with a "
+        "real-time close dashboard.",
+        BUYER,
+        cfo_scenario,
+    )
+    question = scorer.score(
+        "Where does the close get stuck in those twelve days?", BUYER, cfo_scenario
+    )
+    assert pitch.bands["problem_focus"] == "needs_work"
+    assert question.scores.problem_focus > pitch.scores.problem_focus + 0.4
+    assert "talks product" in pitch.explanation.cues["problem_focus"] or (
+        "closeloop" in pitch.explanation.cues["problem_focus"].lower()
+    )
+
+
+def test_score_many_matches_score(scorer) -> None:  # type: ignore[no-untyped-def]
+    items = [("How long does the close take?", ""), ("Our platform is the leader.", BUYER)]
+    many = scorer.score_many(items)
+    single = [scorer.score(turn, previous) for turn, previous in items]
+    for a, b in zip(many, single, strict=True):
+        assert a.scores.model_dump() == pytest.approx(b.scores.model_dump(), abs=1e-3)
+
+
+def test_embed_returns_normalised_rows(scorer) -> None:  # type: ignore[no-untyped-def]
+    rows = scorer.embed(["the close takes twelve days", "month-end close is slow", "weekend"])
+    assert rows.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-4)
+    assert rows[0] @ rows[1] > rows[0] @ rows[2]
+    assert scorer.embedder_id.endswith("all-MiniLM-L6-v2")
+
+
+def test_transformers_embedder_matches_sentence_transformers(scorer) -> None:  # type: ignore[no-untyped-def]
+    from roleplay.scoring.model import SentenceTransformersEmbedder
+
+    texts = ["So the board wants five days.", "What does that cost you?"]
+    reference = SentenceTransformersEmbedder().embed(texts)
+    assert np.allclose(scorer.embed(texts), reference, atol=1e-4)
