@@ -4,6 +4,7 @@ test types like a rep, reads the pane, and checks the saved transcript."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from roleplay.transcript import load_transcript
+from roleplay.transcript import Transcript, load_transcript
 
 pytestmark = [pytest.mark.terminal, pytest.mark.models]
 
@@ -60,6 +61,19 @@ class Tmux:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
 
 
+def wait_for_reply(home: Path, rep_turns: int, timeout: float) -> Transcript:
+    """Read the saved transcript until the buyer has answered the rep's `rep_turns`-th turn."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        files = list((home / "transcripts").glob("*.json"))
+        if files:
+            saved = load_transcript(files[0])
+            if len(saved.rep_turns) == rep_turns and saved.turns[-1].role == "buyer":
+                return saved
+        time.sleep(0.25)
+    raise AssertionError(f"the buyer never answered rep turn {rep_turns}")
+
+
 @pytest.fixture
 def tmux_app(tmp_path: Path, project_root: Path):  # type: ignore[no-untyped-def]
     if shutil.which("tmux") is None:
@@ -95,14 +109,11 @@ def test_one_full_conversation_in_a_real_terminal(tmux_app) -> None:  # type: ig
     for number, turn in enumerate(TURNS, start=1):
         tmux.keys(turn, literal=True)
         tmux.keys("Enter")
-        screen = tmux.wait_for("Listen", timeout=60)  # the turn's score chips
-        tmux.wait_for("Your turn", timeout=180)  # the buyer finished speaking
-        transcripts = list((home / "transcripts").glob("*.json"))
-        assert len(transcripts) == 1
-        saved = load_transcript(transcripts[0])
-        assert len(saved.rep_turns) == number
-        assert saved.turns[-1].role == "buyer" and saved.turns[-1].text.strip()
+        saved = wait_for_reply(home, number, timeout=180)
+        assert saved.turns[-1].text.strip()
         assert saved.models.buyer != "deterministic:authored-lines"
+        screen = tmux.wait_for("Your turn", timeout=30)  # the input is unlocked again
+        assert re.search(r"Listen \d+ +Context \d+ +Problem \d+", screen)  # score chips
     tmux.keys("F3")
     screen = tmux.wait_for("Coaching points", timeout=60)
     assert "Overall" in screen and "You ended the call after 2 turns" in screen

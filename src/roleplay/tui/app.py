@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -56,6 +57,10 @@ BuyerFactory = Callable[["Scenario"], "BuyerBackend"]
 
 ScorerFactory = Callable[["Rubric"], "TurnScorer"]
 """Builds the loaded turn scorer for a rubric."""
+
+_MODEL_LOAD_LOCK = threading.Lock()
+"""Model loads run one at a time: the buyer and the scorer both import transformers, whose
+lazy module breaks when two threads import it at once."""
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -213,10 +218,8 @@ class RoleplayApp(App[None]):
         if retry:
             self._update(
                 buyer_errors={k: v for k, v in state.buyer_errors.items() if k != scenario.id},
-                scorer_error=None if state.scorer_error else state.scorer_error,
+                scorer_error=None,
             )
-            if state.scorer_error:
-                self.load_scorer()
         state = self.load_state
         if scenario.id not in state.buyers and scenario.id not in state.buyer_errors:
             self.load_buyer(scenario)
@@ -224,7 +227,7 @@ class RoleplayApp(App[None]):
             self.load_scorer()
 
     def _scorer_loading(self) -> bool:
-        return any(w.group == "scorer" and w.is_running for w in self.workers)
+        return any(w.group == "scorer" and not w.is_finished for w in self.workers)
 
     def _update(self, **changes: Any) -> None:
         self.load_state = dataclasses.replace(self.load_state, **changes)
@@ -239,7 +242,8 @@ class RoleplayApp(App[None]):
             ModelLoadProgressed("scorer", "loading the sentence model (a few seconds)…", None)
         )
         try:
-            scorer = self.scorer_factory(self.rubric)
+            with _MODEL_LOAD_LOCK:
+                scorer = self.scorer_factory(self.rubric)
         except RoleplayError as exc:
             self.post_message(ModelLoadFailed("scorer", problems_text(exc)))
             return
@@ -258,8 +262,11 @@ class RoleplayApp(App[None]):
 
         progress("loading…", None)
         try:
-            buyer = self.buyer_factory(scenario)
-            buyer.load(progress)
+            if _MODEL_LOAD_LOCK.locked():
+                progress("waiting for the scorer to load…", None)
+            with _MODEL_LOAD_LOCK:
+                buyer = self.buyer_factory(scenario)
+                buyer.load(progress)
         except RoleplayError as exc:
             self.post_message(ModelLoadFailed("buyer", problems_text(exc), key))
             return
