@@ -34,7 +34,11 @@ def render_prose(markdown: str) -> Content:
 
     def flush() -> None:
         if paragraph:
-            blocks.append(_inline(" ".join(line.strip() for line in paragraph)))
+            text = ""
+            for line in paragraph:
+                text += line if not text or text.endswith("\n") else " " + line
+            parts = text.rstrip("\n").split("\n")
+            blocks.append(Content("\n").join(_inline(part) for part in parts))
             paragraph.clear()
 
     for raw in markdown.splitlines():
@@ -51,9 +55,8 @@ def render_prose(markdown: str) -> Content:
         elif bullet:
             flush()
             blocks.append(Content("• ") + _inline(bullet.group(1)))
-        elif line.endswith("  "):
-            paragraph.append(stripped)
-            flush()
+        elif raw.endswith("  "):  # a Markdown hard line break
+            paragraph.append(stripped + "\n")
         else:
             paragraph.append(stripped)
     flush()
