@@ -22,6 +22,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+import numpy as np
+
 from roleplay.paths import PROJECT_ROOT
 from roleplay.rubric import DIMENSIONS, load_rubric
 from roleplay.scoring import fitting
@@ -32,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-annomi", action="store_true", help="fit on sales turns only")
     parser.add_argument("--out", type=Path, default=PARAMS_PATH)
+    parser.add_argument(
+        "--write-bands", action="store_true", help="write the calibrated bands into the rubric"
+    )
     parser.add_argument("--rubric", type=Path, default=PROJECT_ROOT / "rubrics" / "default.yaml")
     args = parser.parse_args(argv)
 
@@ -48,6 +53,32 @@ def main(argv: list[str] | None = None) -> int:
     x = fitting.featurise(embedder, data)
     embedder.save()
     heads = fitting.fit_heads(x, data)
+    # Out-of-fold scores of the sales train split (grouped by conversation) calibrate the bands.
+    from roleplay.scoring.evaluation import cross_validate_sales
+
+    n_sales = len(sales)
+    oof = cross_validate_sales(x[:n_sales], sales, x[n_sales:], examples.extend(annomi))
+    calibration = {name: fitting.platt(sales.label_array(name), oof[name]) for name in DIMENSIONS}
+    for name, (slope, offset) in calibration.items():
+        head = heads.heads[name]
+        heads.heads[name] = fitting.Head(
+            head.mean, head.scale, head.weights * slope, head.bias * slope + offset
+        )
+        p = np.clip(oof[name], 1e-6, 1 - 1e-6)
+        oof[name] = 1 / (1 + np.exp(-(np.log(p / (1 - p)) * slope + offset)))
+    bands = {name: fitting.BAND_STARTS for name in DIMENSIONS}
+    agreement = {
+        name: fitting.band_agreement(sales.label_array(name), oof[name]) for name in DIMENSIONS
+    }
+    cv_auc = {
+        name: round(fitting.auc(sales.label_array(name), oof[name]), 4) for name in DIMENSIONS
+    }
+    print("sales train grouped 5-fold CV AUC:", cv_auc)
+    print("band starts (developing, strong):", fitting.BAND_STARTS)
+    print("sales train out-of-fold turns and positive share per band:", agreement)
+    if args.write_bands:
+        fitting.write_bands(args.rubric, bands)
+        print(f"wrote band starts into {args.rubric}")
     heads.prototypes.update(fitting.kind_prototypes(x, data))
     counts = {
         "sales_train": len(sales),
@@ -74,7 +105,15 @@ def main(argv: list[str] | None = None) -> int:
         "seed": fitting.SEED,
         "C": fitting.DEFAULT_C,
         "annomi_share": fitting.ANNOMI_SHARE,
+        "feature_blocks": fitting.FEATURE_BLOCKS,
         "counts": counts,
+        "sales_train_cv_auc": cv_auc,
+        "platt_calibration": {n: [round(a, 4), round(b, 4)] for n, (a, b) in calibration.items()},
+        "band_starts": list(fitting.BAND_STARTS),
+        "band_agreement_sales_train_oof": agreement,
+        "band_rule": "scores are Platt-calibrated on out-of-fold scores of the sales train split "
+        "(grouped 5-fold CV), so a score is the chance an expert labels the turn positive; "
+        "strong starts at 0.7, developing at 0.3",
         "positives": positives,
         "features": "turn emb (384), previous emb (384), product (384), cosine, cues",
         "cue_names": list(heads.cue_names),

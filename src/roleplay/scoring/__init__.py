@@ -6,6 +6,7 @@ libraries load in `TurnScorer.load`.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -37,6 +38,29 @@ from roleplay.transcript import Scores, TurnScore
 __all__ = ["TurnScorer"]
 
 
+class _RecentEmbeddings:
+    """Remembers the last few hundred embeddings: in a conversation the buyer's line is
+    embedded by the director and then again as the `previous` of the rep's next turn."""
+
+    def __init__(self, inner: Embedder, size: int = 512) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.size = size
+        self._rows: OrderedDict[str, FloatArray] = OrderedDict()
+
+    def embed(self, texts: Sequence[str]) -> FloatArray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._rows))
+        if missing:
+            for text, row in zip(missing, self.inner.embed(missing), strict=True):
+                self._rows[text] = row
+        for text in texts:
+            self._rows.move_to_end(text)
+        out = np.stack([self._rows[t] for t in texts]) if texts else self.inner.embed([])
+        while len(self._rows) > self.size:
+            self._rows.popitem(last=False)
+        return out
+
+
 class TurnScorer:
     """Scores rep turns against a rubric with sentence embeddings and fitted heads.
 
@@ -56,6 +80,7 @@ class TurnScorer:
         self.embedder_id = embedder.model_id
         self._rubric_hash = rubric.content_hash()
         self._vocab: dict[int, tuple[Scenario, ScenarioVocabulary]] = {}
+        self._recent = _RecentEmbeddings(embedder)
         if tuple(heads.cue_names) != CUE_NAMES:
             from roleplay.errors import ScoringError
 
@@ -78,7 +103,7 @@ class TurnScorer:
 
     def embed(self, texts: Sequence[str]) -> FloatArray:
         """L2-normalised embeddings, one row per text (used by the buyer's director too)."""
-        return self.embedder.embed(list(texts))
+        return self._recent.embed(list(texts))
 
     def vocabulary(self, scenario: Scenario | None) -> ScenarioVocabulary:
         """The product vocabulary of a scenario, computed once per scenario object."""
@@ -96,7 +121,7 @@ class TurnScorer:
         """Raw probabilities per dimension, the cues and the design matrix for each item."""
         vocab = self.vocabulary(scenario)
         cues = [extract_cues(turn, previous, vocab) for turn, previous in items]
-        turn_emb, prev_emb = embed_pairs(self.embedder, items)
+        turn_emb, prev_emb = embed_pairs(self._recent, items)
         cue_matrix = np.array([cue_vector(c) for c in cues], dtype=np.float32).reshape(
             len(items), len(CUE_NAMES)
         )

@@ -116,6 +116,23 @@ def annomi_eval_labels(data: fitting.LabelledTurns) -> dict[str, Array]:
     }
 
 
+def annomi_checks(data: fitting.LabelledTurns) -> list[tuple[str, str, Array, float | None]]:
+    """Every AnnoMI check: (dimension, what is ranked against what, labels, target AUC)."""
+    labels = annomi_eval_labels(data)
+    behaviour = [m.get("behaviour") for m in data.meta]
+    asking = np.array(
+        [
+            1.0 if b in ("reflection", "question") else 0.0 if b == "therapist_input" else np.nan
+            for b in behaviour
+        ]
+    )
+    checks: list[tuple[str, str, Array, float | None]] = [
+        (name, ANNOMI_CHECKS[name], labels[name], ANNOMI_TARGETS[name]) for name in DIMENSIONS
+    ]
+    checks.append(("problem_focus", "reflection+question vs therapist input", asking, None))
+    return checks
+
+
 def predict(heads: Heads, x: FloatArray) -> dict[str, Array]:
     """Per dimension, the heads' probabilities."""
     return heads.predict(x)
@@ -226,34 +243,34 @@ def standing_figures(
                 )
             )
     if x_annomi is not None:
-        labels = annomi_eval_labels(annomi)
+        checks = annomi_checks(annomi)
         progress(f"AnnoMI: {n_folds}-fold cross-validation grouped by transcript")
         oof = cross_validate_annomi(x_annomi, annomi, x_own, own, n_folds=n_folds)
-        for name in DIMENSIONS:
+        for dim, check, labels, target in checks:
             figures.append(
                 figure(
                     "AnnoMI",
-                    ANNOMI_CHECKS[name],
-                    name,
+                    check,
+                    dim,
                     f"{n_folds}-fold CV grouped by transcript, refitted per fold",
-                    labels[name],
-                    oof[name],
+                    labels,
+                    oof[dim],
                     rubric,
-                    ANNOMI_TARGETS[name],
+                    target,
                 )
             )
         progress("AnnoMI: heads fitted on sales turns only (out of domain)")
         own_only = fitting.fit_heads(x_own, own)
         scores = own_only.predict(x_annomi)
-        for name in DIMENSIONS:
+        for dim, check, labels, _ in checks:
             figures.append(
                 figure(
                     "AnnoMI",
-                    ANNOMI_CHECKS[name],
-                    name,
+                    check,
+                    dim,
                     "heads fitted on sales train + rubric examples only",
-                    labels[name],
-                    scores[name],
+                    labels,
+                    scores[dim],
                     rubric,
                 )
             )

@@ -42,8 +42,16 @@ SEED = 20261123
 DEFAULT_C = {"listening": 0.003, "context_seeking": 0.003, "problem_focus": 0.003}
 """Inverse regularisation strength per head (chosen by grouped CV on the sales train split)."""
 
-ANNOMI_SHARE = 0.5
-"""AnnoMI's total sample weight relative to the sales turns' total weight."""
+FEATURE_BLOCKS = {"listening": "all", "context_seeking": "all", "problem_focus": "turn+cues"}
+"""Per head, the design-matrix columns it reads (see `block_columns`). Problem focus is about
+the turn itself; without the buyer-line blocks it overfits less (grouped CV on sales train)."""
+
+ANNOMI_SHARE = {"listening": 1.0, "context_seeking": 0.5, "problem_focus": 0.3}
+"""Per head, AnnoMI's total sample weight relative to the sales turns' total weight.
+
+Chosen by grouped CV on the sales train split and on AnnoMI: reflections in counselling teach
+listening well; for problem focus AnnoMI's mapping (any question counts) disagrees with the
+sales rule that neutral situation questions are not problem focus, so it weighs little."""
 
 
 @dataclass
@@ -265,7 +273,7 @@ def featurise(embedder: Embedder, data: LabelledTurns) -> FloatArray:
     return design_matrix(turn_emb, prev_emb, cues)
 
 
-def sample_weights(data: LabelledTurns, annomi_share: float = ANNOMI_SHARE) -> FloatArray:
+def sample_weights(data: LabelledTurns, annomi_share: float = 0.5) -> FloatArray:
     """Per-turn weights: each corpus gets a fixed share of the total, so no corpus dominates.
 
     Sales turns (and the rubric's examples) together weigh 1; AnnoMI weighs `annomi_share`.
@@ -281,26 +289,48 @@ def sample_weights(data: LabelledTurns, annomi_share: float = ANNOMI_SHARE) -> F
     return weights.astype(np.float32)
 
 
+def block_columns(block: str, width: int) -> npt.NDArray[np.int64]:
+    """Columns of the design matrix a head reads: `all`, or `turn+cues` (the turn's embedding,
+    the cosine with the buyer's line and the cues, without the buyer-line blocks)."""
+    if block == "all":
+        return np.arange(width)
+    if block == "turn+cues":
+        return np.concatenate([np.arange(EMBEDDING_DIM), np.arange(3 * EMBEDDING_DIM, width)])
+    raise ValueError(f"unknown feature block {block!r}")
+
+
 def fit_head(
-    x: FloatArray, y: npt.NDArray[np.float64], weights: FloatArray, c: float, seed: int = SEED
+    x: FloatArray,
+    y: npt.NDArray[np.float64],
+    weights: FloatArray,
+    c: float,
+    block: str = "all",
+    seed: int = SEED,
 ) -> Head:
-    """One standardised L2 logistic regression on the labelled rows of `x`."""
+    """One standardised L2 logistic regression on the labelled rows of `x`.
+
+    Columns outside `block` get weight 0, so every head reads the same design matrix.
+    """
     from sklearn.linear_model import LogisticRegression
 
     mask = ~np.isnan(y)
     if mask.sum() < 4 or len(set(y[mask].tolist())) < 2:
         raise ScoringError("not enough labelled turns of both kinds to fit a head")
-    xs = x[mask].astype(np.float64)
+    columns = block_columns(block, x.shape[1])
+    xs = x[mask][:, columns].astype(np.float64)
     mean = xs.mean(axis=0)
     scale = xs.std(axis=0)
     scale[scale < 1e-6] = 1.0
     model = LogisticRegression(C=c, max_iter=2000, random_state=seed)
     model.fit((xs - mean) / scale, y[mask].astype(int), sample_weight=weights[mask])
+    full_mean = np.zeros(x.shape[1], dtype=np.float32)
+    full_scale = np.ones(x.shape[1], dtype=np.float32)
+    full_weights = np.zeros(x.shape[1], dtype=np.float32)
+    full_mean[columns] = mean
+    full_scale[columns] = scale
+    full_weights[columns] = model.coef_[0]
     return Head(
-        mean=mean.astype(np.float32),
-        scale=scale.astype(np.float32),
-        weights=model.coef_[0].astype(np.float32),
-        bias=float(model.intercept_[0]),
+        mean=full_mean, scale=full_scale, weights=full_weights, bias=float(model.intercept_[0])
     )
 
 
@@ -308,15 +338,81 @@ def fit_heads(
     x: FloatArray,
     data: LabelledTurns,
     c: dict[str, float] | None = None,
-    annomi_share: float = ANNOMI_SHARE,
+    annomi_share: dict[str, float] | None = None,
 ) -> Heads:
     """The three heads fitted on `data` (whose design matrix is `x`)."""
     c = {**DEFAULT_C, **(c or {})}
-    weights = sample_weights(data, annomi_share)
+    share = {**ANNOMI_SHARE, **(annomi_share or {})}
     heads: dict[str, Head] = {
-        name: fit_head(x, data.label_array(name), weights, c[name]) for name in DIMENSIONS
+        name: fit_head(
+            x,
+            data.label_array(name),
+            sample_weights(data, share[name]),
+            c[name],
+            FEATURE_BLOCKS[name],
+        )
+        for name in DIMENSIONS
     }
     return Heads(heads, CUE_NAMES, {})
+
+
+def platt(
+    labels: npt.NDArray[np.float64], probabilities: npt.NDArray[np.float64]
+) -> tuple[float, float]:
+    """Slope and offset mapping a head's logit to a calibrated one (Platt scaling).
+
+    Fitted on out-of-fold scores of the sales train split, so a score of 0.8 means about
+    eight in ten such sales turns were labelled positive.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    mask = ~np.isnan(labels)
+    p = np.clip(probabilities[mask], 1e-6, 1 - 1e-6)
+    logit = np.log(p / (1 - p)).reshape(-1, 1)
+    model = LogisticRegression(C=100.0, max_iter=1000).fit(logit, labels[mask].astype(int))
+    return float(model.coef_[0][0]), float(model.intercept_[0])
+
+
+BAND_STARTS = (0.3, 0.7)
+"""Where `developing` and `strong` start on Platt-calibrated scores: a calibrated score is the
+chance an expert labels the turn positive, so `strong` means at least 7 in 10 and
+`needs_work` at most 3 in 10."""
+
+
+def band_agreement(
+    labels: npt.NDArray[np.float64],
+    scores: npt.NDArray[np.float64],
+    starts: tuple[float, float] = BAND_STARTS,
+) -> dict[str, dict[str, float]]:
+    """Per band, how many labelled turns fall in it and the share labelled positive."""
+    mask = ~np.isnan(labels)
+    y, s = labels[mask], scores[mask]
+    edges = {"needs_work": (0.0, starts[0]), "developing": starts, "strong": (starts[1], 1.01)}
+    out: dict[str, dict[str, float]] = {}
+    for band, (low, high) in edges.items():
+        inside = (s >= low) & (s < high)
+        share = float(y[inside].mean()) if inside.any() else math.nan
+        out[band] = {"turns": int(inside.sum()), "positive_share": round(share, 3)}
+    return out
+
+
+def write_bands(rubric_path: Path, bands: dict[str, tuple[float, float]]) -> None:
+    """Set `min_score` of each dimension's `developing` and `strong` bands in a rubric file,
+    keeping its comments and layout."""
+    lines = rubric_path.read_text(encoding="utf-8").splitlines(keepends=True)
+    dimension: str | None = None
+    band: str | None = None
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if line.startswith("  ") and not line.startswith("   ") and stripped.endswith(":"):
+            dimension = stripped[:-1] if stripped[:-1] in bands else None
+        if stripped.startswith("- id:"):
+            band = stripped.split(":", 1)[1].strip()
+        if dimension and stripped.startswith("min_score:") and band in ("developing", "strong"):
+            value = bands[dimension][0 if band == "developing" else 1]
+            indent = line[: len(line) - len(line.lstrip())]
+            lines[index] = f"{indent}min_score: {value}\n"
+    rubric_path.write_text("".join(lines), encoding="utf-8")
 
 
 def kind_prototypes(

@@ -1,0 +1,91 @@
+"""Scorer speed: import cost, embedder load, single-turn latency and batch throughput.
+
+Figures are wall-clock on whatever else the machine is doing; read them as rough.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+BUYER = "We close in about twelve working days. Our operating partner wants five by Q3."
+TURNS = [
+    "What happens in your team during those twelve days?",
+    "So you're at twelve days and the sponsor wants five by the third quarter.",
+    "Our platform automates reconciliations with a real-time close dashboard.",
+    "Can we book a demo for Thursday?",
+    "Who else is involved in deciding how the close should change?",
+    "Walk me through the last close that slipped. What did it cost you with the lender?",
+]
+
+
+def _import_seconds() -> tuple[float, str]:
+    """Time `import roleplay.scoring` in a fresh interpreter; list heavy modules it pulled in."""
+    code = (
+        "import sys, time; t = time.perf_counter(); import roleplay.scoring; "
+        "d = time.perf_counter() - t; "
+        "heavy = [m for m in ('torch', 'transformers', 'sentence_transformers') "
+        "if m in sys.modules]; "
+        "print(d, ','.join(heavy) or 'none')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    seconds, heavy = out.stdout.split()
+    return float(seconds), heavy
+
+
+def run() -> dict[str, float | str]:
+    """Named figures for `make bench`."""
+    import_seconds, heavy = _import_seconds()
+
+    from roleplay.paths import PROJECT_ROOT
+    from roleplay.rubric import load_rubric
+    from roleplay.scoring import TurnScorer
+    from roleplay.scoring.model import load_heads
+
+    rubric = load_rubric(PROJECT_ROOT / "rubrics" / "default.yaml")
+    started = time.perf_counter()
+    import torch  # noqa: F401  (import cost is measured apart from loading the weights)
+    import transformers  # noqa: F401
+
+    libraries_seconds = time.perf_counter() - started
+    from roleplay.scoring.model import TransformersEmbedder
+
+    started = time.perf_counter()
+    embedder = TransformersEmbedder()
+    load_seconds = time.perf_counter() - started
+    scorer = TurnScorer(rubric, embedder, load_heads())
+    scorer.score(TURNS[0], BUYER)  # warm-up
+
+    single = []
+    for i in range(40):
+        turn = TURNS[i % len(TURNS)] + f" ({i})"
+        t = time.perf_counter()
+        scorer.score(turn, BUYER)
+        single.append((time.perf_counter() - t) * 1000)
+
+    batch = [(f"{TURNS[i % len(TURNS)]} [{i}]", f"{BUYER} ({i})") for i in range(300)]
+    t = time.perf_counter()
+    scorer.score_many(batch)
+    batch_seconds = time.perf_counter() - t
+    return {
+        "import roleplay.scoring (s)": round(import_seconds, 3),
+        "heavy modules imported by roleplay.scoring": heavy,
+        "import torch+transformers (s)": round(libraries_seconds, 2),
+        "embedder load, libraries imported (s)": round(load_seconds, 3),
+        "single turn, median (ms)": round(statistics.median(single), 1),
+        "single turn, p90 (ms)": round(sorted(single)[int(0.9 * len(single))], 1),
+        "batch scoring (turns/s)": round(len(batch) / batch_seconds, 1),
+        "embedder": "transformers BertModel + mean pooling (same vectors as sentence-transformers)",
+    }
+
+
+if __name__ == "__main__":
+    for name, value in run().items():
+        print(f"{name}: {value}")
