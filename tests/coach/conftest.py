@@ -41,3 +41,20 @@ def copy_fixture(tmp_path: Path) -> Callable[..., Path]:
         return target
 
     return copy
+
+
+@pytest.fixture
+def reuse_scorer(scorer, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Commands that load the scorer for the default rubric get the session's, already loaded
+    (the same real scorer; loading MiniLM again per command only costs time)."""
+    from roleplay.scoring import TurnScorer
+
+    original = TurnScorer.load
+
+    def load(rubric, embedder=None):  # type: ignore[no-untyped-def]
+        if embedder is None and rubric.content_hash() == scorer.rubric.content_hash():
+            return scorer
+        return original(rubric, embedder)
+
+    monkeypatch.setattr(TurnScorer, "load", load)
+    return scorer

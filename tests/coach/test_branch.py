@@ -55,7 +55,7 @@ def test_run_branch_replaces_the_turn_and_lets_the_buyer_answer(
 
 
 def test_branch_command(
-    transcripts_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], scorer
+    transcripts_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], reuse_scorer
 ) -> None:  # type: ignore[no-untyped-def]
     script = tmp_path / "then.txt"
     script.write_text("# more lines\nWhat would a five-day close change for you?\n\n")

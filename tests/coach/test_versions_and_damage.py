@@ -76,7 +76,7 @@ def test_damaged_files_get_a_clear_message_from_every_command(
 
 
 def test_rescore_reports_a_damaged_file_and_goes_on(
-    transcripts_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], scorer
+    transcripts_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], reuse_scorer
 ) -> None:  # type: ignore[no-untyped-def]
     good = tmp_path / "good.json"
     good.write_text((transcripts_data / "marcus-1.json").read_text())
