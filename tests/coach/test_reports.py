@@ -119,3 +119,27 @@ def test_a_branch_report_names_its_original(
     assert (
         "A branch of transcript a1priya01 (priya-1.json), taking another line from turn 4." in text
     )
+
+
+def test_reports_survive_a_conversation_cut_off_after_the_opening(
+    transcripts_data: Path, freight_scenario: Scenario, capsys: pytest.CaptureFixture[str]
+) -> None:
+    transcript = load_transcript(transcripts_data / "priya-1.json")
+    transcript.turns = transcript.turns[:1]
+    transcript.ended_at = transcript.ended_by = None
+    report = build_report(transcript, freight_scenario)
+    assert "no scored rep turns" in render(report, "html")
+    assert "No scored rep turns." in render(report, "md")
+
+
+def test_what_people_typed_is_escaped_in_html(
+    transcripts_data: Path, freight_scenario: Scenario
+) -> None:
+    transcript = load_transcript(transcripts_data / "marcus-1.json")
+    transcript.turns[1].text = "<script>alert('x')</script> & <b>bold</b>"
+    from roleplay.coach.annotate import add_note
+
+    add_note(transcript, 1, author="<i>coach</i>", text="</div><img src=x>")
+    text = render(build_report(transcript, freight_scenario), "html")
+    assert "<script>" not in text and "<img" not in text and "<i>coach" not in text
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in text
