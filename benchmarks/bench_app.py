@@ -136,21 +136,31 @@ async def _key_latency(presses: int) -> list[float]:
         while not isinstance(app.screen, ConversationScreen):
             await pilot.pause(0.01)
         screen = app.screen
-        for text in ("How long does your close take?", "What does the board expect?"):
+        texts = (
+            "How long does your close take?",
+            "What does the board expect?",
+            "Who else feels it when the close runs late?",
+        )
+        for text in texts:
             screen.query_one("#rep-input").value = text
             await pilot.press("enter")
-            await pilot.pause(0.05)
-            while screen.buyer_speaking and len(latencies) < presses:
-                bubbles = screen.session_rep_bubbles()
-                before = [b.selected for b in bubbles]
+            while not screen.buyer_speaking:
+                await pilot.pause(0.01)
+            # Moving the selection needs two of the rep's turns on screen.
+            while (
+                screen.buyer_speaking
+                and len(screen.session_rep_bubbles()) >= 2
+                and len(latencies) < presses
+            ):
+                before = [b.selected for b in screen.session_rep_bubbles()]
                 key = "alt+up" if before[-1] else "alt+down"
                 start = time.perf_counter()
                 await pilot.press(key)
-                while [b.selected for b in screen.session_rep_bubbles()] == before:
+                for _ in range(5000):
+                    if [b.selected for b in screen.session_rep_bubbles()] != before:
+                        break
                     await pilot.pause(0.001)
                 latencies.append(time.perf_counter() - start)
-                if len(bubbles) < 2:
-                    break
             await pilot.press("escape")
             await app.workers.wait_for_complete()
     return latencies
