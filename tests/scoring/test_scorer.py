@@ -62,9 +62,9 @@ def test_product_pitch_with_scenario_vocabulary_scores_low_on_problem_focus(  # 
     )
     assert pitch.bands["problem_focus"] == "needs_work"
     assert question.scores.problem_focus > pitch.scores.problem_focus + 0.4
-    assert "talks product" in pitch.explanation.cues["problem_focus"] or (
-        "closeloop" in pitch.explanation.cues["problem_focus"].lower()
-    )
+    decided = pitch.explanation.cues["problem_focus"].lower()
+    assert "pitch" in decided or "product" in decided
+    assert "closeloop" in decided
 
 
 def test_score_many_matches_score(scorer) -> None:  # type: ignore[no-untyped-def]

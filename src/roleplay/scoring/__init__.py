@@ -18,10 +18,12 @@ from roleplay.scenario import Scenario
 from roleplay.scoring.explain import explain
 from roleplay.scoring.features import (
     CUE_NAMES,
+    SMALL_TALK_CAP,
     Cues,
     ScenarioVocabulary,
     cue_vector,
     extract_cues,
+    small_talk_only,
 )
 from roleplay.scoring.model import (
     EMBEDDING_DIM,
@@ -126,7 +128,12 @@ class TurnScorer:
             len(items), len(CUE_NAMES)
         )
         x = design_matrix(turn_emb, prev_emb, cue_matrix)
-        return self.heads.predict(x), cues, x
+        probabilities = self.heads.predict(x)
+        for i, turn_cues in enumerate(cues):
+            if small_talk_only(turn_cues):
+                for name in ("context_seeking", "problem_focus"):
+                    probabilities[name][i] = min(probabilities[name][i], SMALL_TALK_CAP)
+        return probabilities, cues, x
 
     def score_many(
         self, items: Sequence[tuple[str, str]], scenario: Scenario | None = None
@@ -162,6 +169,7 @@ class TurnScorer:
                         self.rubric,
                         scenario,
                         nearest[0] if nearest is not None else None,
+                        x[i, -len(CUE_NAMES) :],
                     ),
                     rubric_id=self.rubric.id,
                     rubric_hash=self._rubric_hash,

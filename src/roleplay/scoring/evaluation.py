@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 from roleplay.rubric import DIMENSIONS, Rubric
 from roleplay.scoring import fitting
+from roleplay.scoring.features import SMALL_TALK_CAP, extract_cues, small_talk_only
 from roleplay.scoring.model import Embedder, FloatArray, Heads
 
 Array = npt.NDArray[np.float64]
@@ -133,9 +134,14 @@ def annomi_checks(data: fitting.LabelledTurns) -> list[tuple[str, str, Array, fl
     return checks
 
 
-def predict(heads: Heads, x: FloatArray) -> dict[str, Array]:
-    """Per dimension, the heads' probabilities."""
-    return heads.predict(x)
+def apply_rules(scores: dict[str, Array], data: fitting.LabelledTurns) -> dict[str, Array]:
+    """The scorer's rules on top of the heads (the small-talk cap), as `TurnScorer` applies them."""
+    capped = {name: values.copy() for name, values in scores.items()}
+    for i, (turn, previous) in enumerate(zip(data.turns, data.previous, strict=True)):
+        if small_talk_only(extract_cues(turn, previous)):
+            for name in ("context_seeking", "problem_focus"):
+                capped[name][i] = min(capped[name][i], SMALL_TALK_CAP)
+    return capped
 
 
 def cross_validate_annomi(
@@ -213,7 +219,7 @@ def standing_figures(
 
     if x_test is not None:
         progress("scoring the sales test split with the shipped heads")
-        scores = heads.predict(x_test)
+        scores = apply_rules(heads.predict(x_test), sales_test)
         for name in DIMENSIONS:
             figures.append(
                 figure(
@@ -229,7 +235,7 @@ def standing_figures(
             )
         progress("scoring the sales test split with heads fitted without AnnoMI")
         own_only = fitting.fit_heads(x_own, own)
-        scores = own_only.predict(x_test)
+        scores = apply_rules(own_only.predict(x_test), sales_test)
         for name in DIMENSIONS:
             figures.append(
                 figure(
@@ -245,7 +251,9 @@ def standing_figures(
     if x_annomi is not None:
         checks = annomi_checks(annomi)
         progress(f"AnnoMI: {n_folds}-fold cross-validation grouped by transcript")
-        oof = cross_validate_annomi(x_annomi, annomi, x_own, own, n_folds=n_folds)
+        oof = apply_rules(
+            cross_validate_annomi(x_annomi, annomi, x_own, own, n_folds=n_folds), annomi
+        )
         for dim, check, labels, target in checks:
             figures.append(
                 figure(
@@ -261,7 +269,7 @@ def standing_figures(
             )
         progress("AnnoMI: heads fitted on sales turns only (out of domain)")
         own_only = fitting.fit_heads(x_own, own)
-        scores = own_only.predict(x_annomi)
+        scores = apply_rules(own_only.predict(x_annomi), annomi)
         for dim, check, labels, _ in checks:
             figures.append(
                 figure(

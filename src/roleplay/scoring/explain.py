@@ -20,6 +20,7 @@ from roleplay.scoring.features import (
     PRONOUN_SWAP,
     Cues,
     content_words,
+    small_talk_only,
 )
 from roleplay.scoring.model import EMBEDDING_DIM
 from roleplay.transcript import Explanation
@@ -91,22 +92,24 @@ def key_phrase(line: str, max_words: int = 10) -> str:
 
 
 def salient_words(line: str, limit: int = 5) -> list[str]:
-    """The buyer's most telling words: concern words and numbers first, then longer words."""
+    """The buyer's most telling words: those of the key phrase first, then concern words and
+    numbers, then longer words."""
     seen: list[str] = []
     for w in content_words(line):
         if w not in seen:
             seen.append(w)
-    seen.sort(key=lambda w: (w not in CONCERN_WORDS and not w[0].isdigit(), -len(w)))
+    key = set(content_words(key_phrase(line)))
+    seen.sort(key=lambda w: (w not in key, w not in CONCERN_WORDS and not w[0].isdigit(), -len(w)))
     return seen[:limit]
 
 
 _CUE_TEXT: dict[str, tuple[str, str]] = {
-    # cue name: (when it raised the score, when it lowered it)
+    # cue name: (text when the cue is present, text when it is absent)
     "question": ("asks a question", "asks no question"),
     "open_question": ("asks an open question", "asks no open question"),
-    "closed_question": ("asks a yes/no question", "the question is not a yes/no one"),
+    "closed_question": ("asks a yes/no question", "asks no yes/no question"),
     "invitation": ("invites the buyer to talk ('{invitation}')", "invites no answer"),
-    "leading": ("leading question ('{leading}')", "leading question ('{leading}')"),
+    "leading": ("leading question ('{leading}')", "no leading question"),
     "reflection_opener": (
         "opens with a reflection ('{reflection_opener}')",
         "does not reflect back what the buyer said",
@@ -116,23 +119,25 @@ _CUE_TEXT: dict[str, tuple[str, str]] = {
         "leaves the buyer's words aside ({missed})",
     ),
     "turn_overlap": ("is built from the buyer's words ({picked})", "introduces its own topic"),
-    "you_rate": ("centres the buyer ('you', 'your')", "is about you rather than the buyer"),
-    "we_rate": ("centres your company ('we', 'our')", "centres your company ('we', 'our')"),
-    "pitch_vocab": ("talks product ({pitch})", "talks product ({pitch})"),
-    "vendor_phrases": ("vendor talk ({vendor})", "vendor talk ({vendor})"),
-    "close": ("asks for a commitment ({close})", "asks for a commitment ({close})"),
-    "price": ("talks price ({price})", "talks price ({price})"),
+    "we_rate": ("centres your company ('we', 'our')", "does not centre your company"),
+    "pitch_vocab": ("talks product ({pitch})", "no product talk"),
+    "vendor_phrases": ("vendor talk ({vendor})", "no vendor talk"),
+    "close": ("asks for a commitment ({close})", "no push for a commitment"),
+    "price": ("talks price ({price})", "no price talk"),
     "concern_words": (
         "names the buyer's concerns ({concern})",
         "names none of the buyer's concerns",
     ),
     "impact_phrases": ("asks about impact ({impact})", "does not ask about impact"),
-    "small_talk": ("small talk ({small})", "small talk ({small})"),
+    "small_talk": ("small talk ({small})", "no small talk"),
     "numbers_echoed": ("repeats the buyer's numbers", "drops the buyer's numbers"),
-    "ask_without_pitch": ("asks without pitching", "pitches instead of asking"),
-    "overlap_no_question": ("restates the buyer's words", "restates nothing"),
-    "log_words": ("length", "length"),
+    "overlap_no_question": ("restates the buyer's words without asking", "restates nothing"),
+    "generic_ack": ("a generic acknowledgement", "more than an acknowledgement"),
+    "content_free_probe": ("a content-free probe", "a probe with content"),
+    "last_sentence_pitch": ("ends on a pitch ({pitch})", "does not end on a pitch"),
+    "first_sentence_pitch": ("opens with a pitch ({pitch})", "does not open with a pitch"),
 }
+"""Cues a rep can act on, as words. Cues without an entry never decide an explanation."""
 
 
 def _fill(template: str, cues: Cues) -> str:
@@ -183,6 +188,7 @@ def deciding_cue(
     contributions: npt.NDArray[np.float64],
     cues: Cues,
     kind: str | None = None,
+    present: npt.NDArray[np.bool_] | None = None,
 ) -> str:
     """The cue that pushed this score hardest in the direction it went.
 
@@ -194,11 +200,14 @@ def deciding_cue(
     meaning = float(contributions[:EMBEDDING_PARTS].sum())
     similarity = float(contributions[EMBEDDING_PARTS])
     candidates: list[tuple[float, str]] = []
-    for name, value in zip(CUE_NAMES, cue_part, strict=True):
-        if name not in _CUE_TEXT or value * direction <= 0 or name == "log_words":
+    for index, (name, value) in enumerate(zip(CUE_NAMES, cue_part, strict=True)):
+        if name not in _CUE_TEXT or value * direction <= 0:
             continue
-        raised, lowered = _CUE_TEXT[name]
-        candidates.append((abs(float(value)), _fill(raised if value > 0 else lowered, cues)))
+        is_present = bool(present[index]) if present is not None else value > 0
+        text_present, text_absent = _CUE_TEXT[name]
+        candidates.append(
+            (abs(float(value)), _fill(text_present if is_present else text_absent, cues))
+        )
     if similarity * direction > 0:
         text = "stays close to" if similarity > 0 else "moves away from"
         candidates.append((abs(similarity), f"its meaning {text} the buyer's line"))
@@ -235,6 +244,8 @@ def alternative(
             "this meeting worth your time?"
         )
     weakest = min(DIMENSIONS, key=lambda name: scores[name])
+    if min(scores.values()) >= 0.7:
+        return f"You said {phrase}. If that were solved, what would it change for you?"
     if turn_cues.pitch or weakest == "problem_focus":
         return (
             f"Before I say anything about {product}: you said {phrase}. "
@@ -257,11 +268,22 @@ def explain(
     rubric: Rubric,
     scenario: Scenario | None = None,
     kind: str | None = None,
+    cue_values: npt.NDArray[np.float32] | None = None,
 ) -> Explanation:
-    """The explanation of one scored turn (`kind`: the labelled kind it reads like)."""
+    """The explanation of one scored turn.
+
+    `kind` is the kind of labelled turn it reads like; `cue_values` its cue vector, so a cue
+    is described as present or absent by its value rather than by its effect.
+    """
+    present = cue_values > 0 if cue_values is not None else None
     decided = {
-        name: deciding_cue(scores[name], contributions[name], cues, kind) for name in DIMENSIONS
+        name: deciding_cue(scores[name], contributions[name], cues, kind, present)
+        for name in DIMENSIONS
     }
+    if small_talk_only(cues):
+        topics = ", ".join(f"'{t}'" for t in cues.small_talk)
+        for name in ("context_seeking", "problem_focus"):
+            decided[name] = f"small talk ({topics}) says nothing about the buyer's business"
     missed = [w for w in salient_words(previous, 8) if w in cues.missed][:5]
     best = max(DIMENSIONS, key=lambda name: scores[name])
     worst = min(DIMENSIONS, key=lambda name: scores[name])

@@ -295,8 +295,11 @@ SMALL_TALK = (
     "traffic",
     "how are you",
     "how's it going",
-    "how was your",
-    "game last night",
+    "the game",
+    "golf",
+    "the drive in",
+    "your flight",
+    "get away",
     "holiday",
     "vacation",
     "coffee",
@@ -593,6 +596,20 @@ def extract_cues(turn: str, previous: str = "", vocab: ScenarioVocabulary | None
     )
 
 
+SMALL_TALK_CAP = 0.15
+"""Highest context-seeking and problem-focus score for pure small talk (see `small_talk_only`)."""
+
+
+def small_talk_only(cues: Cues) -> bool:
+    """Small talk that touches nothing the buyer said and none of their concerns.
+
+    The labelled sets hold few such turns, so the fitted heads read "How was your weekend?" as
+    an open question; this rule applies the labelling rule (small-talk questions are not
+    context-seeking or problem focus) directly.
+    """
+    return bool(cues.small_talk) and not cues.concern_words and not cues.picked_up
+
+
 CUE_NAMES: tuple[str, ...] = (
     "log_words",
     "question",
@@ -659,7 +676,7 @@ def cue_vector(cues: Cues) -> list[float]:
         "concern_words": capped(cues.concern_words),
         "impact_phrases": capped(cues.impact_phrases, 2),
         "small_talk": capped(cues.small_talk, 1),
-        "ask_without_pitch": float(cues.asks and not pitchy),
+        "ask_without_pitch": float(cues.asks and not pitchy and not cues.small_talk),
         "overlap_no_question": cues.overlap * float(not cues.asks),
         **cues.extra,
     }
