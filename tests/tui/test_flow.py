@@ -226,6 +226,13 @@ async def test_help_palette_and_theme(build_app) -> None:
         await pilot.press("ctrl+t")
         assert app.current_theme.dark is not dark
 
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"end call")
+        await until(pilot, lambda: "End call" in screen_text(app))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DebriefScreen))
+
 
 async def test_running_out_of_patience_ends_the_call(build_app) -> None:
     app = build_app(scenario="cfo-logistics-close")

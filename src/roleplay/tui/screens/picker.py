@@ -54,7 +54,7 @@ class PickerScreen(Screen[None]):
     """Command palette entries: title, help, action."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "pick", "Start", show=True),
+        Binding("enter", "pick", "Open briefing", show=True, priority=True),
         Binding("up", "cursor(-1)", "Up", show=False),
         Binding("down", "cursor(1)", "Down", show=False),
         Binding("ctrl+r", "resume", "Resume", show=True),
