@@ -247,6 +247,8 @@ class BuyerDirector:
                 state.patience = turn.patience
             if turn.trust is not None:
                 state.trust = turn.trust
+        if transcript.turns and transcript.turns[-1].role == "rep":
+            rep_turns -= 1  # not answered yet: the reply will count it
         state.turns_left = max(0, self.scenario.ending.max_turns - rep_turns)
         return state
 

@@ -133,6 +133,7 @@ class BuyerGuard:
         else:
             return True
         references.append(beat.anchor)
+        references += [s for ref in references for s in split_sentences(ref)]
         if max(overlap(text, ref) for ref in references) >= self.ON_BEAT_OVERLAP:
             return True
         return self._similarity(text, references) >= self.ON_BEAT_SIMILARITY

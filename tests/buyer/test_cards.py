@@ -1,0 +1,98 @@
+"""Model cards, model selection and the backend registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from roleplay.buyer import (
+    ChatMessage,
+    backend_for_card,
+    find_card,
+    known_backends,
+    load_backend,
+    load_cards,
+    register_backend,
+    selected_model,
+)
+from roleplay.buyer.base import Progress
+from roleplay.buyer.cards import ModelCard
+from roleplay.errors import InvalidFileError, ModelError
+
+MODELS = Path(__file__).resolve().parents[2] / "models"
+
+
+def test_the_shipped_cards_load() -> None:
+    cards, problems = load_cards(MODELS)
+    assert not problems
+    assert {"smollm2-135m", "deterministic", "ollama-llama3"} <= set(cards)
+    assert cards["smollm2-135m"].backend == "transformers"
+    assert cards["ollama-llama3"].base_url == "http://localhost:11434/v1"
+
+
+def test_selection_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("ROLEPLAY_HOME", str(tmp_path))
+    monkeypatch.delenv("ROLEPLAY_MODEL", raising=False)
+    assert selected_model() == "smollm2-135m"
+    (tmp_path / "config.yaml").write_text("default_model: ollama-llama3\ntheme: dark\n")
+    assert selected_model() == "ollama-llama3"
+    monkeypatch.setenv("ROLEPLAY_MODEL", "deterministic")
+    assert selected_model() == "deterministic"
+    assert selected_model("smollm2-135m") == "smollm2-135m"
+
+
+def test_an_unknown_model_lists_the_known_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ROLEPLAY_MODELS", str(MODELS))
+    with pytest.raises(ModelError, match=r"unknown model 'gpt-9'.*deterministic.*smollm2-135m"):
+        find_card("gpt-9")
+
+
+def test_an_unknown_backend_lists_the_known_ones() -> None:
+    card = ModelCard(name="mystery", backend="quantum")
+    with pytest.raises(ModelError, match=r"unknown buyer backend 'quantum'.*deterministic"):
+        backend_for_card(card)
+
+
+def test_a_bad_card_is_reported_with_its_location(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("name: bad\nbackend: openai\nbase_ulr: http://x\n")
+    cards, problems = load_cards(tmp_path)
+    assert "bad" not in cards and "deterministic" in cards
+    assert any("base_ulr" in str(p) and "did you mean 'base_url'" in str(p) for p in problems)
+    assert str(problems[0]).startswith(f"{tmp_path / 'bad.yaml'}:3:")
+    with pytest.raises(InvalidFileError):
+        from roleplay.buyer.cards import load_card
+
+        load_card(tmp_path / "bad.yaml")
+
+
+class EchoBackend:
+    """A third-party backend: echoes the last user message."""
+
+    model_id = "echo:1"
+
+    def load(self, progress: Progress | None = None) -> None:
+        pass
+
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_new_tokens: int = 96,
+        temperature: float = 0.7,
+        seed: int | None = None,
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> Iterator[str]:
+        yield messages[-1].content
+
+
+def test_a_third_party_backend_registers_like_the_built_ins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    register_backend("echo", lambda card, scenario: EchoBackend())
+    assert {"deterministic", "echo", "openai", "transformers"} <= set(known_backends())
+    (tmp_path / "my-echo.yaml").write_text("name: my-echo\nbackend: echo\n")
+    monkeypatch.setenv("ROLEPLAY_MODELS", str(tmp_path))
+    backend = load_backend("my-echo")
+    assert "".join(backend.stream([ChatMessage("user", "hello")])) == "hello"
