@@ -1,7 +1,9 @@
 """Snapshots of every screen at 80x24 (and the conversation at 120x40), on the deterministic
 buyer with a fixed seed; the input cursor is held still so each frame is reproducible.
 
-Update them after an intended change with `pytest tests/tui/test_snapshots.py --snapshot-update`.
+They use the real scorer, so they show real scores and explanations: after an intended change
+to the app, the scorer, its fitted parameters or the scenarios, review and update them with
+`pytest tests/tui/test_snapshots.py --snapshot-update`.
 """
 
 from __future__ import annotations
