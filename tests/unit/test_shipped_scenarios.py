@@ -105,3 +105,54 @@ def test_discovery_scripts_paraphrase_rather_than_copy_the_triggers(
         for fact in scenario.hidden_facts:
             copied = turns & {example.strip().lower() for example in fact.earned_by}
             assert not copied, (scenario.id, fact.id, copied)
+
+
+def play(scenario: Scenario, script: Path, default_rubric, scorer):  # type: ignore[no-untyped-def]
+    """Play a rep script against the deterministic buyer; return the finished session."""
+    from roleplay.buyer import load_backend
+    from roleplay.session import PracticeSession
+
+    buyer = load_backend("deterministic", scenario)
+    session = PracticeSession(scenario, default_rubric, buyer, scorer, seed=1)
+    session.open()
+    for line in script_lines(script):
+        if session.ended:
+            break
+        session.submit(line)
+        for _ in session.reply():
+            pass
+    return session
+
+
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.stem)
+def test_discovery_script_succeeds_and_pitch_script_is_punished(
+    path: Path,
+    shipped_scenarios: list[Scenario],
+    default_rubric,  # type: ignore[no-untyped-def]
+    scorer,  # type: ignore[no-untyped-def]
+) -> None:
+    scenario = next(s for s in shipped_scenarios if s.id == path.stem)
+
+    discovery = play(scenario, SCRIPTS_DIR / f"{scenario.id}.discovery.txt", default_rubric, scorer)
+    assert len(discovery.state.uncovered) >= scenario.ending.success_facts, discovery.state
+    assert discovery.succeeded
+
+    pitch = play(scenario, SCRIPTS_DIR / f"{scenario.id}.pitch.txt", default_rubric, scorer)
+    assert len(pitch.state.uncovered) <= 1, pitch.state
+    assert len(pitch.state.raised) >= 2, pitch.state
+    assert not pitch.succeeded
+
+
+def test_generic_discovery_earns_a_fair_share_of_facts(
+    shipped_scenarios: list[Scenario],
+    default_rubric,  # type: ignore[no-untyped-def]
+    scorer,  # type: ignore[no-untyped-def]
+) -> None:
+    """Broad questions earn less than tailored ones, but far more than nothing."""
+    script = SCRIPTS_DIR / "generic-discovery.txt"
+    discovered = sum(
+        len(play(scenario, script, default_rubric, scorer).state.uncovered)
+        for scenario in shipped_scenarios
+    )
+    total = sum(len(s.hidden_facts) for s in shipped_scenarios)
+    assert discovered >= total // 3
