@@ -122,6 +122,7 @@ class ConversationScreen(Screen[None]):
         self.resumed = resumed
         self._stop = threading.Event()
         self._streaming: TurnBubble | None = None
+        self._pending: TurnBubble | None = None
         self._selected: int | None = None
         self._end_after_reply = False
         self._reply_pending = False
@@ -205,7 +206,10 @@ class ConversationScreen(Screen[None]):
         event.input.value = ""
         self._stop.clear()
         self.buyer_speaking = True
-        self._set_status(Content.from_markup("[dim]Scoring your turn…[/]"))
+        # The rep's words show at once; their score chips fill in when the worker has scored them.
+        self._pending = self._bubble(Turn(role="rep", text=text), len(self.session_rep_bubbles()))
+        self.query_one("#log", VerticalScroll).mount(self._pending)
+        self._scroll_end()
         self.run_turn(text)
 
     @work(thread=True, exclusive=True, group="turn", exit_on_error=False)
@@ -265,14 +269,23 @@ class ConversationScreen(Screen[None]):
 
     @on(TurnRejected)
     def turn_rejected(self, message: TurnRejected) -> None:
+        if self._pending is not None:
+            self.query_one("#rep-input", RepInput).value = self._pending.text
+            self._pending.remove()
+            self._pending = None
         self.buyer_speaking = False
         self._set_status(Content.from_markup("[$text-error]$reason[/]", reason=message.reason))
 
     @on(TurnScored)
     def turn_scored(self, message: TurnScored) -> None:
-        rep_index = len(self.session_rep_bubbles())
-        bubble = self._bubble(message.turn, rep_index)
-        self.query_one("#log", VerticalScroll).mount(bubble)
+        if self._pending is not None:
+            self._pending.set_scored(message.turn)
+            self._pending = None
+        else:
+            self.query_one("#log", VerticalScroll).mount(
+                self._bubble(message.turn, len(self.session_rep_bubbles()))
+            )
+        rep_index = len(self.session_rep_bubbles()) - 1
         self._select(rep_index)
         self._refresh_side(message.snapshot)
         self._refresh_dimensions()

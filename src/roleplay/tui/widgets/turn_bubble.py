@@ -84,7 +84,11 @@ class TurnBubble(Widget, can_focus=False):
         self.rubric = rubric
         self.rep_index = rep_index
         self._text = turn.text if turn is not None else text
-        self._text_widget = Static(Content(self._text), classes="bubble--text")
+        self._waiting = turn is None and not text
+        self._text_widget = Static(
+            Content.from_markup("[dim]…[/]") if self._waiting else Content(self._text),
+            classes="bubble--text",
+        )
         self._chips = (
             Static(score_chips(turn, rubric), classes="bubble--chips")
             if turn is not None and turn.role == "rep"
@@ -92,6 +96,11 @@ class TurnBubble(Widget, can_focus=False):
         )
         self._note = Static(Content(self._note_for(turn)), classes="bubble--note")
         self._note.display = bool(self._note_for(turn))
+
+    @property
+    def text(self) -> str:
+        """What the bubble says so far."""
+        return self._text
 
     @property
     def is_rep(self) -> bool:
@@ -107,6 +116,7 @@ class TurnBubble(Widget, can_focus=False):
 
     def append(self, chunk: str) -> None:
         """Add streamed text to a buyer bubble."""
+        self._waiting = False
         self._text += chunk
         self._text_widget.update(Content(self._text))
 
