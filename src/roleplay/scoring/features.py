@@ -6,6 +6,7 @@ sentence embeddings; `explain.py` uses them to say which cue decided a score.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -351,17 +352,35 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS and len(w) >= 3]
 
 
+@functools.lru_cache(maxsize=64)
+def _phrase_patterns(phrases: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str] | None], ...]:
+    """Whole-word patterns for phrases that start with a letter; plain substrings otherwise."""
+    return tuple(
+        (
+            phrase,
+            re.compile(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])")
+            if phrase[0].isalnum()
+            else None,
+        )
+        for phrase in phrases
+        if phrase
+    )
+
+
 def _contains_any(text: str, phrases: Iterable[str]) -> list[str]:
     found = []
-    for phrase in phrases:
-        if not phrase:
-            continue
-        if phrase[0].isalnum():
-            if re.search(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])", text):
+    for phrase, pattern in _phrase_patterns(tuple(phrases)):
+        if pattern is not None:
+            if pattern.search(text):
                 found.append(phrase)
         elif phrase in text:
             found.append(phrase)
     return found
+
+
+_OPENER_PATTERNS = tuple(
+    (phrase, re.compile(r"(?:^|[.,;!?]\s*)" + re.escape(phrase))) for phrase in REFLECTION_OPENERS
+)
 
 
 def sentences(text: str) -> list[str]:
@@ -523,9 +542,7 @@ def extract_cues(turn: str, previous: str = "", vocab: ScenarioVocabulary | None
     lead_tokens = [t for t in tokens if t not in {"so", "and", "okay", "ok", "right", "well"}]
     invitation = next(iter(_contains_any(text, INVITATIONS)), None)
     leading = next(iter(_contains_any(text, LEADING)), None)
-    opener_found = [
-        p for p in REFLECTION_OPENERS if re.search(r"(?:^|[.,;!?]\s*)" + re.escape(p), text)
-    ]
+    opener_found = [phrase for phrase, pattern in _OPENER_PATTERNS if pattern.search(text)]
     prev_content = content_words(previous)
     prev_stems = {stem(w): w for w in prev_content}
     turn_stems = {stem(w) for w in content_words(turn)}
