@@ -116,3 +116,16 @@ def test_eval_rejects_a_malformed_label(tmp_path: Path, capsys) -> None:  # type
     source.write_text(json.dumps({"turn": "Hi"}) + "\n")
     assert main(["eval", str(source), "--dimension", "listening", "--label", "kind"]) == 1
     assert "FIELD=VALUE" in capsys.readouterr().err
+
+
+def test_eval_where_selects_lines(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    rows = [
+        {"turn": "Who else is involved in deciding this?", "split": "test", "label": 1},
+        {"turn": "Our platform automates reconciliations.", "split": "test", "label": 0},
+        {"turn": "What does the delay cost you?", "split": "train", "label": 1},
+    ]
+    source = tmp_path / "labelled.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    args = ["eval", str(source), "--dimension", "context_seeking", "--label", "label=1"]
+    assert main([*args, "--where", "split=test"]) == 0
+    assert "turns 2, positive 1, negative 1" in capsys.readouterr().out

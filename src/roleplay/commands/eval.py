@@ -34,6 +34,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="a turn is positive when FIELD has one of the VALUEs, e.g. behaviour=reflection",
     )
     parser.add_argument(
+        "--where",
+        metavar="FIELD=VALUE[,VALUE...]",
+        help="measure only the lines where FIELD has one of the VALUEs, e.g. split=test",
+    )
+    parser.add_argument(
         "--rubric", type=Path, metavar="PATH", help="rubric file (default: rubrics/default.yaml)"
     )
     parser.add_argument(
@@ -53,7 +58,7 @@ def parse_label(spec: str) -> tuple[str, set[str]]:
     field, sep, values = spec.partition("=")
     chosen = {v.strip() for v in values.split(",") if v.strip()}
     if not sep or not field.strip() or not chosen:
-        raise UsageError(f"--label wants FIELD=VALUE[,VALUE...], got '{spec}'")
+        raise UsageError(f"--label and --where want FIELD=VALUE[,VALUE...], got '{spec}'")
     return field.strip(), chosen
 
 
@@ -66,7 +71,7 @@ def _as_text(value: Any) -> str:
 
 
 def read_labelled(
-    path: Path, field: str, values: set[str]
+    path: Path, field: str, values: set[str], where: tuple[str, set[str]] | None = None
 ) -> tuple[list[tuple[str, str]], list[int]]:
     """The (turn, previous) pairs of a JSON Lines file and their 0/1 labels.
 
@@ -100,6 +105,8 @@ def read_labelled(
                 Problem(str(path), number, 1, "turn", "needs a non-empty 'turn' string")
             )
             continue
+        if where is not None and _as_text(data.get(where[0])) not in where[1]:
+            continue
         seen_field = seen_field or field in data
         items.append((turn, previous))
         raw = data.get(field)
@@ -107,7 +114,9 @@ def read_labelled(
     if problems:
         raise InvalidFileError(problems)
     if not items:
-        raise InvalidFileError.single(path, "holds no turns")
+        raise InvalidFileError.single(
+            path, "holds no turns" + (" that match --where" if where else "")
+        )
     if not seen_field:
         raise UsageError(f"{path}: no line has the field '{field}'")
     return items, labels
@@ -126,7 +135,8 @@ def run(args: argparse.Namespace) -> int:
     if args.file is None or args.dimension is None or args.label is None:
         raise UsageError("roleplay eval needs FILE, --dimension and --label (or --standing)")
     field, values = parse_label(args.label)
-    items, labels = read_labelled(args.file, field, values)
+    where = parse_label(args.where) if args.where else None
+    items, labels = read_labelled(args.file, field, values, where)
 
     import numpy as np
 
@@ -141,7 +151,11 @@ def run(args: argparse.Namespace) -> int:
     scores = probabilities[args.dimension]
     y = np.array(labels, dtype=np.float64)
     positives = int(y.sum())
-    print(f"{args.file}: {args.dimension} against {field} in {{{', '.join(sorted(values))}}}")
+    selection = f" (lines where {args.where})" if args.where else ""
+    print(
+        f"{args.file}{selection}: {args.dimension} against "
+        f"{field} in {{{', '.join(sorted(values))}}}"
+    )
     print(f"turns {len(items)}, positive {positives}, negative {len(items) - positives}")
     print(f"AUC {_fmt(auc(y, scores))}")
     print()
