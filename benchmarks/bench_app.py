@@ -11,6 +11,9 @@ by then (it should be none).
 the turn's score chips and to the first chunk of the buyer's reply on screen. The session
 releases the reply a sentence at a time once its guard has passed it.
 
+`startup_tmux_median_s`: `roleplay` started in a real terminal (tmux) until the scenario list
+is on screen, read with capture-pane every 20 ms.
+
 `key_latency_*`: while the deterministic buyer streams a long reply (one word every 20 ms, like
 a small model on CPU), the rep moves the turn selection with alt+up / alt+down; each press is
 timed until the selection has changed on screen.
@@ -90,6 +93,40 @@ def bench_startup(runs: int = 5) -> dict[str, float | str]:
         "startup_cpu_median_s": round(statistics.median(cpu_times), 3),
         "heavy_modules_at_start": heavy,
     }
+
+
+def bench_startup_in_tmux(runs: int = 3) -> dict[str, float | str]:
+    """`roleplay` in a real terminal (tmux): seconds until the scenario list is on screen."""
+    import shutil
+    import tempfile
+    import uuid
+
+    if shutil.which("tmux") is None:
+        return {"startup_tmux": "skipped: tmux is not installed"}
+    roleplay = Path(sys.executable).parent / "roleplay"
+    times: list[float] = []
+    with tempfile.TemporaryDirectory() as home:
+        for _ in range(runs + 1):
+            name = f"roleplay-bench-{uuid.uuid4().hex[:8]}"
+            command = f"cd {PROJECT_ROOT} && env ROLEPLAY_HOME={home} {roleplay}; sleep 5"
+            start = time.perf_counter()
+            subprocess.run(
+                ["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", command],
+                check=True,
+            )
+            try:
+                while time.perf_counter() - start < 60:
+                    pane = subprocess.run(
+                        ["tmux", "capture-pane", "-p", "-t", name], capture_output=True, text=True
+                    ).stdout
+                    if "CFO, third-party" in pane:
+                        times.append(time.perf_counter() - start)
+                        break
+                    time.sleep(0.02)
+            finally:
+                subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+    times = times[1:]  # the first run warms the file cache
+    return {"startup_tmux_median_s": round(statistics.median(times), 3)} if times else {}
 
 
 class _SlowBuyer:
@@ -239,6 +276,7 @@ def run() -> dict[str, float | str]:
     """Start-up and key latency figures of the practice app (timings on a shared CPU are noisy)."""
     results: dict[str, float | str] = {}
     results.update(bench_startup())
+    results.update(bench_startup_in_tmux())
     try:
         results.update(bench_key_latency())
     except Exception as exc:  # the scorer may be unavailable; start-up figures still stand
