@@ -42,6 +42,8 @@ from roleplay.tui.messages import (
     ModelLoadFailed,
     ModelLoadProgressed,
     ModelsLoaded,
+    SessionFailed,
+    SessionOpened,
 )
 from roleplay.tui.screens.picker import PickerScreen
 
@@ -354,37 +356,72 @@ class RoleplayApp(App[None]):
         return SavedSession(path, transcript, overall_score(transcript, self.rubric))
 
     def start_conversation(self, scenario: Scenario, resume: SavedSession | None = None) -> None:
-        """Start (or resume) a practice session and show the conversation."""
-        from roleplay.session import PracticeSession
-        from roleplay.tui.screens.conversation import ConversationScreen
+        """Start (or resume) a practice session, then show the conversation.
 
+        The session is built in a thread: its director embeds the scenario's lines, which takes
+        a moment the screen should not freeze for.
+        """
         state = self.load_state
         buyer = state.buyers.get(scenario.id)
         if buyer is None or state.scorer is None or self.rubric is None:
             self.notify("The models are not ready yet.", severity="warning")
             return
+        if any(w.group == "session" and not w.is_finished for w in self.workers):
+            return  # already starting
+        show_starting = getattr(self.screen, "show_starting", None)
+        if show_starting is not None:
+            show_starting()
+        self._open_session(scenario, resume, buyer, state.scorer, self.rubric)
+
+    @work(thread=True, exclusive=True, group="session", exit_on_error=False)
+    def _open_session(
+        self,
+        scenario: Scenario,
+        resume: SavedSession | None,
+        buyer: BuyerBackend,
+        scorer: TurnScorer,
+        rubric: Rubric,
+    ) -> None:
+        from roleplay.session import PracticeSession
+
         try:
             if resume is not None:
                 path = resume.path
                 session = PracticeSession.resume(
-                    resume.transcript, scenario, self.rubric, buyer, state.scorer, save_to=path
+                    resume.transcript, scenario, rubric, buyer, scorer, save_to=path
                 )
             else:
                 path = transcript_path(self.transcripts_dir, scenario.id, datetime.now())
                 session = PracticeSession(
-                    scenario,
-                    self.rubric,
-                    buyer,
-                    state.scorer,
-                    save_to=path,
-                    seed=self.seed,
-                    rep=self.rep,
+                    scenario, rubric, buyer, scorer, save_to=path, seed=self.seed, rep=self.rep
                 )
+            session.open()
         except RoleplayError as exc:
-            self.notify(problems_text(exc), title="Cannot start", severity="error", timeout=10)
+            self.post_message(SessionFailed(problems_text(exc)))
             return
-        self.session, self.session_path, self.session_scenario = session, path, scenario
-        self._show(ConversationScreen(scenario, self.rubric, session, resumed=resume is not None))
+        except Exception as exc:  # a bug: say so in the app rather than crash it
+            self.post_message(SessionFailed(f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(SessionOpened(session, path, scenario, resume is not None))
+
+    @on(SessionOpened)
+    def session_opened(self, message: SessionOpened) -> None:
+        from roleplay.tui.screens.conversation import ConversationScreen
+
+        assert self.rubric is not None
+        self.session = message.session
+        self.session_path = message.path
+        self.session_scenario = message.scenario
+        self._show(
+            ConversationScreen(
+                message.scenario, self.rubric, message.session, resumed=message.resumed
+            )
+        )
+
+    @on(SessionFailed)
+    def session_failed(self, message: SessionFailed) -> None:
+        self.notify(message.error, title="Cannot start the call", severity="error", timeout=10)
+        self.load_state = self.load_state  # the briefing shows its ready state again
 
     def show_debrief(self, session: PracticeSession) -> None:
         """Show the debrief of `session`."""

@@ -94,6 +94,25 @@ class HistoryLoaded(Message):
         super().__init__()
 
 
+class SessionOpened(Message):
+    """A practice session was built (or rebuilt from a transcript) and the call can start."""
+
+    def __init__(self, session: Any, path: Any, scenario: Any, resumed: bool) -> None:
+        self.session = session
+        self.path = path
+        self.scenario = scenario
+        self.resumed = resumed
+        super().__init__()
+
+
+class SessionFailed(Message):
+    """A practice session could not be started; `error` says why."""
+
+    def __init__(self, error: str) -> None:
+        self.error = error
+        super().__init__()
+
+
 class TurnScored(Message):
     """The rep's turn was recorded and scored, before the buyer replies."""
 

@@ -153,6 +153,13 @@ class BriefingScreen(Screen[None]):
             progress.update(total=None)  # a load that cannot say how far it is
         start.disabled = True
 
+    def show_starting(self) -> None:
+        """Say the call is being set up (the buyer's director reads the scenario)."""
+        self.query_one("#load-status", Static).update(
+            Content.from_markup("[b]Starting the call…[/]")
+        )
+        self.query_one("#start", Button).disabled = True
+
     @on(Button.Pressed, "#start")
     def start_pressed(self) -> None:
         self.action_start()
