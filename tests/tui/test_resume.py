@@ -7,6 +7,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from pilot_helpers import say, screen_text, settle, start_call, type_turn, until
@@ -181,3 +182,32 @@ async def test_resume_after_the_process_is_killed(
     resumed = load_transcript(saved)
     assert [t.text for t in resumed.rep_turns] == [FIRST, SECOND, THIRD]
     assert resumed.ended_by == "rep"
+
+
+async def test_quitting_mid_reply_keeps_the_transcript(build_app, transcripts: Path) -> None:
+    from conftest import GatedBuyer
+
+    buyers: list[GatedBuyer] = []
+
+    def gated(scenario):
+        buyers.append(GatedBuyer(scenario))
+        return buyers[-1]
+
+    app = build_app(buyer=gated, scenario="cfo-logistics-close")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_call(pilot)
+        await type_turn(pilot, FIRST)
+        await until(pilot, buyers[0].holding.is_set)
+        await pilot.press("ctrl+q")
+    saved = next(transcripts.glob("*.json"))
+    for _ in range(500):  # the reply's thread records the interruption as the app closes
+        await_reply = load_transcript(saved)
+        if len(await_reply.turns) == 3:
+            break
+        time.sleep(0.01)
+    assert [(t.role, t.source) for t in await_reply.turns] == [
+        ("buyer", "authored"),
+        ("rep", None),
+        ("buyer", "interrupted"),
+    ]
+    assert not await_reply.finished  # offered for resuming in the picker
