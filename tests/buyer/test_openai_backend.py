@@ -193,5 +193,6 @@ def test_a_session_on_the_server_keeps_the_key_out_of_the_transcript(
     assert load_transcript(path).models.buyer == "openai:buyer-7b"
     assert SECRET not in text
     assert SECRET not in caplog.text
-    system = FakeServer.requests[-1]["body"]["messages"][0]["content"]
-    assert "Your line:" in system and "lender" not in system.lower()
+    sent = FakeServer.requests[-1]["body"]["messages"]
+    assert sent[0]["role"] == "system" and "lender" not in sent[0]["content"].lower()
+    assert sent[-1]["role"] == "user" and "in your own words, saying:" in sent[-1]["content"]

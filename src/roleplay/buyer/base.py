@@ -6,6 +6,7 @@ decided by the director (`roleplay.buyer.director`); the backend only voices it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
@@ -19,10 +20,11 @@ if TYPE_CHECKING:
 Progress = Callable[[str, float | None], None]
 """A progress callback: a message and a fraction done (None when unknown)."""
 
-ANCHOR_PREFIX = "Your line: "
-"""Starts the line of the director's prompt that holds the authored line to voice now.
+ANCHOR_PREFIX = "Answer as {speaker}, in your own words, saying: "
+"""How the director asks for the authored line to voice now, at the end of the rep's turn.
 
-The deterministic backend reads it back; model backends paraphrase it."""
+The deterministic backend reads the line back; model backends paraphrase it. (A 135M model
+follows a request in the last user message far better than one in the system prompt.)"""
 
 
 @dataclass(frozen=True)
@@ -93,14 +95,25 @@ def backend_factory(kind: str) -> BackendFactory:
 
 
 def anchor_of(messages: Sequence[ChatMessage]) -> str | None:
-    """The authored line the director asked to voice, if the prompt names one."""
+    """The authored line the director asked to voice, if the prompt names one.
+
+    The director ends the last user message with `(Answer as NAME, in your own words,
+    saying: "LINE")`; see `anchor_request`.
+    """
     for message in reversed(messages):
-        if message.role != "system":
+        if message.role != "user":
             continue
-        for line in message.content.splitlines():
-            if line.startswith(ANCHOR_PREFIX):
-                return line[len(ANCHOR_PREFIX) :].strip().strip('"')
+        found = _ANCHOR.search(message.content)
+        return found.group(1) if found else None
     return None
+
+
+def anchor_request(speaker: str, line: str) -> str:
+    """The request, appended to the rep's turn, to voice `line` as `speaker`."""
+    return f'({ANCHOR_PREFIX.format(speaker=speaker)}"{line}")'
+
+
+_ANCHOR = re.compile(r'\(Answer as [^,\n]*, in your own words, saying: "(.*)"\)\s*\Z', re.DOTALL)
 
 
 _builtins_registered = False

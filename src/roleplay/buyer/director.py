@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 
-from roleplay.buyer.base import ANCHOR_PREFIX, ChatMessage
+from roleplay.buyer.base import ChatMessage, anchor_request
 from roleplay.buyer.text import content_words, overlap, split_sentences
 
 if TYPE_CHECKING:
@@ -507,18 +507,16 @@ class BuyerDirector:
         return "\n".join(parts)
 
     def messages(
-        self, beat: Beat, history: Sequence[Turn], uncovered: Sequence[str], keep: int = 6
+        self, beat: Beat, history: Sequence[Turn], uncovered: Sequence[str], keep: int = 4
     ) -> list[ChatMessage]:
         """The chat prompt for voicing `beat` after the recorded turns `history`.
 
-        Only the last `keep` turns are included, and rep turns that tried to take the buyer out
+        The persona goes in the system message; the beat's authored line is requested at the
+        end of the rep's last turn. Only the last `keep` turns are included (a short prompt
+        keeps a small model fast and on topic), and rep turns that tried to take the buyer out
         of role are left out, with the buyer's answers to them.
         """
-        system = (
-            f"{self.persona_prompt(uncovered)}\nWhat you do now: {beat.instruction}\n"
-            f'{ANCHOR_PREFIX}"{beat.anchor}"\nSay that line in your own words.'
-        )
-        messages = [ChatMessage("system", system)]
+        messages = [ChatMessage("system", self.persona_prompt(uncovered))]
         recent: list[ChatMessage] = []
         skip_reply = False
         for turn in history:
@@ -531,6 +529,12 @@ class BuyerDirector:
         recent = recent[-keep:]
         while recent and recent[0].role != "user":
             recent.pop(0)
+        first = self.scenario.buyer.name.split()[0]
+        request = anchor_request(first, beat.anchor)
+        if recent and recent[-1].role == "user":
+            recent[-1] = ChatMessage("user", f"{recent[-1].content}\n\n{request}")
+        else:
+            recent.append(ChatMessage("user", request))
         messages.extend(recent)
         return messages
 

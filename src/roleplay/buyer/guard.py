@@ -42,7 +42,8 @@ OUT_OF_CHARACTER = re.compile(
     r"\bthe scenario\b|\brole[- ]?play|\bin character\b|\bhow (can|may) I (help|assist)\b|"
     r"\bI'?m here to help\b|\bhappy to help\b|\bassist you\b|\bis there anything else\b|"
     r"\bI (cannot|can't|can not) (provide|share|disclose|reveal) (that|this|information)\b|"
-    r"\bsure[,!]? here('s| is)\b|\bcertainly[,!] here\b",
+    r"\bsure[,!]? here('s| is)\b|\bcertainly[,!] here\b|\bthe rep\b|\byour line\b|"
+    r"\bin your own words\b|\banswer as\b|^\s*\(|^\s*\d+[.)]\s|\bI'?m sorry, (sir|ma'am)\b",
     re.IGNORECASE,
 )
 """Assistant or AI talk: a buyer never says these."""
@@ -116,7 +117,11 @@ class BuyerGuard:
             return Verdict.fail("template_tokens")
         if OUT_OF_CHARACTER.search(sentence):
             return Verdict.fail("out_of_character")
-        if SPEAKER_LABEL.search(sentence) or self._speaks_as_seller(sentence):
+        if (
+            SPEAKER_LABEL.search(sentence)
+            or self._speaks_as_seller(sentence)
+            or self._addresses_self(sentence)
+        ):
             return Verdict.fail("role_leak")
         if self._reveals_unearned(sentence, uncovered):
             return Verdict.fail("unearned_fact")
@@ -187,6 +192,19 @@ class BuyerGuard:
             log.debug("buyer reply: %s", outcome)
 
     # -- helpers -------------------------------------------------------------------------
+
+    def _addresses_self(self, sentence: str) -> bool:
+        """The reply talks to the buyer by name, as the rep would ("Dana, I'm glad...")."""
+        buyer = self.scenario.buyer.name
+        names = {buyer.split()[0], buyer.split()[-1], buyer}
+        return any(
+            re.match(
+                rf"\s*(hi|hello|thanks|thank you|well|so|yes|no|sorry)?,?\s*{re.escape(n)}\b[,!.]",
+                sentence,
+                re.IGNORECASE,
+            )
+            for n in names
+        )
 
     def _speaks_as_seller(self, sentence: str) -> bool:
         if SELLER_TALK.search(sentence):
