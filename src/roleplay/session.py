@@ -414,8 +414,12 @@ class _GuardedReply:
                 close()
         if self.should_stop():
             return
-        if buffer.strip():
-            yield from self._take(buffer.strip(), attempt)
+        rest = buffer.strip()
+        if rest and not attempt.stop_generating:
+            if attempt.released and not rest.endswith((".", "!", "?", '"', "'", ")")):
+                attempt.truncated = True  # cut off by the token limit mid-sentence: drop it
+            else:
+                yield from self._take(rest, attempt)
         if attempt.failure is None and not attempt.released:
             text = " ".join(attempt.pending)
             verdict = session.guard.check(text, self.beat, self.earlier, self.uncovered)

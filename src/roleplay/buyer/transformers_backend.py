@@ -277,11 +277,14 @@ class TransformersBackend:
         emitted = ""
         past: Any = None
         step_ids = input_ids
+        # Only the last position's logits are needed; on the prompt that skips a
+        # (prompt length x 49k vocabulary) matrix product.
+        extra = {"logits_to_keep": 1} if _accepts(model, "logits_to_keep") else {}
         with torch.inference_mode():
             for _ in range(max_new_tokens):
                 if should_stop():
                     return
-                out = model(input_ids=step_ids, past_key_values=past, use_cache=True)
+                out = model(input_ids=step_ids, past_key_values=past, use_cache=True, **extra)
                 past = out.past_key_values
                 logits = out.logits[0, -1, :].float()
                 if penalty != 1.0 and produced:
@@ -299,6 +302,15 @@ class TransformersBackend:
                 if len(text) > len(emitted) and text.startswith(emitted):
                     chunk, emitted = text[len(emitted) :], text
                     yield chunk
+
+
+def _accepts(model: Any, argument: str) -> bool:
+    import inspect
+
+    try:
+        return argument in inspect.signature(model.forward).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _stop_token_ids(tokenizer: Any, model: Any) -> set[int]:
