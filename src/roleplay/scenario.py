@@ -27,6 +27,27 @@ Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 """One line of speech or text."""
 
 
+FUNCTION_WORDS = frozenset(
+    """
+    about above across after again against along also although among another anyone anything
+    around away back because been before behind being below beneath beside besides between
+    beyond both came come comes could does doing done down during each either else even ever
+    every everyone everything from further gets give given gives goes going gone have having
+    here hers herself himself into itself just keep keeps less like made make makes many more
+    most much must myself near need needs neither never next none once only onto other others
+    otherwise ours ourselves over own past really right same should since some someone
+    something soon still such take takes than that thats their theirs them themselves then
+    there these they this those though through throughout thus till together toward towards
+    under unless until upon very want well were what whatever when whenever where whether which
+    while whom whose will with within without would your yours yourself yourselves
+    """.split()  # noqa: SIM905
+)
+"""Function words of four letters or more, which say nothing about a product on their own."""
+
+_FEATURE_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+"""A word in a feature line; hyphenated compounds (`pre-built`, `real-time`) stay one word."""
+
+
 class Difficulty(StrEnum):
     """How hard the buyer makes discovery."""
 
@@ -186,11 +207,20 @@ class Scenario(StrictModel):
 
     @property
     def product_terms(self) -> list[str]:
-        """Words and names that mark product talk: product, vendor and feature words."""
-        terms = {self.product.name, self.product.vendor}
+        """Words and names that mark product talk: product, vendor and feature words.
+
+        The product and vendor names are kept whole, as written (a multi-word name is one
+        phrase). Feature words are lower-cased, at least four letters, hyphenated compounds kept
+        together (`real-time`), and function words (`with`, `from`, `every`) left out, since
+        any turn uses those.
+        """
+        terms = {name for name in (self.product.name, self.product.vendor) if name.strip()}
         for feature in self.product.features:
-            terms.update(w for w in re.findall(r"[A-Za-z][A-Za-z\-]{3,}", feature))
-        return sorted(terms)
+            for word in _FEATURE_WORD.findall(feature):
+                lowered = word.lower()
+                if len(lowered) >= 4 and lowered not in FUNCTION_WORDS:
+                    terms.add(lowered)
+        return sorted(terms, key=lambda term: (term.lower(), term))
 
 
 def check_scenario(scenario: Scenario) -> list[Problem]:
