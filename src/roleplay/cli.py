@@ -35,11 +35,18 @@ COMMAND_MODULES = (
 """Subcommand modules under `roleplay.commands`, in the order `--help` lists them."""
 
 
+DEFAULT_COMMAND = "app"
+"""The command `roleplay` runs when none is given; its options work without naming it."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every available subcommand registered."""
     parser = argparse.ArgumentParser(
         prog="roleplay",
         description="Practise discovery conversations with an executive buyer, offline.",
+        epilog=f"Without a command, roleplay runs `{DEFAULT_COMMAND}`, so its options work "
+        "on their own: `roleplay --model deterministic`. `roleplay COMMAND --help` shows a "
+        "command's options.",
     )
     parser.add_argument("--version", action="version", version=f"roleplay {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -51,7 +58,41 @@ def build_parser() -> argparse.ArgumentParser:
                 continue  # a command not built yet
             raise
         module.register(subparsers)
+        if name == DEFAULT_COMMAND:
+            module.add_options(
+                parser.add_argument_group(
+                    f"options of `{DEFAULT_COMMAND}`, for use without a command"
+                ),
+                top_level=True,
+            )
     return parser
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse a command line; with no command, it is parsed as `roleplay app ...`.
+
+    The app's options are accepted before any command only when no command follows, so
+    `roleplay --model deterministic` opens the app, while `roleplay --model X validate` is
+    an error rather than a silently ignored option.
+    """
+    from roleplay.commands.app import TOP_LEVEL_PREFIX
+
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(arguments)
+    if args.command is None:
+        return parser.parse_args([DEFAULT_COMMAND, *arguments])
+    early = [name for name in vars(args) if name.startswith(TOP_LEVEL_PREFIX)]
+    if early:
+        options = ", ".join(
+            "--" + name.removeprefix(TOP_LEVEL_PREFIX).replace("_", "-") for name in sorted(early)
+        )
+        which = "an option" if len(early) == 1 else "options"
+        parser.error(
+            f"{options}: {which} of `{DEFAULT_COMMAND}`; give them without a command "
+            f"or after `{DEFAULT_COMMAND}`"
+        )
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -59,10 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["app", *(argv or [])])
+    args = parse_args(argv)
     try:
         code: int = args.run(args)
     except InvalidFileError as exc:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+TOP_LEVEL_PREFIX = "app_"
+"""Prefix of the destinations the app's options get on `roleplay` itself (see `add_options`)."""
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
@@ -12,26 +15,58 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="practise a conversation in the terminal app (the default)",
         description="Open the practice app: pick a scenario, hold the call, read the debrief.",
     )
+    add_options(parser)
+    parser.set_defaults(run=run)
+
+
+def add_options(parser: argparse._ActionsContainer, *, top_level: bool = False) -> None:
+    """Add the app's options to `roleplay app`, or to `roleplay` itself when `top_level`.
+
+    `roleplay` with no command runs the app, so `roleplay --model deterministic` must parse.
+    On the top-level parser the options get destinations prefixed with `TOP_LEVEL_PREFIX` and
+    no defaults, so the CLI can tell whether any was given and re-parse them for `app`
+    (argparse lets a subcommand's defaults overwrite same-named top-level values).
+    """
+    prefix = TOP_LEVEL_PREFIX if top_level else ""
+    unset: object = argparse.SUPPRESS if top_level else None
     parser.add_argument(
         "--model",
+        dest=f"{prefix}model",
         metavar="NAME",
-        default=None,
         help="the buyer model card to use (default: the configured model; "
         "`deterministic` needs no model)",
+        default=unset,
     )
     parser.add_argument(
-        "--scenario", metavar="ID", default=None, help="open this scenario, skipping the picker"
+        "--scenario",
+        dest=f"{prefix}scenario",
+        metavar="ID",
+        help="open this scenario, skipping the picker",
+        default=unset,
     )
     parser.add_argument(
         "--resume",
+        dest=f"{prefix}resume",
         metavar="TRANSCRIPT",
         type=Path,
-        default=None,
         help="resume an unfinished session from its transcript file",
+        default=unset,
     )
-    parser.add_argument("--seed", type=int, default=None, help="the buyer's random seed")
-    parser.add_argument("--light", action="store_true", help="start with the light theme")
-    parser.set_defaults(run=run)
+    parser.add_argument(
+        "--seed",
+        dest=f"{prefix}seed",
+        metavar="SEED",
+        type=int,
+        help="the buyer's random seed",
+        default=unset,
+    )
+    parser.add_argument(
+        "--light",
+        dest=f"{prefix}light",
+        action="store_true",
+        default=argparse.SUPPRESS if top_level else False,
+        help="start with the light theme",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
