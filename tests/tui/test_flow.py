@@ -12,6 +12,7 @@ from textual.widgets import Button, OptionList, Static
 from roleplay.transcript import load_transcript
 from roleplay.tui.screens import BriefingScreen, DebriefScreen, HelpScreen, PickerScreen
 from roleplay.tui.screens.explain import ExplainScreen
+from roleplay.tui.screens.replay import ReplayScreen
 from roleplay.tui.widgets import RepInput, TurnBubble
 
 GOOD_QUESTION = "How long does your month-end close take today, start to finish?"
@@ -78,11 +79,12 @@ async def test_pick_brief_converse_end_and_debrief(build_app, transcripts: Path)
         assert metrics_rows >= 3
         assert debrief.query_one("#debrief-turns").row_count == 2
 
-        await pilot.press("o")
-        await pilot.pause()
-        shown_path = app.screen.query_one("#transcript-path", Static).render()
-        assert str(transcript_file) in str(shown_path).replace("\n", "")
-        await pilot.press("escape", "n")
+        await pilot.press("o")  # the saved conversation, in the replay
+        await until(pilot, lambda: isinstance(app.screen, ReplayScreen))
+        assert app.screen.path == transcript_file
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, DebriefScreen))
+        await pilot.press("n")
         await until(pilot, lambda: isinstance(app.screen, PickerScreen))
         await settle(pilot)
         assert "best" in screen_text(app)  # the finished session's score

@@ -20,7 +20,7 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from roleplay import paths
@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from roleplay.scenario import Scenario
     from roleplay.scoring import TurnScorer
     from roleplay.session import PracticeSession
+    from roleplay.transcript import Transcript
 
 BuyerFactory = Callable[["Scenario"], "BuyerBackend"]
 """Builds the (not yet loaded) buyer backend for a scenario."""
@@ -207,9 +208,11 @@ class RoleplayApp(App[None]):
 
     @on(HistoryLoaded)
     def history_loaded(self, message: HistoryLoaded) -> None:
+        from roleplay.tui.screens.saved import SavedTranscriptsScreen
+
         self.history = message.history
         for screen in self.screen_stack:
-            if isinstance(screen, PickerScreen) and screen.is_mounted:
+            if isinstance(screen, PickerScreen | SavedTranscriptsScreen) and screen.is_mounted:
                 screen.show_history(self.history)
 
     # -- model loading ---------------------------------------------------------------------
@@ -310,8 +313,8 @@ class RoleplayApp(App[None]):
     # -- navigation ------------------------------------------------------------------------
 
     def _show(self, screen: Screen[Any]) -> None:
-        while len(self.screen_stack) > 2 and isinstance(self.screen, ModalScreen):
-            self.pop_screen()  # close dialogs first
+        while len(self.screen_stack) > 2:
+            self.pop_screen()  # close dialogs and replays opened over the current screen first
         self.switch_screen(screen)
 
     def show_picker(self) -> None:
@@ -439,6 +442,87 @@ class RoleplayApp(App[None]):
             DebriefScreen(scenario, self.rubric, session.transcript, metrics, self.session_path)
         )
         self.reload_history()
+
+    def choose_saved_transcript(self) -> None:
+        """List the rep's saved conversations, most recent first; open the chosen one in the
+        replay. The list is read again in a thread, so files saved since start-up appear."""
+        from roleplay.tui.screens.saved import SavedTranscriptsScreen
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.open_replay(path)
+
+        self.push_screen(
+            SavedTranscriptsScreen(self.history, self.catalog, self.transcripts_dir), chosen
+        )
+        self.reload_history()
+
+    def open_replay(self, path: Path) -> None:
+        """Step through the saved conversation at `path` on the coach's replay screen.
+
+        Notes, override scores and "what if" branches the rep adds there are saved into the
+        transcript (branches beside it); the replay closes back to the current screen.
+        """
+        from roleplay.coach.annotate import coach_name
+        from roleplay.transcript import load_transcript
+        from roleplay.tui.screens.replay import ReplayScreen
+
+        try:
+            transcript = load_transcript(path)
+        except RoleplayError as exc:
+            self.notify(exc.message, title="Cannot open the transcript", severity="error")
+            return
+        scenario = self.catalog.find(transcript.scenario_id)
+        if scenario is None:
+            self.notify(
+                f"The scenario '{transcript.scenario_id}' is not available: "
+                "no metrics or branches in this replay.",
+                severity="warning",
+            )
+        self.push_screen(
+            ReplayScreen(
+                path,
+                coach=coach_name(self.rep or None),
+                scenario=scenario,
+                rubric=self._rubric_of(transcript),
+                branch_loader=self.load_branch_models,
+                transcript=transcript,
+            )
+        )
+
+    def _rubric_of(self, transcript: Transcript) -> Rubric | None:
+        """The rubric a transcript was scored with: the app's when the ids match, else the
+        file of that id in the rubrics folder (None if it cannot be loaded)."""
+        if self.rubric is not None and self.rubric.id == transcript.rubric_id:
+            return self.rubric
+        from roleplay.coach.lookup import rubric_for
+
+        try:
+            return rubric_for(transcript)
+        except RoleplayError:
+            return self.rubric
+
+    def load_branch_models(
+        self, scenario: Scenario, rubric: Rubric
+    ) -> tuple[BuyerBackend, TurnScorer]:
+        """The buyer and scorer a replay's branch needs (runs in the replay's worker).
+
+        Models the practice already loaded are reused; others are loaded now and kept for
+        the next call or branch.
+        """
+        state = self.load_state
+        scorer = state.scorer if rubric is self.rubric else None
+        buyer = state.buyers.get(scenario.id)
+        with _MODEL_LOAD_LOCK:
+            if scorer is None:
+                scorer = self.scorer_factory(rubric)
+                if rubric is self.rubric:
+                    self.post_message(ModelLoaded("scorer", scorer))
+            if buyer is None:
+                buyer = self.buyer_factory(scenario)
+                buyer.load()
+                self.post_message(ModelLoaded("buyer", buyer, scenario.id))
+        return buyer, scorer
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed unexpectedly is a bug: say so rather than fail silently."""

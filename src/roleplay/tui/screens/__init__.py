@@ -1,4 +1,5 @@
-"""The app's screens, in the order a rep meets them: picker, briefing, conversation, debrief.
+"""The app's screens, in the order a rep meets them: picker, briefing, conversation, debrief,
+then the replay of a saved conversation.
 
 Each screen lives in its own module and is imported where it is first shown, so start-up only
 pays for the picker.
@@ -17,6 +18,8 @@ _MODULES = {
     "HelpScreen": "help",
     "ExplainScreen": "explain",
     "TranscriptScreen": "transcript_view",
+    "SavedTranscriptsScreen": "saved",
+    "ReplayScreen": "replay",
 }
 
 __all__ = sorted(_MODULES)

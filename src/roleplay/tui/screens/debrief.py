@@ -118,7 +118,11 @@ class DebriefScreen(Screen[None]):
     PALETTE: ClassVar[list[tuple[str, str, str]]] = [
         ("Retry scenario", "Practise the same scenario again", "retry"),
         ("New scenario", "Choose another scenario", "new_scenario"),
-        ("Open transcript", "Read the saved conversation", "open_transcript"),
+        (
+            "Open transcript",
+            "Step through the saved conversation: scores, reasons, notes, what-if branches",
+            "open_transcript",
+        ),
     ]
     """Command palette entries: title, help, action."""
 
@@ -281,7 +285,10 @@ class DebriefScreen(Screen[None]):
         self.app.show_picker()
 
     def action_open_transcript(self) -> None:
-        """Read the whole conversation, with where it is saved."""
+        """Step through this conversation in the replay (or read it, if it was not saved)."""
+        if self.path is not None and self.path.is_file():
+            self.app.open_replay(self.path)
+            return
         from roleplay.tui.screens.transcript_view import TranscriptScreen
 
         self.app.push_screen(TranscriptScreen(self.scenario, self.transcript, self.path))

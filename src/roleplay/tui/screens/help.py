@@ -29,6 +29,7 @@ HELP_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
             ("up / down", "move through the scenarios"),
             ("Enter", "open the briefing"),
             ("ctrl+r", "resume the unfinished session"),
+            ("ctrl+o", "replay a saved conversation"),
         ],
     ),
     (
@@ -55,7 +56,17 @@ HELP_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
         [
             ("r", "retry the same scenario"),
             ("n", "choose a new scenario"),
-            ("o", "open the transcript"),
+            ("o", "open the transcript in the replay"),
+        ],
+    ),
+    (
+        "Replay",
+        [
+            ("up / down, j / k", "step through the turns"),
+            ("n", "add a note to the selected turn"),
+            ("o", "override the selected turn's scores, with a reason"),
+            ("b", "branch: say something else at the selected turn"),
+            ("q / Escape", "close the replay"),
         ],
     ),
 ]

@@ -50,6 +50,11 @@ class PickerScreen(Screen[None]):
     PALETTE: ClassVar[list[tuple[str, str, str]]] = [
         ("Open briefing", "Open the briefing of the highlighted scenario", "pick"),
         ("Resume unfinished session", "Continue the newest unfinished session", "resume"),
+        (
+            "Replay a saved conversation",
+            "Choose one of your saved conversations and step through it",
+            "saved",
+        ),
     ]
     """Command palette entries: title, help, action."""
 
@@ -58,6 +63,7 @@ class PickerScreen(Screen[None]):
         Binding("up", "cursor(-1)", "Up", show=False),
         Binding("down", "cursor(1)", "Down", show=False),
         Binding("ctrl+r", "resume", "Resume", show=True),
+        Binding("ctrl+o", "saved", "Replay", show=True),
     ]
 
     def __init__(self) -> None:
@@ -240,3 +246,7 @@ class PickerScreen(Screen[None]):
         scenario = self.app.catalog.find(unfinished.transcript.scenario_id)
         if scenario is not None:
             self.app.open_briefing(scenario, resume=unfinished)
+
+    def action_saved(self) -> None:
+        """List the saved conversations, most recent first, to open one in the replay."""
+        self.app.choose_saved_transcript()
