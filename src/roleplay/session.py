@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from roleplay.buyer.base import BuyerBackend, ChatMessage
 from roleplay.buyer.director import Beat, BuyerDirector, BuyerState
-from roleplay.buyer.guard import MAX_SENTENCES, BuyerGuard
-from roleplay.buyer.text import complete_sentences
+from roleplay.buyer.guard import MAX_SENTENCES, BuyerGuard, Verdict
+from roleplay.buyer.text import complete_sentences, lead_in
 from roleplay.errors import RoleplayError
 from roleplay.transcript import EndedBy, ModelIds, Transcript, Turn, TurnScore, now
 
@@ -353,6 +353,19 @@ class _GuardedReply:
         self.result: tuple[Source, bool] = ("authored", False)
         self.uncovered = [*session.state.uncovered, *beat.revealed]
         self.earlier = [t.text for t in session.transcript.turns if t.role == "buyer"]
+        self.rep_text = session.transcript.turns[-1].text
+        continues = bool(getattr(session.buyer, "continues_final_message", False))
+        self.lead = lead_in(beat.anchor) if continues and beat.anchor else ""
+        """The anchor's first words, shown before the model speaks (backends that can
+        continue a started reply only); every attempt finishes this sentence."""
+
+    def _unshown(self, text: str, first: bool) -> str:
+        """`text` without the lead-in already shown, when it is the reply's first text."""
+        if first and self.lead and text.startswith(self.lead):
+            return text[len(self.lead) :]
+        if first and self.lead:
+            return " " + text
+        return text
 
     def __iter__(self) -> Iterator[str]:
         session = self.session
@@ -360,6 +373,14 @@ class _GuardedReply:
         messages = session.director.messages(
             self.beat, session.transcript.turns, session.state.uncovered
         )
+        if self.lead:
+            # The rep sees the authored lead-in at once; the model finishes the sentence.
+            messages.append(ChatMessage("assistant", self.lead))
+            for chunk in _words(self.lead):
+                if self.should_stop():
+                    self.result = ("model", True)
+                    return
+                yield chunk
         sources: tuple[Source, Source] = ("model", "regenerated")
         for attempt_index, source in enumerate(sources):
             attempt = _Attempt()
@@ -375,7 +396,7 @@ class _GuardedReply:
                 return
             guard.record(source, attempt.failure or "empty")
         guard.record("authored")
-        for chunk in _words(self.beat.anchor):
+        for chunk in _words(self._unshown(self.beat.anchor, first=True)):
             if self.should_stop():
                 self.result = ("authored", True)
                 return
@@ -397,12 +418,14 @@ class _GuardedReply:
             seed=seed,
             should_stop=lambda: attempt.stop_generating or self.should_stop(),
         )
-        buffer = ""
+        buffer = self.lead
+        generated = False
         try:
             for chunk in stream:
                 if self.should_stop():
                     return
                 buffer += chunk
+                generated = generated or bool(chunk.strip())
                 done, buffer = complete_sentences(buffer)
                 for sentence in done:
                     yield from self._take(sentence, attempt)
@@ -413,6 +436,9 @@ class _GuardedReply:
             if close is not None:
                 close()
         if self.should_stop():
+            return
+        if not generated:
+            attempt.failure = "empty"  # the lead-in alone is not a reply
             return
         rest = buffer.strip()
         if rest and not attempt.stop_generating:
@@ -425,7 +451,7 @@ class _GuardedReply:
             verdict = session.guard.check(text, self.beat, self.earlier, self.uncovered)
             if verdict.ok:
                 attempt.released.append(text)
-                yield text
+                yield self._unshown(text, first=True)
             else:
                 attempt.failure = verdict.reason
 
@@ -433,6 +459,10 @@ class _GuardedReply:
         """Check one finished sentence and yield what may be shown now."""
         guard = self.session.guard
         verdict = guard.check_sentence(sentence, self.uncovered)
+        if verdict.ok and guard.echoes(sentence, self.rep_text):
+            verdict = Verdict.fail("echo")
+        if verdict.ok and guard.repeats_sentence(sentence, self.earlier):
+            verdict = Verdict.fail("repeat")
         if not verdict.ok:
             if attempt.released:
                 attempt.truncated = attempt.stop_generating = True
@@ -450,7 +480,9 @@ class _GuardedReply:
             if not guard.on_beat(joined, self.beat) or guard.is_repeat(joined, self.earlier):
                 return
         for shown in attempt.pending:
-            yield (" " if attempt.released else "") + shown
+            chunk = " " + shown if attempt.released else self._unshown(shown, first=True)
+            if chunk:
+                yield chunk
             attempt.released.append(shown)
         attempt.pending.clear()
 
@@ -458,6 +490,6 @@ class _GuardedReply:
 def _words(text: str, lead: str = "") -> Iterator[str]:
     """`text` in word-sized chunks, the way a model streams."""
     first = True
-    for word in re.findall(r"\S+\s*", text):
+    for word in re.findall(r"\s*\S+\s*", text):
         yield (lead if first else "") + word
         first = False

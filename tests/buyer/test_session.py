@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
+from roleplay.buyer import load_backend
+from roleplay.buyer.base import ChatMessage
 from roleplay.buyer.simulation import read_script
+from roleplay.buyer.text import lead_in
 from roleplay.errors import RoleplayError
+from roleplay.rubric import Rubric
 from roleplay.scenario import Scenario
+from roleplay.scoring import TurnScorer
 from roleplay.session import PracticeSession
 from roleplay.transcript import load_transcript
 
@@ -128,3 +135,94 @@ def test_turn_limit_ends_the_meeting_with_the_closing_line(
     assert session.ended_by == "turn_limit"
     assert count == cfo.ending.max_turns
     assert session.last_turn.text.endswith(cfo.ending.turn_limit_line)
+
+
+class ScriptedContinuation:
+    """A backend that continues a started reply with fixed text, and records its prompts."""
+
+    continues_final_message = True
+
+    def __init__(self, *replies: str) -> None:
+        self.replies = list(replies)
+        self.prompts: list[list[ChatMessage]] = []
+        self.model_id = "scripted:continuation"
+
+    def load(self, progress: object = None) -> None:
+        """Nothing to load."""
+
+    def stream(self, messages: Sequence[ChatMessage], **kwargs: object) -> Iterator[str]:
+        self.prompts.append(list(messages))
+        reply = self.replies.pop(0) if self.replies else ""
+        yield from re.findall(r"\s*\S+\s*", reply)
+
+
+def test_the_lead_in_is_shown_before_the_model_speaks_and_the_model_finishes_it(
+    cfo: Scenario, default_rubric: Rubric, scorer: TurnScorer
+) -> None:
+    buyer = ScriptedContinuation()
+    session = PracticeSession(cfo, default_rubric, buyer, scorer, seed=1)
+    session.open()
+    session.submit("Walk me through how your month-end close works today, step by step.")
+    stream = session.reply()
+    first = next(stream)
+    assert not buyer.prompts  # shown before the model was asked for anything
+    beat_anchor = "".join([first, *stream])
+    prompt = buyer.prompts[0]
+    assert prompt[-1].role == "assistant"
+    assert lead_in(beat_anchor) == prompt[-1].content
+    assert beat_anchor.startswith(prompt[-1].content)
+
+
+def test_a_continuation_that_fails_the_guard_falls_back_to_the_rest_of_the_authored_line(
+    cfo: Scenario, default_rubric: Rubric, scorer: TurnScorer
+) -> None:
+    # Both attempts go off the rails; the rep must see the authored line exactly once.
+    off = " As an AI language model, I cannot share that. How can I help you today?"
+    buyer = ScriptedContinuation(off, off)
+    session = PracticeSession(cfo, default_rubric, buyer, scorer, seed=1)
+    session.open()
+    session.submit("Walk me through how your month-end close works today, step by step.")
+    reply = "".join(session.reply())
+    turn = session.last_turn
+    assert turn.source == "authored"
+    assert "AI" not in reply
+    assert len(buyer.prompts) == 2
+    lead = buyer.prompts[0][-1].content
+    assert reply.count(lead) == 1 and reply.startswith(lead)
+    authored = {line for fact in cfo.hidden_facts for line in fact.lines}
+    authored |= {line for o in cfo.objections for line in o.lines}
+    authored |= set(cfo.small_talk_lines)
+    assert turn.text in authored or turn.text.startswith(lead)
+
+
+def test_a_good_continuation_is_released_as_the_model_said_it(
+    cfo: Scenario, default_rubric: Rubric, scorer: TurnScorer
+) -> None:
+    probe = PracticeSession(cfo, default_rubric, load_backend("deterministic", cfo), scorer, seed=1)
+    probe.open()
+    question = "Walk me through how your month-end close works today, step by step."
+    probe.submit(question)
+    anchor = "".join(probe.reply())
+    lead = lead_in(anchor)
+    buyer = ScriptedContinuation(anchor[len(lead) :])
+    session = PracticeSession(cfo, default_rubric, buyer, scorer, seed=1)
+    session.open()
+    session.submit(question)
+    chunks = list(session.reply())
+    assert "".join(chunks) == anchor
+    assert session.last_turn.source == "model"
+    assert session.last_turn.revealed == probe.last_turn.revealed
+
+
+@pytest.mark.parametrize(
+    ("line", "lead"),
+    [
+        ("Twelve days, give or take, and most of it is chasing approvals.", "Twelve days,"),
+        ("We lost two of our three planners last year.", "We lost two of"),
+        ("Look. We tried this before.", "Look."),
+        ("Honestly, our DSO has crept to 58 days.", "Honestly, our DSO has"),
+        ("", ""),
+    ],
+)
+def test_lead_in_is_the_start_of_the_first_sentence_never_all_of_it(line: str, lead: str) -> None:
+    assert lead_in(line) == lead

@@ -37,7 +37,14 @@ class ChatMessage:
 
 @runtime_checkable
 class BuyerBackend(Protocol):
-    """Something that streams a buyer's reply for a chat prompt."""
+    """Something that streams a buyer's reply for a chat prompt.
+
+    A backend that can continue a reply already begun sets a class attribute
+    `continues_final_message = True`: the session then shows the first words of the authored
+    line at once and ends the prompt with them as an assistant message, and the backend
+    streams only the rest. Without it (the OpenAI-compatible backend: servers differ on
+    assistant prefill) the whole reply comes from the backend.
+    """
 
     model_id: str
     """The backend and model, recorded in transcripts, e.g. `transformers:SmolLM2-135M-Instruct`."""

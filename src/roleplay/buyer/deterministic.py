@@ -28,6 +28,9 @@ FALLBACK_LINES = (
 class DeterministicBackend:
     """Streams the authored line from the director's prompt, word by word."""
 
+    continues_final_message = True
+    """A prompt ending with an assistant message is a reply already started: continue it."""
+
     def __init__(self, scenario: Scenario | None = None) -> None:
         self.scenario = scenario
         self.model_id = "deterministic:authored-lines"
@@ -51,7 +54,11 @@ class DeterministicBackend:
         if text is None:
             pool = list(self.scenario.small_talk_lines) if self.scenario else []
             text = random.Random(seed).choice(pool or list(FALLBACK_LINES))
-        for index, word in enumerate(re.findall(r"\S+\s*", text)):
+        started = messages[-1].content if messages and messages[-1].role == "assistant" else ""
+        if started:
+            # Continue the reply the session started: the rest of the line after it.
+            text = text[len(started) :] if text.startswith(started) else " " + text
+        for index, word in enumerate(re.findall(r"\s*\S+\s*", text)):
             if should_stop() or index >= max_new_tokens:
                 return
             yield word

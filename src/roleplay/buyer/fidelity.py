@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import time
 from collections import Counter
@@ -52,6 +53,10 @@ class FidelityReport:
     """Per scenario and script, the facts uncovered."""
     seconds: float = 0.0
     """Wall time of the evaluation."""
+    first_words_seconds: list[float] = field(default_factory=list)
+    """Per rep turn, seconds from sending it to the buyer's first words."""
+    reply_seconds: list[float] = field(default_factory=list)
+    """Per rep turn, seconds from sending it to the end of the buyer's reply."""
 
     @property
     def first_try_rate(self) -> float:
@@ -72,8 +77,18 @@ class FidelityReport:
         out["authored_fallbacks"] = self.authored_fallbacks
         out["buyer_turns"] = self.buyer_turns
         out["role_leaks_in_transcripts"] = len(self.role_leaks)
+        if self.first_words_seconds:
+            out["first_words_median_s"] = round(statistics.median(self.first_words_seconds), 3)
+            out["first_words_p95_s"] = round(_p95(self.first_words_seconds), 3)
+        if self.reply_seconds:
+            out["whole_reply_median_s"] = round(statistics.median(self.reply_seconds), 2)
         out["fidelity_seconds"] = round(self.seconds, 1)
         return out
+
+
+def _p95(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def evaluate(
@@ -113,6 +128,8 @@ def evaluate(
             report.authored_fallbacks += session.guard.outcomes["authored"]
             report.role_leaks.extend(f"{scenario.id}/{script}: {leak}" for leak in result.leaks)
             report.per_scenario.setdefault(scenario.id, {})[script] = result.uncovered
+            report.first_words_seconds.extend(result.first_words_seconds)
+            report.reply_seconds.extend(result.reply_seconds)
         report.facts_uncovered[script] = uncovered / total if total else 0.0
         report.objections[script] = raised
     report.seconds = time.perf_counter() - started

@@ -71,8 +71,8 @@ class Verdict:
     ok: bool
     """Whether it passed."""
     reason: str = "ok"
-    """Why not: `empty`, `template_tokens`, `out_of_character`, `role_leak`, `too_long`,
-    `repeat`, `off_beat` or `unearned_fact`."""
+    """Why not: `empty`, `template_tokens`, `out_of_character`, `role_leak`, `echo`,
+    `too_long`, `repeat`, `off_beat` or `unearned_fact`."""
 
     @classmethod
     def fail(cls, reason: str) -> Verdict:
@@ -99,6 +99,9 @@ class BuyerGuard:
     """A sentence this similar to an unearned fact's line reveals it."""
     REPEAT_SIMILARITY = 0.93
     """A reply this similar to an earlier buyer reply is a repeat."""
+    ECHO_OVERLAP = 0.75
+    """A sentence using this share of the content words of a sentence of the rep's turn
+    says the rep's words back: the model is speaking the rep's part."""
 
     def __init__(self, director: BuyerDirector, embedder: Embedder | None = None) -> None:
         self.director = director
@@ -153,6 +156,23 @@ class BuyerGuard:
         if any(overlap(text, e) >= 0.9 and overlap(e, text) >= 0.9 for e in earlier if e.strip()):
             return True
         return self._similarity(text, earlier) >= self.REPEAT_SIMILARITY
+
+    def echoes(self, sentence: str, rep_turn: str) -> bool:
+        """Whether the sentence says back the rep's own words (a small model's habit)."""
+        for said in split_sentences(rep_turn):
+            wanted = content_words(said)
+            if len(wanted) >= 3 and overlap(sentence, said) >= self.ECHO_OVERLAP:
+                return True
+        return False
+
+    def repeats_sentence(self, sentence: str, earlier: Sequence[str]) -> bool:
+        """Whether one sentence says again a sentence of an earlier buyer reply."""
+        if len(content_words(sentence)) < 3:
+            return False
+        pieces = [s for e in earlier for s in split_sentences(e)]
+        return any(
+            overlap(sentence, p) >= 0.8 and overlap(p, sentence) >= 0.8 for p in pieces
+        ) or self.is_repeat(sentence, pieces)
 
     def check(
         self, text: str, beat: Beat, earlier: Sequence[str], uncovered: Sequence[str]

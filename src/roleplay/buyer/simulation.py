@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,10 @@ class SimulationResult:
     """Script lines said before the meeting ended or the script ran out."""
     leaks: list[str] = field(default_factory=list)
     """Buyer turns in the transcript that break role (should stay empty)."""
+    first_words_seconds: list[float] = field(default_factory=list)
+    """Per rep turn, seconds from sending it (scoring included) to the buyer's first words."""
+    reply_seconds: list[float] = field(default_factory=list)
+    """Per rep turn, seconds from sending it to the end of the buyer's reply."""
 
     @property
     def uncovered(self) -> list[str]:
@@ -87,13 +92,20 @@ def play(
     for line in rep_lines:
         if session.ended:
             break
+        sent = time.perf_counter()
         rep_turn = session.submit(line)
         result.rep_turns_played += 1
         if on_rep is not None:
             on_rep(rep_turn)
+        first: float | None = None
         for chunk in session.reply():
+            if first is None and chunk.strip():
+                first = time.perf_counter() - sent
             if on_chunk is not None:
                 on_chunk(chunk)
+        if first is not None:
+            result.first_words_seconds.append(first)
+        result.reply_seconds.append(time.perf_counter() - sent)
         if on_buyer is not None:
             on_buyer(session.last_turn)
     if not session.ended:
@@ -115,9 +127,12 @@ def role_leaks(session: PracticeSession) -> list[str]:
         uncovered.extend(f for f in turn.revealed if f not in uncovered)
         if turn.source == "authored":
             continue
+        previous = session.transcript.turns[index - 1].text if index else ""
         for sentence in _sentences(turn.text):
             verdict = session.guard.check_sentence(sentence, uncovered)
-            if not verdict.ok:
+            if verdict.ok and session.guard.echoes(sentence, previous):
+                leaks.append(f"turn {index}: echo: {sentence}")
+            elif not verdict.ok:
                 leaks.append(f"turn {index}: {verdict.reason}: {sentence}")
     return leaks
 

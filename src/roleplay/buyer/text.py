@@ -62,3 +62,25 @@ def complete_sentences(buffer: str) -> tuple[list[str], str]:
             sentences.append(sentence)
         start = match.end()
     return sentences, buffer[start:]
+
+
+_CLAUSE_END = (",", ";", ":", "\u2014", "\u2013")
+
+
+def lead_in(line: str, max_words: int = 4) -> str:
+    """The first few words of an authored line, shown while the model voices the rest.
+
+    At most `max_words` words of the first sentence, cut after a clause mark (a comma, a
+    colon, a dash) when one falls within them, and never the whole sentence unless it is a
+    single word, so the model always has the sentence to finish.
+    """
+    first = split_sentences(line)[:1]
+    if not first:
+        return ""
+    tokens = first[0].split()
+    count = max(1, min(max_words, len(tokens) - 1))
+    for index, token in enumerate(tokens[:count]):
+        if token.endswith(_CLAUSE_END) and index >= 1:
+            count = index + 1
+            break
+    return " ".join(tokens[:count])

@@ -68,6 +68,9 @@ class TransformersBackend:
         cache_root: Where converted GGUF weights are kept (default: `paths.cache_dir()`).
     """
 
+    continues_final_message = True
+    """A prompt ending with an assistant message is a reply already started: continue it."""
+
     def __init__(self, card: ModelCard, cache_root: Path | None = None) -> None:
         if card.gguf is None and card.hf_folder is None:
             raise ModelError(
@@ -225,10 +228,16 @@ class TransformersBackend:
     # -- generating ----------------------------------------------------------------------
 
     def prompt_ids(self, messages: Sequence[ChatMessage]) -> Any:
-        """The token ids of the chat prompt, ending where the assistant's reply begins."""
+        """The token ids of the chat prompt, ending where the assistant's reply begins.
+
+        A prompt ending with an assistant message is a reply already started: the ids end
+        inside it, so the model continues it.
+        """
+        started = bool(messages) and messages[-1].role == "assistant"
         text = self.tokenizer.apply_chat_template(
             [{"role": m.role, "content": m.content} for m in messages],
-            add_generation_prompt=True,
+            add_generation_prompt=not started,
+            continue_final_message=started,
             tokenize=False,
         )
         encoded = self.tokenizer(text, return_tensors="pt", add_special_tokens=False)

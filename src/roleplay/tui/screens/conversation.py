@@ -82,6 +82,23 @@ def _rough_counts(transcript: Transcript) -> tuple[float | None, int]:
     return (rep_words / all_words if all_words else None), questions
 
 
+class ChatLog(VerticalScroll):
+    """The conversation's scrolling log: it follows the newest words while the rep is at the
+    bottom, however late a bubble grows (a streamed word, a row of score chips)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._following = True
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._following = new >= self.max_scroll_y - 1
+
+    def watch_virtual_size(self) -> None:
+        if self._following:
+            self.scroll_end(animate=False)
+
+
 class ConversationScreen(Screen[None]):
     """Hold the conversation with the buyer."""
 
@@ -138,7 +155,7 @@ class ConversationScreen(Screen[None]):
         yield Header(show_clock=False, icon="")
         with Horizontal(id="conversation-body"):
             with Vertical(id="chat"):
-                yield VerticalScroll(id="log", can_focus=False)
+                yield ChatLog(id="log", can_focus=False)
                 yield Static("", id="chat-status")
                 yield RepInput(placeholder="Your turn… (Enter to send)", id="rep-input")
             with VerticalScroll(id="side", can_focus=False):
