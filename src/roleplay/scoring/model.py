@@ -35,6 +35,10 @@ EMBEDDER_ID = "sentence-transformers/all-MiniLM-L6-v2"
 EMBEDDING_DIM = 384
 
 
+BATCH_TEXTS = 32
+"""From this many texts at once, embedding runs on every core (see `TransformersEmbedder.embed`)."""
+
+
 class Embedder(Protocol):
     """Anything that turns a batch of texts into L2-normalised rows."""
 
@@ -88,27 +92,33 @@ class TransformersEmbedder:
             ) from exc
         self._model.eval()  # type: ignore[no-untyped-call]
         self.max_length = max_length
-        self.threads = max(1, int(os.environ.get("ROLEPLAY_EMBED_THREADS", "1") or 1))
+        configured = os.environ.get("ROLEPLAY_EMBED_THREADS", "").strip()
+        self.threads = max(1, int(configured)) if configured.isdigit() else None
+        """Torch threads to embed with; None: one for a few texts, every core for a batch."""
         self.load_seconds = time.perf_counter() - started
 
     def embed(self, texts: Sequence[str]) -> FloatArray:
         """One L2-normalised row per text, in batches of similar length (less padding).
 
-        Runs on `threads` torch threads (default 1, `$ROLEPLAY_EMBED_THREADS`): on a shared
-        CPU, where the buyer's model generates at the same time, one thread was 5-8x faster
-        than two in `benchmarks/bench_scoring.py`.
+        A few texts (a turn in the app, while the buyer's model generates on the same CPU)
+        run on one torch thread: on a shared CPU that was 5-8x faster than two in
+        `benchmarks/bench_scoring.py`. A batch (`score-turns`, `eval`, `rescore`) runs on every
+        core (up to 4). `$ROLEPLAY_EMBED_THREADS` fixes the number for both.
         """
         torch = self._torch
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         ordered = [texts[i] for i in order]
         rows: list[FloatArray] = []
+        threads = self.threads
+        if threads is None:
+            threads = min(4, os.cpu_count() or 1) if len(texts) >= BATCH_TEXTS else 1
         before = torch.get_num_threads()
-        if before != self.threads:
-            torch.set_num_threads(self.threads)
+        if before != threads:
+            torch.set_num_threads(threads)
         try:
             rows = self._embed_sorted(ordered)
         finally:
-            if before != self.threads:
+            if before != threads:
                 torch.set_num_threads(before)
         if not rows:
             return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
