@@ -139,6 +139,25 @@ def test_an_unknown_model_is_named(server: str) -> None:
     assert len(FakeServer.requests) == 1  # a 404 is not retried
 
 
+def test_an_untagged_name_matches_the_latest_tag_ollama_lists(
+    server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ollama's /v1/models lists `llama3:latest` for a model pulled as `llama3`.
+    monkeypatch.setattr(FakeServer, "model", "llama3:latest")
+    backend = backend_for_card(card(server, model="llama3"))
+    assert isinstance(backend, OpenAIBackend)
+    assert backend.reachable() == (True, "server reachable")
+    backend.load()
+    assert "".join(backend.stream(PROMPT)) == "".join(FakeServer.reply)
+    assert FakeServer.requests[-1]["body"]["model"] == "llama3:latest"
+    for unknown in ("llama3:8b", "llama", "llama3:latest:x"):
+        other = backend_for_card(card(server, model=unknown))
+        with pytest.raises(
+            ModelError, match=rf"does not know the model '{unknown}' \(it serves: llama3:latest\)"
+        ):
+            other.load()
+
+
 def test_one_retry_after_a_server_error(server: str) -> None:
     backend = backend_for_card(card(server))
     FakeServer.fail_next.append(500)

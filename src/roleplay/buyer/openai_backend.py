@@ -116,7 +116,7 @@ class OpenAIBackend:
         if response.status_code >= 400:
             return True, f"server up (/models answered HTTP {response.status_code})"
         known = _model_ids(response)
-        if known and self.model not in known:
+        if known and _served_name(self.model, known) is None:
             return False, f"server up but has no model '{self.model}'"
         return True, "server reachable"
 
@@ -138,12 +138,17 @@ class OpenAIBackend:
             raise self._http_error(response.status_code, response.text)
         if response.status_code < 400:
             known = _model_ids(response)
-            if known and self.model not in known:
-                listed = ", ".join(sorted(known)[:10])
-                raise ModelError(
-                    f"the buyer server at {self.base_url} does not know the model "
-                    f"'{self.model}' (it serves: {listed})"
-                )
+            if known:
+                served = _served_name(self.model, known)
+                if served is None:
+                    listed = ", ".join(sorted(known)[:10])
+                    raise ModelError(
+                        f"the buyer server at {self.base_url} does not know the model "
+                        f"'{self.model}' (it serves: {listed})"
+                    )
+                if served != self.model:
+                    log.info("the server lists '%s' as '%s'; using that name", self.model, served)
+                    self.model = served
         self._checked = True
         if progress is not None:
             progress("buyer server ready", 1.0)
@@ -284,6 +289,19 @@ def _model_ids(response: httpx.Response) -> set[str]:
     if not isinstance(items, list):
         return set()
     return {str(item["id"]) for item in items if isinstance(item, dict) and "id" in item}
+
+
+def _served_name(model: str, known: set[str]) -> str | None:
+    """The name the server knows `model` by, or None if it does not serve it.
+
+    Ollama lists every model with its tag (`llama3:latest`) while accepting the bare name, as
+    `ollama pull llama3` does, so an untagged name matches its `:latest` entry.
+    """
+    if model in known:
+        return model
+    if ":" not in model and f"{model}:latest" in known:
+        return f"{model}:latest"
+    return None
 
 
 def _factory(card: ModelCard, scenario: Scenario | None) -> OpenAIBackend:
