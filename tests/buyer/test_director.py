@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from roleplay.buyer.director import talks_price
 from roleplay.buyer.guard import OUT_OF_CHARACTER, SPEAKER_LABEL, TEMPLATE_TOKENS
 from roleplay.buyer.simulation import play, read_script
 from roleplay.scenario import Scenario
@@ -72,6 +73,46 @@ def test_pitching_spends_patience_until_the_buyer_ends_the_meeting(
     assert not session.transcript.revealed
     with pytest.raises(Exception, match="ended"):
         session.submit("Wait, one more question: how long is your close?")
+
+
+COST_OF_THE_PROBLEM = [
+    "What does that cost you?",
+    "So the close slips by four days. What does that cost you?",
+    "How much is this costing the business?",
+    "How much is this costing the business per month, roughly?",
+    "What is that costing you each month once you add up overtime and rework?",
+]
+PRICE_TALK = [
+    "It costs only $40 a seat.",
+    "Our pricing is simple.",
+    "I can offer a discount if you sign this quarter.",
+    "It costs you less than one late close.",
+    "What does that cost you? Our pricing is per entity per year.",
+    "What would it cost you if I took a discount off the licence fee?",
+]
+
+
+@pytest.mark.parametrize("text", COST_OF_THE_PROBLEM)
+def test_asking_what_the_problem_costs_is_not_price_talk(text: str) -> None:
+    assert not talks_price(text)
+
+
+@pytest.mark.parametrize("text", PRICE_TALK)
+def test_naming_the_price_is_price_talk(text: str) -> None:
+    assert talks_price(text)
+
+
+def test_asking_what_the_problem_costs_spends_no_patience(
+    cfo: Scenario, make_session: SessionFactory
+) -> None:
+    session = make_session(cfo)
+    session.open()
+    patience = session.state.patience
+    say(session, "What does that cost you?")
+    assert not session.director.read("What does that cost you?", None).price
+    assert session.last_turn.objections == []
+    assert session.state.patience == patience
+    assert session.director.read("It costs only $40 a seat.", None).price
 
 
 def test_listening_builds_trust_that_unlocks_guarded_facts(

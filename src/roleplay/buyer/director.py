@@ -89,13 +89,26 @@ CLOSE = re.compile(
 )
 """Asking for a commitment, a demo or a next step."""
 
+VENDOR_PRICE = re.compile(
+    r"(\bpric(e|es|ed|ing)\b|\bdiscount|\blicen[cs]e (fee|cost)|\bquote\b|\bROI\b|"
+    r"\bcheaper\b|\bsubscription\b|\bper (seat|licen[cs]e)\b)",
+    re.IGNORECASE,
+)
+"""Words that name the seller's price whatever the sentence is doing."""
+
 PRICE = re.compile(
-    r"(\bpric(e|es|ed|ing)\b|\bdiscount|\bper (seat|user|licen[cs]e|month|year)\b|"
-    r"\blicen[cs]e (fee|cost)|\bquote\b|\bcosts? (you|only|just|less)\b|\$\s?\d|\bROI\b|"
-    r"\bcheaper\b|\bsubscription\b)",
+    VENDOR_PRICE.pattern + r"|\bper (user|month|year)\b|\$\s?\d"
+    r"|\bcosts? (you |your \w+ |the \w+ )?(only|just|less|nothing)\b",
     re.IGNORECASE,
 )
 """Raising price, discounts or licence costs."""
+
+COST_OF_PROBLEM = re.compile(
+    r"\b(what|how much)\b[^?]*\b(cost|costs|costing)\b[^?]*\?",
+    re.IGNORECASE,
+)
+"""A question about what the buyer's problem costs them ("What does that cost you?",
+"How much is this costing the business per month?"): discovery, not price talk."""
 
 SELLING = re.compile(
     r"\b(our (product|platform|solution|tool|software|system|team|customers|clients|company)|"
@@ -107,6 +120,19 @@ SELLING = re.compile(
     re.IGNORECASE,
 )
 """Product talk in a rep's words."""
+
+
+def talks_price(text: str) -> bool:
+    """Whether the rep's turn raises the seller's price, a discount or licence costs.
+
+    A question about what the problem costs the buyer is discovery: only words that name the
+    seller's price (pricing, a discount, a quote) count inside one.
+    """
+    for sentence in split_sentences(text) or [text]:
+        pattern = VENDOR_PRICE if COST_OF_PROBLEM.search(sentence) else PRICE
+        if pattern.search(sentence):
+            return True
+    return False
 
 
 @dataclass
@@ -274,7 +300,7 @@ class BuyerDirector:
             fact_similarity=similarity,
             pitch=pitch,
             close=bool(CLOSE.search(text)),
-            price=bool(PRICE.search(text)),
+            price=talks_price(text),
             out_of_role=bool(OUT_OF_ROLE.search(text)),
             context_seeking=scores.context_seeking if scores is not None else 0.0,
             listening=scores.listening if scores is not None else 0.0,
