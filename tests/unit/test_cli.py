@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+import types
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +17,8 @@ def test_no_arguments_open_the_app_with_its_defaults() -> None:
     args = parse_args([])
     assert args.command == "app"
     assert args.run is app.run
-    assert (args.model, args.scenario, args.resume, args.seed, args.light) == (
+    assert (args.model, args.scenario, args.resume, args.seed, args.rep, args.light) == (
+        None,
         None,
         None,
         None,
@@ -34,6 +38,8 @@ def test_the_apps_options_work_without_the_command() -> None:
             "saved.json",
             "--seed",
             "7",
+            "--rep",
+            "Sam Rivera",
             "--light",
         ]
     )
@@ -43,15 +49,18 @@ def test_the_apps_options_work_without_the_command() -> None:
     assert args.scenario == "cfo-logistics-close"
     assert args.resume == Path("saved.json")
     assert args.seed == 7
+    assert args.rep == "Sam Rivera"
     assert args.light is True
 
 
 def test_without_the_command_they_parse_as_with_it() -> None:
-    line = ["--model", "deterministic", "--seed", "3"]
+    line = ["--model", "deterministic", "--seed", "3", "--rep", "Sam"]
     assert vars(parse_args(line)) == vars(parse_args(["app", *line]))
 
 
-@pytest.mark.parametrize("line", [["--model", "x", "validate"], ["--light", "app"]])
+@pytest.mark.parametrize(
+    "line", [["--model", "x", "validate"], ["--light", "app"], ["--rep", "Sam", "models"]]
+)
 def test_app_options_before_a_command_are_an_error_not_ignored(
     line: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -74,6 +83,7 @@ def test_help_names_the_apps_options_and_says_when_they_apply(
         "--scenario ID",
         "--resume TRANSCRIPT",
         "--seed SEED",
+        "--rep NAME",
         "--light",
     ):
         assert option in out
@@ -84,3 +94,40 @@ def test_a_bad_seed_is_reported_by_argparse(capsys: pytest.CaptureFixture[str]) 
     with pytest.raises(SystemExit):
         parse_args(["--seed", "many"])
     assert "invalid int value: 'many'" in capsys.readouterr().err
+
+
+def fake_tui(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Stand in for `roleplay.tui.app` (no Textual here): record what `make_app` is given."""
+    made: dict[str, Any] = {}
+
+    class FakeApp:
+        def run(self) -> None:
+            made["ran"] = True
+
+    def make_app(**options: Any) -> FakeApp:
+        made.update(options)
+        return FakeApp()
+
+    module = types.ModuleType("roleplay.tui.app")
+    module.DARK_THEME = "textual-dark"  # type: ignore[attr-defined]
+    module.LIGHT_THEME = "textual-light"  # type: ignore[attr-defined]
+    module.make_app = make_app  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "roleplay.tui.app", module)
+    return made
+
+
+def test_the_app_records_the_rep_named_by_the_option_or_the_config(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from roleplay.config import config_path
+
+    made = fake_tui(monkeypatch)
+    args = parse_args(["--rep", "Sam Rivera", "--model", "deterministic"])
+    assert args.run(args) == 0
+    assert made["ran"] and made["rep"] == "Sam Rivera" and made["model"] == "deterministic"
+
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text("rep_name: Alex Kim\n")
+    args = parse_args(["app"])
+    args.run(args)
+    assert made["rep"] == "Alex Kim"

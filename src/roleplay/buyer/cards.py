@@ -13,10 +13,12 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from roleplay import paths
+from roleplay.config import config_path as config_path  # still importable from here
+from roleplay.config import configured_model
 from roleplay.errors import InvalidFileError, ModelError, Problem
 from roleplay.model_base import StrictModel
 from roleplay.scenario import Identifier, Line
-from roleplay.yamlio import iter_yaml_files, load_model, load_yaml
+from roleplay.yamlio import iter_yaml_files, load_model
 
 DEFAULT_MODEL = "smollm2-135m"
 """The card used when nothing else names one: the embedded SmolLM2 buyer."""
@@ -128,28 +130,6 @@ def load_cards(directory: Path | None = None) -> tuple[dict[str, ModelCard], lis
             cards[card.name] = card
     cards.setdefault("deterministic", BUILTIN_DETERMINISTIC)
     return cards, problems
-
-
-def config_path() -> Path:
-    """The rep's config file: `~/.roleplay/config.yaml` (or under `$ROLEPLAY_HOME`)."""
-    return paths.data_dir() / "config.yaml"
-
-
-def configured_model() -> str | None:
-    """`default_model` from the config file, if set."""
-    path = config_path()
-    if not path.exists():
-        return None
-    loaded = load_yaml(path)
-    if not isinstance(loaded.data, dict):
-        raise InvalidFileError.single(path, "expected a mapping of settings at the top")
-    value = loaded.data.get("default_model")
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        line, col = loaded.locate(("default_model",))
-        raise InvalidFileError.single(path, "must be a model card name", line, col, "default_model")
-    return value
 
 
 def selected_model(name: str | None = None) -> str:

@@ -61,6 +61,14 @@ def add_options(parser: argparse._ActionsContainer, *, top_level: bool = False) 
         default=unset,
     )
     parser.add_argument(
+        "--rep",
+        dest=f"{prefix}rep",
+        metavar="NAME",
+        help="your name, recorded in transcripts for coach reports (default: `rep_name` in "
+        "~/.roleplay/config.yaml, else your login name)",
+        default=unset,
+    )
+    parser.add_argument(
         "--light",
         dest=f"{prefix}light",
         action="store_true",
@@ -70,6 +78,7 @@ def add_options(parser: argparse._ActionsContainer, *, top_level: bool = False) 
 
 
 def run(args: argparse.Namespace) -> int:
+    from roleplay.config import rep_name
     from roleplay.tui.app import DARK_THEME, LIGHT_THEME, make_app
 
     app = make_app(
@@ -77,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
         scenario=args.scenario,
         resume=args.resume,
         seed=args.seed,
+        rep=rep_name(args.rep),
         theme=LIGHT_THEME if args.light else DARK_THEME,
     )
     app.run()

@@ -35,6 +35,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--rubric", type=Path, default=None, metavar="FILE", help="rubric (default: shipped)"
     )
+    parser.add_argument(
+        "--rep",
+        default=None,
+        metavar="NAME",
+        help="the rep's name recorded in the transcript (default: `rep_name` in "
+        "~/.roleplay/config.yaml, else your login name)",
+    )
     parser.add_argument("--quiet", action="store_true", help="print only the summary")
     parser.set_defaults(run=run)
 
@@ -62,10 +69,12 @@ def progress_printer(out: TextIO) -> Progress:
 def run(args: argparse.Namespace) -> int:
     from roleplay.buyer import load_backend
     from roleplay.buyer.simulation import find_scenario, play, read_script
+    from roleplay.config import rep_name
     from roleplay.rubric import load_rubric
     from roleplay.scoring import TurnScorer
     from roleplay.session import PracticeSession
 
+    rep = rep_name(args.rep)
     scenario = find_scenario(args.scenario)
     rep_lines = read_script(args.rep_script)
     rubric = load_rubric(args.rubric or paths.default_rubric())
@@ -74,7 +83,9 @@ def run(args: argparse.Namespace) -> int:
     buyer.load(progress_printer(err))
     print("loading the turn scorer", file=err)
     scorer = TurnScorer.load(rubric)
-    session = PracticeSession(scenario, rubric, buyer, scorer, save_to=args.output, seed=args.seed)
+    session = PracticeSession(
+        scenario, rubric, buyer, scorer, save_to=args.output, seed=args.seed, rep=rep
+    )
     out = sys.stdout
     buyer_name = scenario.buyer.name.split()[0]
     quiet = args.quiet
