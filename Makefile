@@ -24,8 +24,12 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+# The scorer against held-out labels, then the buyer's fidelity over every shipped scenario:
+# first on the deterministic buyer (seconds), then on the embedded model (about 20 minutes).
 eval: $(STAMP)
 	$(BIN)/roleplay eval --standing
+	$(BIN)/python -m roleplay.buyer.fidelity --model deterministic
+	$(BIN)/python -m roleplay.buyer.fidelity --model smollm2-135m
 
 install: $(STAMP)
 

@@ -356,6 +356,8 @@ class _GuardedReply:
         self.rep_text = session.transcript.turns[-1].text
         continues = bool(getattr(session.buyer, "continues_final_message", False))
         self.lead = lead_in(beat.anchor) if continues and beat.anchor else ""
+        if self.lead == beat.anchor.strip():
+            self.lead = ""  # a one-word line: nothing would be left for the model to say
         """The anchor's first words, shown before the model speaks (backends that can
         continue a started reply only); every attempt finishes this sentence."""
 
@@ -459,9 +461,11 @@ class _GuardedReply:
         """Check one finished sentence and yield what may be shown now."""
         guard = self.session.guard
         verdict = guard.check_sentence(sentence, self.uncovered)
-        if verdict.ok and guard.echoes(sentence, self.rep_text):
+        # A sentence of the authored line itself may repeat: the director chose to say it again.
+        authored = _normal(sentence) in _normal(self.beat.anchor)
+        if verdict.ok and not authored and guard.echoes(sentence, self.rep_text):
             verdict = Verdict.fail("echo")
-        if verdict.ok and guard.repeats_sentence(sentence, self.earlier):
+        if verdict.ok and not authored and guard.repeats_sentence(sentence, self.earlier):
             verdict = Verdict.fail("repeat")
         if not verdict.ok:
             if attempt.released:
@@ -493,3 +497,7 @@ def _words(text: str, lead: str = "") -> Iterator[str]:
     for word in re.findall(r"\s*\S+\s*", text):
         yield (lead if first else "") + word
         first = False
+
+
+def _normal(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))

@@ -194,8 +194,8 @@ class BuyerGuard:
                 return verdict
         if len(sentences) > MAX_SENTENCES:
             return Verdict.fail("too_long")
-        if self.is_repeat(text, earlier):
-            return Verdict.fail("repeat")
+        if self.is_repeat(text, earlier) and _normal(text) not in _normal(beat.anchor):
+            return Verdict.fail("repeat")  # (saying the authored line again is the director's call)
         if not self.on_beat(text, beat):
             return Verdict.fail("off_beat")
         return PASS
