@@ -16,6 +16,39 @@ def test_swap_person_turns_the_buyer_words_to_you() -> None:
     assert swap_person("I'm worried about the audit") == "you're worried about the audit"
 
 
+def test_swap_person_turns_what_the_buyer_said_about_the_rep_to_i_and_me() -> None:
+    assert (
+        swap_person("I haven't told you what's wrong yet") == "you haven't told me what's wrong yet"
+    )
+    assert swap_person("You're describing software") == "I'm describing software"
+    assert (
+        swap_person("you said you could help with compliance")
+        == "I said I could help with compliance"
+    )
+    assert swap_person("your team keeps asking me") == "my team keeps asking you"
+    assert swap_person("are you sure we were late") == "am I sure you were late"
+    assert swap_person("I was worried the close was late") == "you were worried the close was late"
+    assert swap_person("I'd rather know you understand freight") == (
+        "you'd rather know I understand freight"
+    )
+    assert swap_person("I told you.") == "you told me."
+
+
+def test_key_phrase_never_quotes_a_name_a_greeting_or_a_question() -> None:
+    opening = (
+        "Dana Whitfield. I've got about twenty minutes, so let's make them count. "
+        "What did you want to talk about?"
+    )
+    for phrase in (key_phrase(opening), key_phrase(opening, names=["Dana Whitfield"])):
+        assert "dana" not in phrase.lower() and "whitfield" not in phrase.lower()
+        assert "talk about" not in phrase
+    assert key_phrase("Hi, Teresa here. Good morning!", names=["Teresa Kowalczyk"]) == ""
+    assert key_phrase("Gareth, hello. What can I do for you?") == ""
+    assert key_phrase("Priya. Our auditors flagged access reviews twice.") == (
+        "our auditors flagged access reviews twice"
+    )
+
+
 def test_key_phrase_picks_the_clause_with_the_content() -> None:
     phrase = key_phrase("Honestly, fine. Every release breaks some integration.")
     assert phrase == "every release breaks some integration"
@@ -47,3 +80,29 @@ def test_alternative_at_call_start_uses_the_scenario_priorities(scorer) -> None:
     result = scorer.score("Let me start with an overview of Ledgerwise.", "", scenario)
     assert scenario.product.name in result.explanation.alternative
     assert "shorten the month-end close" in result.explanation.alternative
+
+
+def test_alternative_reflects_the_buyers_concern_in_the_reps_words(scorer) -> None:  # type: ignore[no-untyped-def]
+    scenario = load_scenario(PROJECT_ROOT / "scenarios" / "cfo-logistics-close.yaml")
+    pitch = "CloseLoop automates your account reconciliations with auto-matching."
+    previous = "You're describing software. I haven't told you what's wrong yet."
+    alternative = scorer.score(pitch, previous, scenario).explanation.alternative
+    assert "you said you haven't told me what's wrong yet" in alternative
+    assert "told you" not in alternative
+
+
+def test_alternative_after_the_opening_line_quotes_no_name(scorer) -> None:  # type: ignore[no-untyped-def]
+    scenario = load_scenario(PROJECT_ROOT / "scenarios" / "cfo-logistics-close.yaml")
+    pitch = "Hi Dana, let me give you a quick overview of Ledgerwise and CloseLoop."
+    alternative = scorer.score(pitch, scenario.opening_line, scenario).explanation.alternative
+    assert "Whitfield" not in alternative and "dana" not in alternative.lower()
+    assert "you want to shorten the month-end close" in alternative
+    alone = scorer.score(pitch, "Dana Whitfield. Nice to meet you.").explanation.alternative
+    assert "Whitfield" not in alone and "dana" not in alone.lower()
+
+
+def test_alternative_names_a_priority_that_is_not_a_verb_as_a_thing_wanted(scorer) -> None:  # type: ignore[no-untyped-def]
+    scenario = load_scenario(PROJECT_ROOT / "scenarios" / "ciso-fintech-audit.yaml")
+    assert scenario.buyer.priorities[0].startswith("A clean SOC 2")
+    result = scorer.score("Let me start with an overview of ControlPlane.", "", scenario)
+    assert "you're after a clean SOC 2 Type II audit" in result.explanation.alternative

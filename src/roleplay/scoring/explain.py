@@ -7,7 +7,7 @@ scenario's stated priorities at the start of a call); it is never a generic tip.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -17,7 +17,7 @@ from roleplay.scenario import Scenario
 from roleplay.scoring.features import (
     CONCERN_WORDS,
     CUE_NAMES,
-    PRONOUN_SWAP,
+    STOPWORDS,
     Cues,
     content_words,
     small_talk_only,
@@ -57,38 +57,182 @@ _LEAD_FILLERS = {
 }
 
 
+_FIRST_TO_SECOND = {
+    "i": "you",
+    "me": "you",
+    "my": "your",
+    "mine": "yours",
+    "myself": "yourself",
+    "we": "you",
+    "us": "you",
+    "our": "your",
+    "ours": "yours",
+    "ourselves": "yourselves",
+    "i'm": "you're",
+    "i've": "you've",
+    "i'll": "you'll",
+    "i'd": "you'd",
+    "we're": "you're",
+    "we've": "you've",
+    "we'll": "you'll",
+    "we'd": "you'd",
+}
+_SECOND_TO_FIRST = {
+    "your": "my",
+    "yours": "mine",
+    "yourself": "myself",
+    "yourselves": "ourselves",
+    "you're": "I'm",
+    "you've": "I've",
+    "you'll": "I'll",
+    "you'd": "I'd",
+}
+_BEFORE_SUBJECT = frozenset(
+    """
+    and but or so if when because that what where how why which who whether than unless until
+    while since as do does did don't didn't doesn't can could will would should shall may might
+    must can't won't wouldn't couldn't shouldn't have has had haven't hasn't are were aren't
+    weren't
+    """.split()  # noqa: SIM905
+)
+"""Words after which `you` is the subject (`I`), not the object (`me`)."""
+_BEFORE_OBJECT = frozenset(
+    """
+    to for with about at from of by on in into onto like without against around toward towards
+    let let's make made help helped hear heard see saw watch
+    """.split()  # noqa: SIM905
+)
+"""Words after which `you` is the object (`me`): prepositions, and verbs like `let you`."""
+_AFTER_OBJECT = frozenset(
+    """
+    what what's how why where when who whether that the a an to for about with in on at from
+    this that those these and or but so if because again too here there back up out down off
+    all both yet anything something nothing everything my your our their his her its some any
+    no more every one two three tomorrow today tonight later soon now next last
+    """.split()  # noqa: SIM905
+)
+"""Words before which `you` is the object (`told you what`, `asking you a thing`); before
+anything else (a verb, as in `know you understand`) it is the subject."""
+_AGREEMENT = (
+    (re.compile(r"\byou am\b", re.IGNORECASE), "you are"),
+    (re.compile(r"\byou was\b", re.IGNORECASE), "you were"),
+    (re.compile(r"\bam you\b", re.IGNORECASE), "are you"),
+    (re.compile(r"\bwas you\b", re.IGNORECASE), "were you"),
+    (re.compile(r"\bI are\b"), "I am"),
+    (re.compile(r"\bI were\b"), "I was"),
+    (re.compile(r"\bare I\b", re.IGNORECASE), "am I"),
+    (re.compile(r"\bwere I\b", re.IGNORECASE), "was I"),
+)
+"""The verb that goes with a swapped pronoun; a `you` here only ever came from `I`/`we`, an
+`I` only from `you`."""
+
+
 def swap_person(phrase: str) -> str:
-    """The buyer's words turned to the second person: `my team is tired` -> `your team is tired`."""
-    out = []
-    for token in re.findall(r"[A-Za-z0-9$%][A-Za-z0-9'’$%.\-]*|\S", phrase):
-        lower = token.lower().replace("’", "'")
-        swapped = PRONOUN_SWAP.get(lower)
-        out.append(swapped if swapped is not None else token)
+    """The buyer's words as the rep would say them back: first and second person swapped.
+
+    `my team is tired` -> `your team is tired`; `I haven't told you what's wrong` -> `you
+    haven't told me what's wrong`.
+    """
+    out: list[str] = []
+    tokens = re.findall(r"[A-Za-z0-9$%](?:[A-Za-z0-9'’$%\-]|\.(?=\w))*|\S", phrase)
+    lowered = [token.lower().replace("’", "'") for token in tokens]
+    for index, (token, lower) in enumerate(zip(tokens, lowered, strict=True)):
+        before = lowered[index - 1] if index > 0 and re.match(r"\w", lowered[index - 1]) else None
+        after = lowered[index + 1] if index + 1 < len(lowered) else None
+        if lower == "you":
+            if before is None or before in _BEFORE_SUBJECT:
+                subject = True
+            else:
+                ends = after is None or not re.match(r"\w", after)
+                subject = not (before in _BEFORE_OBJECT or ends or after in _AFTER_OBJECT)
+            swapped: str | None = "I" if subject else "me"
+        else:
+            swapped = _FIRST_TO_SECOND.get(lower) or _SECOND_TO_FIRST.get(lower)
+        if swapped is None:
+            out.append(token)
+        elif token[0].isupper() and not lower.startswith("i") and not swapped.startswith("I"):
+            out.append(swapped[0].upper() + swapped[1:])  # "Your" at the start stays capitalised
+        else:
+            out.append(swapped)
     text = " ".join(out)
+    for pattern, replacement in _AGREEMENT:
+        text = pattern.sub(replacement, text)
     text = re.sub(r"\byou is\b", "you are", text)
     text = re.sub(r"\byou has\b", "you have", text)
     return re.sub(r"\s+([,.;:!?%])", r"\1", text)
 
 
-def key_phrase(line: str, max_words: int = 10) -> str:
-    """The clause of the buyer's line that carries most of its meaning, at most `max_words`."""
+_GREETING_WORDS = frozenset(
+    """
+    hi hello hey thanks thank welcome morning afternoon evening good nice meet pleasure glad
+    great sorry
+    """.split()  # noqa: SIM905
+)
+"""Words of a greeting or an apology, which carry no concern of the buyer's."""
+
+
+def _carries_nothing(tokens: list[str], names: frozenset[str]) -> bool:
+    """Whether a fragment of the buyer's line is only a name, a greeting, or both."""
+    content = content_words(" ".join(tokens))
+    if all(w in names or w in _GREETING_WORDS for w in content):
+        return True
+    # A fragment of capitalised words only ("Dana Whitfield", "Gareth") is a name or a title.
+    capitalised = all(t[0].isupper() for t in tokens if t[0].isalpha())
+    return capitalised and len(tokens) <= 3 and not any(w in CONCERN_WORDS for w in content)
+
+
+def key_phrase(line: str, max_words: int = 10, names: Sequence[str] = ()) -> str:
+    """The clause of the buyer's line that carries most of its meaning, at most `max_words`.
+
+    Questions, names (the buyer's own `names`, or capitalised words alone) and greetings are
+    never chosen: "you said Dana Whitfield" or "you said what did I want to talk about" is no
+    reflection. Returns "" when no clause is left.
+    """
+    name_words = frozenset(w for name in names for w in content_words(name))
     best, best_score = "", -1.0
-    for clause in _CLAUSE_SPLIT.split(line):
-        tokens = clause.split()
-        while tokens and tokens[0].lower().strip(",.") in _LEAD_FILLERS:
-            tokens = tokens[1:]
-        if not tokens:
+    for sentence in re.split(r"(?<=[.!?])\s+", line.strip()):
+        if sentence.rstrip(" \"')").endswith("?"):
             continue
-        content = content_words(" ".join(tokens))
-        score = len(content) + sum(w in CONCERN_WORDS for w in content) * 0.5
-        score += 0.5 * bool(re.search(r"\d", clause))
-        if score > best_score:
-            best, best_score = " ".join(tokens), score
-    tokens = best.split()[:max_words]
+        for clause in _CLAUSE_SPLIT.split(sentence):
+            tokens = clause.split()
+            while tokens and tokens[0].lower().strip(",.") in _LEAD_FILLERS:
+                tokens = tokens[1:]
+            if not tokens or _carries_nothing(tokens, name_words):
+                continue
+            content = content_words(" ".join(tokens))
+            score = len(content) + sum(w in CONCERN_WORDS for w in content) * 0.5
+            score += 0.5 * bool(re.search(r"\d", clause))
+            if score > best_score:
+                best, best_score = " ".join(tokens), score
+    tokens = best.split()
+    if len(tokens) > max_words:
+        tokens = tokens[:max_words]
+        while len(tokens) > 1 and tokens[-1].lower() in STOPWORDS:  # not "... about the"
+            tokens.pop()
     phrase = " ".join(tokens).strip(" ,.;:-")
-    if phrase and phrase[0].isupper() and not phrase.split()[0].isupper() and phrase[:2] != "I ":
-        phrase = phrase[0].lower() + phrase[1:]
+    return _lower_first(phrase)
+
+
+def _lower_first(phrase: str) -> str:
+    """`phrase` to go mid-sentence: its first letter lower-cased unless it starts with `I`
+    or an acronym (`PCI DSS`)."""
+    first = phrase.split()[0] if phrase.strip() else ""
+    acronym = len(first) > 1 and first.isupper()
+    if first[:1].isupper() and not acronym and not re.match(r"I\b", first):
+        return phrase[0].lower() + phrase[1:]
     return phrase
+
+
+_PRIORITY_VERBS = frozenset(
+    """
+    get keep cut hit run deliver shorten give reduce stop make build move grow win close fix
+    bring improve lower raise hire retain ship pass meet avoid find launch replace consolidate
+    automate speed scale protect prove finish land save stabilise stabilize modernise modernize
+    simplify standardise standardize migrate renew recover prepare
+    """.split()  # noqa: SIM905
+)
+"""Verbs a scenario priority may start with ("Shorten the month-end close"); a priority that
+starts otherwise is a thing wanted ("A clean SOC 2 audit")."""
 
 
 def salient_words(line: str, limit: int = 5) -> list[str]:
@@ -228,15 +372,25 @@ def alternative(
     scores: Mapping[str, float],
     scenario: Scenario | None,
 ) -> str:
-    """One better turn, filled with the buyer's own words, aimed at the weakest behaviour."""
+    """One better turn, filled with the buyer's own words, aimed at the weakest behaviour.
+
+    The buyer's opening line is a greeting, not a concern: after it, as at the start of a
+    call, the better turn is built from the scenario's stated priorities.
+    """
     product = scenario.product.name if scenario is not None else "what we do"
-    phrase = swap_person(key_phrase(previous)) if previous.strip() else ""
+    names = [scenario.buyer.name] if scenario is not None else []
+    opening = scenario is not None and " ".join(previous.split()) == " ".join(
+        scenario.opening_line.split()
+    )
+    phrase = ""
+    if previous.strip() and not opening:
+        phrase = swap_person(key_phrase(previous, names=names))
     if not phrase or len(content_words(phrase)) == 0:
         if scenario is not None and scenario.buyer.priorities:
-            priority = scenario.buyer.priorities[0].rstrip(".")
-            priority = priority[0].lower() + priority[1:]
+            priority = swap_person(_lower_first(scenario.buyer.priorities[0].rstrip(".")))
+            wants = "you want to" if priority.split()[0] in _PRIORITY_VERBS else "you're after"
             return (
-                f"Before I say anything about {product}: you've said you want to "
+                f"Before I say anything about {product}: you've said {wants} "
                 f"{priority}. What's making that urgent right now?"
             )
         return (
