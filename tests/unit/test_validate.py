@@ -45,6 +45,8 @@ def problem_lines(err: str) -> list[re.Match[str]]:
         ("empty.yaml", 1, None, "file is empty"),
         ("not_utf8.yaml", 19, None, "not UTF-8"),
         ("top_level_list.yaml", 1, None, "expected a mapping"),
+        ("bad_model_card.yaml", 7, "api_key", "did you mean 'api_key_env'"),
+        ("bad_model_card.yaml", 8, "read_timeout", "greater than 0"),
     ],
 )
 def test_each_bad_file_gets_a_located_one_line_message(
@@ -108,10 +110,42 @@ def test_every_problem_of_every_file_is_reported_at_once(
 
 def test_the_shipped_files_validate(capsys: pytest.CaptureFixture[str], project_root: Path) -> None:
     code, out, err = run_validate(
-        capsys, str(project_root / "scenarios"), str(project_root / "rubrics")
+        capsys,
+        str(project_root / "scenarios"),
+        str(project_root / "rubrics"),
+        str(project_root / "models"),
     )
     assert code == 0, err
     assert "valid" in out
+
+
+def test_the_default_paths_include_the_model_cards(
+    capsys: pytest.CaptureFixture[str], project_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for variable in ("ROLEPLAY_SCENARIOS", "ROLEPLAY_RUBRICS", "ROLEPLAY_MODELS"):
+        monkeypatch.setenv(variable, str(project_root / variable.split("_")[1].lower()))
+    code, out, err = run_validate(capsys)
+    assert code == 0, err
+    shipped = [project_root / folder for folder in ("scenarios", "rubrics", "models")]
+    files = sum(len(list(folder.glob("*.yaml"))) for folder in shipped)
+    assert out.strip() == f"{files} file(s) valid"
+
+
+def test_model_cards_in_a_models_folder_are_checked_as_cards(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "local.yaml").write_text("name: local\nbackend: deterministic\n")
+    (models / "renamed.yaml").write_text(
+        "backend: openai\nname: other\nbase_url: http://localhost:8000/v1\nmodel: m\n"
+    )
+    code, _, err = run_validate(capsys, str(models))
+    assert code == 1
+    [match] = problem_lines(err)
+    assert match["file"].endswith("renamed.yaml") and match["line"] == "2"
+    assert match["rest"] == "name: name 'other' must match the file name"
+    assert "1 problem(s) in 1 file(s); 2 file(s) checked" in err
 
 
 def test_the_starter_scenario_validates_and_is_listed(

@@ -1,4 +1,5 @@
-"""`roleplay validate`: check scenario and rubric files, reporting every problem at once."""
+"""`roleplay validate`: check scenario, rubric and model card files, reporting every problem at
+once."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from roleplay.yamlio import iter_yaml_files, load_yaml
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "validate",
-        help="check scenario and rubric files",
+        help="check scenario, rubric and model card files",
         description=(
-            "Validate scenario and rubric files. Every problem is printed as "
+            "Validate scenario, rubric and model card files. Every problem is printed as "
             "FILE:LINE:COL: field.path: message on stderr; exits 1 if any file is invalid."
         ),
     )
@@ -27,30 +28,34 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         nargs="*",
         type=Path,
         metavar="PATH",
-        help="files or folders (default: the scenarios and rubrics folders)",
+        help="files or folders (default: the scenarios, rubrics and models folders)",
     )
     parser.set_defaults(run=run)
 
 
+KINDS = {"scenarios": "scenario", "rubrics": "rubric", "models": "model card"}
+"""What a file is, by the name of the folder it sits in (the nearest such folder wins)."""
+
+
 def _kind_of(path: Path) -> str:
-    """`rubric` or `scenario`: by folder name, else by the file's top-level keys."""
-    if "rubrics" in path.parts:
-        return "rubric"
-    if "scenarios" in path.parts:
-        return "scenario"
+    """`scenario`, `rubric` or `model card`: by folder name, else by the file's top-level keys."""
+    for folder in reversed(path.parent.parts):
+        if folder in KINDS:
+            return KINDS[folder]
     try:
         data = load_yaml(path).data
     except InvalidFileError:
         return "scenario"  # loading it as a scenario reports the same problem
     if isinstance(data, dict) and "dimensions" in data:
         return "rubric"
+    if isinstance(data, dict) and "backend" in data:
+        return "model card"
     return "scenario"
 
 
 def validate_paths(targets: list[Path]) -> tuple[int, list[Problem]]:
     """Validate every file under `targets`; returns (files checked, problems)."""
-    scenario_files: list[Path] = []
-    rubric_files: list[Path] = []
+    files_of: dict[str, list[Path]] = {kind: [] for kind in KINDS.values()}
     problems: list[Problem] = []
     for target in targets:
         if not target.exists():
@@ -58,14 +63,14 @@ def validate_paths(targets: list[Path]) -> tuple[int, list[Problem]]:
             continue
         files = list(iter_yaml_files(target)) if target.is_dir() else [target]
         if target.is_dir() and not files:
-            kind = "rubric" if target.name == "rubrics" else "scenario"
+            kind = KINDS.get(target.name, "scenario")
             problems.append(Problem(str(target), 1, 1, "", f"directory holds no {kind} files"))
         for file in files:
-            (rubric_files if _kind_of(file) == "rubric" else scenario_files).append(file)
-    _, scenario_problems = load_scenarios(scenario_files)
+            files_of[_kind_of(file)].append(file)
+    _, scenario_problems = load_scenarios(files_of["scenario"])
     problems.extend(scenario_problems)
     rubric_ids: dict[str, Path] = {}
-    for file in rubric_files:
+    for file in files_of["rubric"]:
         try:
             rubric = load_rubric(file)
         except InvalidFileError as exc:
@@ -76,11 +81,18 @@ def validate_paths(targets: list[Path]) -> tuple[int, list[Problem]]:
             message = f"duplicate rubric id '{rubric.id}' (also in {rubric_ids[rubric.id]})"
             problems.append(Problem(str(file), line, col, "id", message))
         rubric_ids.setdefault(rubric.id, file)
-    return len(scenario_files) + len(rubric_files), problems
+    from roleplay.buyer.cards import load_card
+
+    for file in files_of["model card"]:
+        try:
+            load_card(file)
+        except InvalidFileError as exc:
+            problems.extend(exc.problems)
+    return sum(len(files) for files in files_of.values()), problems
 
 
 def run(args: argparse.Namespace) -> int:
-    targets = list(args.paths) or [paths.scenarios_dir(), paths.rubrics_dir()]
+    targets = list(args.paths) or [paths.scenarios_dir(), paths.rubrics_dir(), paths.models_dir()]
     checked, problems = validate_paths(targets)
     for problem in problems:
         print(problem, file=sys.stderr)
