@@ -75,6 +75,11 @@ class FidelityReport:
         out["guard_regenerated"] = self.guard["regenerated"]
         out["guard_truncated"] = self.guard["truncated"]
         out["authored_fallbacks"] = self.authored_fallbacks
+        failures = sorted(
+            ((k.removeprefix("fail:"), v) for k, v in self.guard.items() if k.startswith("fail:")),
+            key=lambda item: -item[1],
+        )
+        out["guard_failures"] = ", ".join(f"{k} {v}" for k, v in failures) or "none"
         out["buyer_turns"] = self.buyer_turns
         out["role_leaks_in_transcripts"] = len(self.role_leaks)
         if self.first_words_seconds:
@@ -101,11 +106,13 @@ def evaluate(
     scripts: Sequence[str] = SCRIPTS,
     seed: int = 7,
     max_turns: int | None = None,
+    save_to: Path | None = None,
 ) -> FidelityReport:
     """Play every script against every scenario and collect the fidelity figures.
 
     Args:
         max_turns: Play at most this many lines of each script (None: all).
+        save_to: A folder to save every transcript in, as `SCENARIO.SCRIPT.json`.
     """
     from roleplay.buyer.simulation import play, read_script
     from roleplay.session import PracticeSession
@@ -117,7 +124,8 @@ def evaluate(
         lines = read_script(folder / f"{script}.txt")[: max_turns or None]
         uncovered = total = raised = 0
         for scenario in scenarios:
-            session = PracticeSession(scenario, rubric, buyer, scorer, seed=seed)
+            path = save_to / f"{scenario.id}.{script}.json" if save_to is not None else None
+            session = PracticeSession(scenario, rubric, buyer, scorer, seed=seed, save_to=path)
             result = play(session, lines)
             uncovered += len(result.uncovered)
             total += len(scenario.hidden_facts)
@@ -147,6 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--max-turns", type=int, default=None, help="lines of each script")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--save", type=Path, default=None, metavar="DIR", help="save every transcript in DIR"
+    )
     args = parser.parse_args(argv)
 
     from roleplay.buyer import load_backend
@@ -164,7 +175,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         buyer.load()
         scorer = TurnScorer.load(rubric)
         report = evaluate(
-            scenarios, rubric, buyer, scorer, seed=args.seed, max_turns=args.max_turns
+            scenarios,
+            rubric,
+            buyer,
+            scorer,
+            seed=args.seed,
+            max_turns=args.max_turns,
+            save_to=args.save,
         )
     except RoleplayError as exc:
         print(f"roleplay: {exc.message}", file=sys.stderr)
