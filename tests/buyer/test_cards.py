@@ -49,6 +49,32 @@ def test_an_unknown_model_lists_the_known_ones(monkeypatch: pytest.MonkeyPatch) 
         find_card("gpt-9")
 
 
+def test_an_unknown_configured_model_says_where_it_was_named(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from roleplay.cli import main
+    from roleplay.config import config_path
+
+    monkeypatch.setenv("ROLEPLAY_MODELS", str(MODELS))
+    monkeypatch.delenv("ROLEPLAY_MODEL", raising=False)
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text("default_model: nosuch\n")
+    with pytest.raises(ModelError) as caught:
+        load_backend(None)
+    message = caught.value.message
+    assert message.startswith("unknown model 'nosuch' (named by `default_model` in ")
+    assert str(config_path()) in message and "deterministic, ollama-llama3, smollm2-135m" in message
+
+    assert main(["models", "--timeout", "0.2"]) == 1
+    out, err = capsys.readouterr()
+    assert "* selected" not in out
+    assert "selected: nosuch, but no model card has that name" in out
+    assert f"roleplay: {message}" in err
+    monkeypatch.setenv("ROLEPLAY_MODEL", "deterministic")
+    assert main(["models", "--timeout", "0.2"]) == 0
+    assert "* selected: deterministic" in capsys.readouterr().out
+
+
 def test_an_unknown_backend_lists_the_known_ones() -> None:
     card = ModelCard(name="mystery", backend="quantum")
     with pytest.raises(ModelError, match=r"unknown buyer backend 'quantum'.*deterministic"):

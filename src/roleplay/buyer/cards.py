@@ -137,18 +137,41 @@ def selected_model(name: str | None = None) -> str:
     return name or os.environ.get(MODEL_ENV) or configured_model() or DEFAULT_MODEL
 
 
+def selection_source(name: str | None = None) -> str:
+    """Where the selected model's name comes from, for messages: `--model`, the environment
+    variable, the config file or the built-in default."""
+    if name:
+        return "--model"
+    if os.environ.get(MODEL_ENV):
+        return f"${MODEL_ENV}"
+    if configured_model():
+        return f"`default_model` in {config_path()}"
+    return "the built-in default"
+
+
+def unknown_model_message(
+    chosen: str, cards: dict[str, ModelCard], problems: list[Problem], name: str | None = None
+) -> str:
+    """Why `chosen` cannot be used: no card has that name (or its card is invalid), where the
+    name came from unless it was `--model`, and the known names."""
+    source = selection_source(name)
+    named_by = "" if source == "--model" else f"named by {source}; "
+    hint = ""
+    bad = [p for p in problems if Path(p.file).stem == chosen]
+    if bad:
+        hint = "; its card is invalid:\n" + "\n".join(map(str, bad))
+    return f"unknown model '{chosen}' ({named_by}known: {', '.join(sorted(cards))}){hint}"
+
+
 def find_card(name: str | None = None) -> ModelCard:
     """The model card selected by `name` (see `selected_model`).
 
     Raises:
-        ModelError: no card has that name; the message lists the known ones.
+        ModelError: no card has that name; the message says where the name came from and
+            lists the known ones.
     """
     chosen = selected_model(name)
     cards, problems = load_cards()
     if chosen in cards:
         return cards[chosen]
-    hint = ""
-    bad = [p for p in problems if Path(p.file).stem == chosen]
-    if bad:
-        hint = "; its card is invalid:\n" + "\n".join(map(str, bad))
-    raise ModelError(f"unknown model '{chosen}' (known: {', '.join(sorted(cards))}){hint}")
+    raise ModelError(unknown_model_message(chosen, cards, problems, name))

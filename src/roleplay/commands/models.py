@@ -47,6 +47,7 @@ def readiness(card: object, timeout: float = 1.0) -> tuple[bool, str]:
 
 def run(args: argparse.Namespace) -> int:
     from roleplay.buyer import load_cards, selected_model
+    from roleplay.buyer.cards import unknown_model_message
 
     cards, problems = load_cards()
     chosen = selected_model()
@@ -58,7 +59,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"{mark} {name:<{width}}  {card.backend:<13} {state:<9}  {status}")
         if card.description:
             print(f"  {'':<{width}}  {card.description}")
-    print(f"\n* selected: {chosen}")
+    if chosen in cards:
+        print(f"\n* selected: {chosen}")
+    else:
+        print(f"\n  selected: {chosen}, but no model card has that name")
     for problem in problems:
         print(problem, file=sys.stderr)
+    if chosen not in cards:
+        print(f"roleplay: {unknown_model_message(chosen, cards, problems)}", file=sys.stderr)
+        return 1
     return 1 if problems else 0
