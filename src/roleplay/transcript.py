@@ -225,6 +225,28 @@ def _migrate(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _json_reason(exc: json.JSONDecodeError) -> str:
+    """The JSON parser's complaint as a whole sentence.
+
+    Its messages are written to be followed by a position ("Invalid control character at"),
+    which the `file:line:col:` prefix already gives, so the dangling "at" is replaced by what
+    was found there.
+    """
+    if not exc.doc.strip():
+        return "the file is empty"
+    reason = exc.msg.removesuffix(" at").removesuffix(" starting")
+    found = exc.doc[exc.pos] if 0 <= exc.pos < len(exc.doc) else ""
+    if exc.msg.startswith("Invalid control character"):
+        reason += f" {found!r} inside a string (raw control characters must be escaped)"
+    elif exc.msg.startswith("Unterminated string"):
+        reason += " (a string is never closed; the file may be cut off)"
+    elif exc.pos >= len(exc.doc.rstrip()):
+        reason += " (the file ends early; it may be cut off)"
+    elif found:
+        reason += f" (found {found!r})"
+    return reason[0].lower() + reason[1:]
+
+
 def load_transcript(path: Path) -> Transcript:
     """Read a transcript, migrating older versions of the format.
 
@@ -246,8 +268,9 @@ def load_transcript(path: Path) -> Transcript:
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
+        line, col = (exc.lineno, exc.colno) if raw.strip() else (1, 1)
         raise TranscriptError(
-            f"{path}:{exc.lineno}:{exc.colno}: damaged or not a transcript: {exc.msg}"
+            f"{path}:{line}:{col}: damaged or not a transcript: {_json_reason(exc)}"
         ) from None
     if not isinstance(data, dict) or "schema_version" not in data or "turns" not in data:
         raise TranscriptError(f"{path}: not a roleplay transcript (no schema_version or turns)")

@@ -63,12 +63,19 @@ def test_damaged_files_are_skipped_and_listed(
     team_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "team.md"
+    (team_folder / "broken.json").write_text('{"schema_v\x07ersion": 1}')
     assert main(["report", str(team_folder), "--format", "md", "--output", str(out)]) == 0
     err = capsys.readouterr().err
-    assert "skipped 3 file(s)" in err
+    assert "skipped 4 file(s)" in err
     for name in ("truncated.json", "not-a-transcript.json", "future-version.json"):
         assert name in err
+    reason = (
+        "broken.json:1:11: damaged or not a transcript: invalid control character '\\x07' "
+        "inside a string (raw control characters must be escaped)"
+    )
+    assert reason in err
     text = out.read_text()
+    assert reason in text
     assert "## Skipped files" in text
     assert "truncated.json" in text and "future-version.json" in text
     assert "README.txt" not in text

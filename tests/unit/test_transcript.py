@@ -119,6 +119,38 @@ def test_a_broken_transcript_gets_a_clear_error(tmp_path: Path, content: str, ph
     assert "\n" not in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (
+            '{"schema_v\x07ersion": 1}',
+            ":1:11: damaged or not a transcript: invalid control character '\\x07' inside a "
+            "string (raw control characters must be escaped)",
+        ),
+        (
+            '{"schema_version": 1, "turns": [{"text": "We close in twel',
+            ":1:42: damaged or not a transcript: unterminated string (a string is never "
+            "closed; the file may be cut off)",
+        ),
+        (
+            '{"schema_version": 1, "turns": [',
+            ":1:33: damaged or not a transcript: expecting value (the file ends early; it may "
+            "be cut off)",
+        ),
+        ("{'schema_version': 1}", ":1:2: damaged or not a transcript: expecting property name "),
+        ("  \n", ":1:1: damaged or not a transcript: the file is empty"),
+    ],
+)
+def test_a_damaged_file_gets_the_whole_reason(tmp_path: Path, content: str, reason: str) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text(content)
+    with pytest.raises(TranscriptError) as info:
+        load_transcript(path)
+    message = info.value.message
+    assert message.startswith(f"{path}{reason}")
+    assert not message.endswith(" at")
+
+
 def test_a_binary_or_missing_file_gets_a_clear_error(tmp_path: Path) -> None:
     binary = tmp_path / "b.json"
     binary.write_bytes(b"\xff\xfe\x00garbage")
