@@ -84,6 +84,22 @@ def test_markdown_report_lists_metrics_and_missed_facts(
     assert "No coach notes yet." in text
 
 
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_the_first_pitch_is_numbered_as_the_report_numbers_turns(
+    fmt: str, transcripts_data: Path, freight_scenario: Scenario
+) -> None:
+    transcript = load_transcript(transcripts_data / "priya-1.json")  # pitches at once
+    report = build_report(transcript, freight_scenario)
+    [row] = [row for row in report.metric_rows if row.label == "First pitch"]
+    found = re.match(r"turn #(\d+) ", row.value)
+    assert found, row.value
+    number = int(found.group(1))
+    assert transcript.turns[number - 1].role == "rep"
+    assert number == 2  # the rep's first turn, after the buyer's opening line
+    text = html.unescape(render(report, fmt))  # type: ignore[arg-type]
+    assert row.value in text and f"#{number} " in text
+
+
 def test_report_without_the_scenario_still_shows_the_conversation(
     transcripts_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -64,7 +64,9 @@ def test_metrics_of_a_hand_built_call(scenario) -> None:  # type: ignore[no-unty
     assert metrics.reflection_count == 1
     assert metrics.reflection_to_question == pytest.approx(0.5)
     assert metrics.longest_monologue_words == 16
-    assert metrics.first_pitch_turn == 3
+    # Numbered like replay, reports and `branch --turn`: the whole conversation, from 1.
+    assert metrics.first_pitch_turn == 6
+    assert transcript.turns[metrics.first_pitch_turn - 1].text.startswith("CloseLoop automates")
     assert metrics.facts_uncovered_before_pitch == 1
     assert metrics.facts_uncovered == 1
     assert metrics.facts_total == len(scenario.hidden_facts)
@@ -74,7 +76,7 @@ def test_metrics_of_a_hand_built_call(scenario) -> None:  # type: ignore[no-unty
     assert rows["Reflections per question"].verdict == "poor"
     assert "2:1" in rows["Reflections per question"].reference
     assert rows["Questions asked"].reference == "11-14 per discovery call"
-    assert rows["First pitch"].value.startswith("rep turn 3")
+    assert rows["First pitch"].value == "turn #6 (1 fact uncovered before)"
     assert rows["Hidden facts uncovered"].value == f"1 of {len(scenario.hidden_facts)}"
     assert all(row.verdict in {"good", "fair", "poor", "n/a"} for row in rows.values())
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pilot_helpers import pick, say, screen_text, settle, start_call, type_turn, until
 from textual import events
-from textual.widgets import Button, OptionList, Static
+from textual.widgets import Button, DataTable, OptionList, Static
 
 from roleplay.transcript import load_transcript
 from roleplay.tui.screens import BriefingScreen, DebriefScreen, HelpScreen, PickerScreen
@@ -54,11 +54,13 @@ async def test_pick_brief_converse_end_and_debrief(build_app, transcripts: Path)
         await pilot.pause()
         assert isinstance(app.screen, ExplainScreen)
         assert app.screen.turn.text == FOLLOW_UP
+        assert "Turn #4" in screen_text(app)  # numbered over the whole call, like the replay
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("alt+up", "f2")
         await pilot.pause()
         assert isinstance(app.screen, ExplainScreen) and app.screen.turn.text == GOOD_QUESTION
+        assert "Turn #2" in screen_text(app)
         await pilot.press("escape")
 
         await pilot.press("f3")
@@ -77,7 +79,10 @@ async def test_pick_brief_converse_end_and_debrief(build_app, transcripts: Path)
             assert (fact.better_question or fact.earned_by[0]) in str(facts)
         metrics_rows = debrief.query_one("#debrief-metrics").row_count
         assert metrics_rows >= 3
-        assert debrief.query_one("#debrief-turns").row_count == 2
+        turns_table = debrief.query_one("#debrief-turns", DataTable)
+        assert turns_table.row_count == 2
+        numbers = [str(turns_table.get_row_at(row)[0]) for row in range(2)]
+        assert numbers == ["2", "4"]  # as the metrics, the replay and the reports number them
 
         await pilot.press("o")  # the saved conversation, in the replay
         await until(pilot, lambda: isinstance(app.screen, ReplayScreen))

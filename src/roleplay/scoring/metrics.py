@@ -79,7 +79,9 @@ class ConversationMetrics(StrictModel):
     longest_monologue_words: int = Field(ge=0)
     """Words in the rep's longest uninterrupted stretch."""
     first_pitch_turn: int | None = None
-    """1-based number of the rep turn that first pitched product, price or the close."""
+    """Where the rep first pitched product, price or the close: the turn's 1-based number in
+    the whole conversation, buyer turns included, as replay, reports and `branch --turn`
+    number turns (the first rep turn after the buyer's opening line is turn 2)."""
     facts_uncovered_before_pitch: int = Field(default=0, ge=0)
     """Hidden facts the buyer had revealed before the first pitch."""
     facts_uncovered: int = Field(ge=0)
@@ -205,7 +207,7 @@ def _first_pitch_row(m: ConversationMetrics) -> MetricRow:
         verdict = "poor"
     before = m.facts_uncovered_before_pitch
     plural = "" if before == 1 else "s"
-    value = f"rep turn {m.first_pitch_turn} ({before} fact{plural} uncovered before)"
+    value = f"turn #{m.first_pitch_turn} ({before} fact{plural} uncovered before)"
     return MetricRow(label="First pitch", value=value, reference=reference, verdict=verdict)
 
 
@@ -279,7 +281,7 @@ def conversation_metrics(transcript: Transcript, scenario: Scenario) -> Conversa
     revealed: list[str] = []
     previous = ""
     rep_index = 0
-    for turn in transcript.turns:
+    for number, turn in enumerate(transcript.turns, start=1):
         count = len(words(turn.text))
         if turn.role == "buyer":
             buyer_words += count
@@ -296,7 +298,7 @@ def conversation_metrics(transcript: Transcript, scenario: Scenario) -> Conversa
         open_questions += opened
         reflections += _is_reflection(turn, previous)
         if first_pitch is None and _is_pitch(turn, previous, vocab):
-            first_pitch = rep_index
+            first_pitch = number
             facts_before_pitch = len(revealed)
     total_words = rep_words + buyer_words
     known = {f.id for f in scenario.hidden_facts}

@@ -446,7 +446,14 @@ class ConversationScreen(Screen[None]):
         if turn is None or turn.score is None:
             self.notify("That turn has not been scored yet.")
             return
-        self.app.push_screen(ExplainScreen(turn, self.rubric, index + 1))
+        # Numbered like the debrief, replay and reports: the turn's place in the whole call.
+        rep_numbers = [
+            number
+            for number, recorded in enumerate(self.session.transcript.turns, start=1)
+            if recorded.role == "rep"
+        ]
+        number = rep_numbers[index] if index < len(rep_numbers) else index + 1
+        self.app.push_screen(ExplainScreen(turn, self.rubric, number))
 
     def action_end_call(self) -> None:
         """End the call now and see the debrief."""

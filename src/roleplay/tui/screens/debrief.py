@@ -186,7 +186,10 @@ class DebriefScreen(Screen[None]):
         for name in DIMENSIONS:
             turns_table.add_column(SHORT_LABELS[name], key=name)
         turns_table.add_column("Your turn", key="text")
-        for number, turn in enumerate(self.transcript.rep_turns, start=1):
+        # Turns are numbered over the whole call, as in the metrics, replay and reports.
+        for number, turn in enumerate(self.transcript.turns, start=1):
+            if turn.role != "rep":
+                continue
             cells: list[Content] = [Content(str(number))]
             for name in DIMENSIONS:
                 if turn.scores is None:

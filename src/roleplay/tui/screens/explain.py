@@ -64,6 +64,8 @@ class ExplainScreen(ModalScreen[None]):
     ]
 
     def __init__(self, turn: Turn, rubric: Rubric, number: int) -> None:
+        """`number` is the turn's 1-based place in the whole conversation, buyer turns
+        included, as the debrief, replay and reports number turns."""
         super().__init__()
         self.turn = turn
         self.rubric = rubric
@@ -71,7 +73,7 @@ class ExplainScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="explain-dialog", classes="dialog"):
-            yield Static(Content(f"Your turn {self.number}"), classes="dialog-title")
+            yield Static(Content(f"Turn #{self.number}"), classes="dialog-title")
             with VerticalScroll(classes="dialog-body"):
                 yield Static(explanation_content(self.turn, self.rubric), id="explain-text")
             yield Static(Content.from_markup("[dim]Escape to close[/]"), classes="dialog-hint")
