@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from roleplay.buyer.base import BuyerBackend, ChatMessage
 from roleplay.buyer.director import Beat, BuyerDirector, BuyerState
-from roleplay.buyer.guard import MAX_SENTENCES, BuyerGuard, Verdict
-from roleplay.buyer.text import complete_sentences, lead_in
+from roleplay.buyer.guard import MAX_SENTENCES, PASS, BuyerGuard, Verdict
+from roleplay.buyer.text import complete_sentences, lead_in, part_of
 from roleplay.errors import RoleplayError
 from roleplay.transcript import EndedBy, ModelIds, Transcript, Turn, TurnScore, now
 
@@ -460,13 +460,18 @@ class _GuardedReply:
     def _take(self, sentence: str, attempt: _Attempt) -> Iterator[str]:
         """Check one finished sentence and yield what may be shown now."""
         guard = self.session.guard
-        verdict = guard.check_sentence(sentence, self.uncovered)
-        # A sentence of the authored line itself may repeat: the director chose to say it again.
-        authored = _normal(sentence) in _normal(self.beat.anchor)
-        if verdict.ok and not authored and guard.echoes(sentence, self.rep_text):
-            verdict = Verdict.fail("echo")
-        if verdict.ok and not authored and guard.repeats_sentence(sentence, self.earlier):
-            verdict = Verdict.fail("repeat")
+        # A sentence of the authored line itself is the director's choice: it may repeat an
+        # earlier line or the rep's words. The model's own sentences get every check.
+        if part_of(sentence, self.beat.anchor):
+            verdict = PASS
+        else:
+            verdict = guard.check_sentence(sentence, self.uncovered)
+            if verdict.ok and guard.echoes(sentence, self.rep_text):
+                verdict = Verdict.fail("echo")
+            if verdict.ok and guard.repeats_sentence(sentence, self.earlier):
+                verdict = Verdict.fail("repeat")
+            if verdict.ok and not guard.relevant(sentence, self.beat, self.uncovered):
+                verdict = Verdict.fail("off_topic")
         if not verdict.ok:
             if attempt.released:
                 attempt.truncated = attempt.stop_generating = True
@@ -497,7 +502,3 @@ def _words(text: str, lead: str = "") -> Iterator[str]:
     for word in re.findall(r"\s*\S+\s*", text):
         yield (lead if first else "") + word
         first = False
-
-
-def _normal(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))

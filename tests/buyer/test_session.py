@@ -11,7 +11,7 @@ import pytest
 from roleplay.buyer import load_backend
 from roleplay.buyer.base import ChatMessage
 from roleplay.buyer.simulation import read_script
-from roleplay.buyer.text import lead_in
+from roleplay.buyer.text import lead_in, split_sentences
 from roleplay.errors import RoleplayError
 from roleplay.rubric import Rubric
 from roleplay.scenario import Scenario
@@ -226,3 +226,29 @@ def test_a_good_continuation_is_released_as_the_model_said_it(
 )
 def test_lead_in_is_the_start_of_the_first_sentence_never_all_of_it(line: str, lead: str) -> None:
     assert lead_in(line) == lead
+
+
+@pytest.mark.parametrize(
+    "wander",
+    [
+        "Here's the answer: 2015-3-4; Monday, December 4th (Monday).",
+        "Sure, it's a little-known company that uses digital forensic technology to boost sales.",
+        "Well (laughs) that is a long story.",
+    ],
+)
+def test_a_sentence_that_wanders_off_the_scenario_is_cut(
+    cfo: Scenario, default_rubric: Rubric, scorer: TurnScorer, wander: str
+) -> None:
+    probe = PracticeSession(cfo, default_rubric, load_backend("deterministic", cfo), scorer, seed=1)
+    probe.open()
+    question = "Walk me through how your month-end close works today, step by step."
+    probe.submit(question)
+    anchor = "".join(probe.reply())
+    first = split_sentences(anchor)[0]
+    buyer = ScriptedContinuation(f"{first[len(lead_in(anchor)) :]} {wander}")
+    session = PracticeSession(cfo, default_rubric, buyer, scorer, seed=1)
+    session.open()
+    session.submit(question)
+    reply = "".join(session.reply())
+    assert reply == first
+    assert session.guard.outcomes["truncated"] == 1

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from roleplay.buyer.text import content_words, numbers, overlap, split_sentences
+from roleplay.buyer.text import content_words, numbers, overlap, part_of, split_sentences
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -43,7 +43,8 @@ OUT_OF_CHARACTER = re.compile(
     r"\bI'?m here to help\b|\bhappy to help\b|\bassist you\b|\bis there anything else\b|"
     r"\bI (cannot|can't|can not) (provide|share|disclose|reveal) (that|this|information)\b|"
     r"\bsure[,!]? here('s| is)\b|\bcertainly[,!] here\b|\bthe rep\b|\byour line\b|"
-    r"\bin your own words\b|\banswer as\b|^\s*\(|^\s*\d+[.)]\s|\bI'?m sorry, (sir|ma'am)\b",
+    r"\bin your own words\b|\banswer as\b|^\s*\(|(^|\n)\s*\d+[.)](\s|$)|\bI'?m sorry, (sir|ma'am)\b"
+    r"|\((laughs?|pauses?|sighs?|smiles?|chuckles?|nods?|shrugs?|leans[^)]*|grins?|frowns?)\)",
     re.IGNORECASE,
 )
 """Assistant or AI talk: a buyer never says these."""
@@ -72,7 +73,7 @@ class Verdict:
     """Whether it passed."""
     reason: str = "ok"
     """Why not: `empty`, `template_tokens`, `out_of_character`, `role_leak`, `echo`,
-    `too_long`, `repeat`, `off_beat` or `unearned_fact`."""
+    `off_topic`, `too_long`, `repeat`, `off_beat` or `unearned_fact`."""
 
     @classmethod
     def fail(cls, reason: str) -> Verdict:
@@ -99,6 +100,11 @@ class BuyerGuard:
     """A sentence this similar to an unearned fact's line reveals it."""
     REPEAT_SIMILARITY = 0.93
     """A reply this similar to an earlier buyer reply is a repeat."""
+    RELEVANCE = 0.50
+    """A sentence of the model's own must be this similar to something the buyer could say in
+    this scenario (the beat, earned facts, objections, small talk, priorities, endings);
+    below it, the model has wandered off (measured on embedded-model transcripts: most
+    sentences under 0.5 were non-sequiturs, lists or invented stories)."""
     ECHO_OVERLAP = 0.75
     """A sentence using this share of the content words of a sentence of the rep's turn
     says the rep's words back: the model is speaking the rep's part."""
@@ -108,6 +114,7 @@ class BuyerGuard:
         self.scenario = director.scenario
         self.embedder = embedder
         self._cache: dict[str, NDArray[np.float32]] = {}
+        self._worlds: dict[tuple[str, ...], list[str]] = {}
         self.outcomes: Counter[str] = Counter()
         """How replies ended: `first_try`, `regenerated`, `authored`, `truncated`, plus
         `fail:<reason>` for every failed check."""
@@ -157,6 +164,43 @@ class BuyerGuard:
             return True
         return self._similarity(text, earlier) >= self.REPEAT_SIMILARITY
 
+    def relevant(self, sentence: str, beat: Beat, uncovered: Sequence[str]) -> bool:
+        """Whether the sentence stays in the scenario's world (always, without an embedder)."""
+        if self.embedder is None:
+            return True
+        references = [*self._world(tuple(uncovered)), *split_sentences(beat.anchor)]
+        return self._similarity(sentence, references) >= self.RELEVANCE
+
+    def _world(self, uncovered: tuple[str, ...]) -> list[str]:
+        """Sentences the buyer may say once `uncovered` facts are earned."""
+        from roleplay.buyer.director import DEFLECT_LINES, GUARDED_LINES, NEUTRAL_LINES
+
+        cached = self._worlds.get(uncovered)
+        if cached is None:
+            scenario = self.scenario
+            ending = scenario.ending
+            lines = [
+                scenario.opening_line,
+                *scenario.buyer.priorities,
+                *scenario.small_talk_lines,
+                *(line for objection in scenario.objections for line in objection.lines),
+                *(
+                    line
+                    for fact in scenario.hidden_facts
+                    if fact.id in uncovered
+                    for line in fact.lines
+                ),
+                ending.turn_limit_line,
+                ending.out_of_patience_line,
+                ending.success_line or "",
+                *DEFLECT_LINES,
+                *GUARDED_LINES,
+                *NEUTRAL_LINES,
+            ]
+            cached = [piece for line in lines for piece in split_sentences(line)]
+            self._worlds[uncovered] = cached
+        return cached
+
     def echoes(self, sentence: str, rep_turn: str) -> bool:
         """Whether the sentence says back the rep's own words (a small model's habit)."""
         for said in split_sentences(rep_turn):
@@ -194,7 +238,7 @@ class BuyerGuard:
                 return verdict
         if len(sentences) > MAX_SENTENCES:
             return Verdict.fail("too_long")
-        if self.is_repeat(text, earlier) and _normal(text) not in _normal(beat.anchor):
+        if self.is_repeat(text, earlier) and not part_of(text, beat.anchor):
             return Verdict.fail("repeat")  # (saying the authored line again is the director's call)
         if not self.on_beat(text, beat):
             return Verdict.fail("off_beat")

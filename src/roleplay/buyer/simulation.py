@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from roleplay import paths
+from roleplay.buyer.text import part_of
 from roleplay.errors import InvalidFileError, UsageError
 from roleplay.scenario import Scenario, load_scenario, load_scenarios
 from roleplay.session import PracticeSession
@@ -123,14 +123,11 @@ def role_leaks(session: PracticeSession) -> list[str]:
     leaks: list[str] = []
     uncovered: list[str] = []
     scenario = session.scenario
-    authored = " | ".join(
-        _normal(line)
-        for line in [
-            *(line for fact in scenario.hidden_facts for line in fact.lines),
-            *(line for objection in scenario.objections for line in objection.lines),
-            *scenario.small_talk_lines,
-        ]
-    )
+    authored = [
+        *(line for fact in scenario.hidden_facts for line in fact.lines),
+        *(line for objection in scenario.objections for line in objection.lines),
+        *scenario.small_talk_lines,
+    ]
     for index, turn in enumerate(session.transcript.turns):
         if turn.role != "buyer":
             continue
@@ -140,7 +137,9 @@ def role_leaks(session: PracticeSession) -> list[str]:
         previous = session.transcript.turns[index - 1].text if index else ""
         for sentence in _sentences(turn.text):
             verdict = session.guard.check_sentence(sentence, uncovered)
-            echo = _normal(sentence) not in authored and session.guard.echoes(sentence, previous)
+            echo = not any(part_of(sentence, line) for line in authored) and (
+                session.guard.echoes(sentence, previous)
+            )
             if verdict.ok and echo:
                 leaks.append(f"turn {index}: echo: {sentence}")
             elif not verdict.ok:
@@ -152,7 +151,3 @@ def _sentences(text: str) -> list[str]:
     from roleplay.buyer.text import split_sentences
 
     return split_sentences(text)
-
-
-def _normal(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))

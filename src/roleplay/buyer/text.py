@@ -84,3 +84,13 @@ def lead_in(line: str, max_words: int = 4) -> str:
             count = index + 1
             break
     return " ".join(tokens[:count])
+
+
+def _normal_words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def part_of(text: str, line: str) -> bool:
+    """Whether `text` says, word for word, a stretch of `line` (case and punctuation aside)."""
+    words = _normal_words(text)
+    return bool(words) and f" {words} " in f" {_normal_words(line)} "
