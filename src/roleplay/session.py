@@ -328,6 +328,8 @@ class _Attempt:
         self.pending: list[str] = []
         self.failure: str | None = None
         self.truncated = False
+        self.cut = ""
+        """Why the reply was cut short: a guard reason, `token_limit` or `max_sentences`."""
         self.stop_generating = False
 
 
@@ -394,6 +396,7 @@ class _GuardedReply:
                 guard.record("first_try" if attempt_index == 0 else "regenerated")
                 if attempt.truncated:
                     guard.record("truncated")
+                    guard.record(f"cut:{attempt.cut}")
                 self.result = (source, False)
                 return
             guard.record(source, attempt.failure or "empty")
@@ -446,6 +449,7 @@ class _GuardedReply:
         if rest and not attempt.stop_generating:
             if attempt.released and not rest.endswith((".", "!", "?", '"', "'", ")")):
                 attempt.truncated = True  # cut off by the token limit mid-sentence: drop it
+                attempt.cut = "token_limit"
             else:
                 yield from self._take(rest, attempt)
         if attempt.failure is None and not attempt.released:
@@ -475,11 +479,13 @@ class _GuardedReply:
         if not verdict.ok:
             if attempt.released:
                 attempt.truncated = attempt.stop_generating = True
+                attempt.cut = verdict.reason
             else:
                 attempt.failure = verdict.reason
             return
         if len(attempt.released) + len(attempt.pending) >= MAX_SENTENCES:
             attempt.truncated = attempt.stop_generating = True
+            attempt.cut = "max_sentences"
             return
         attempt.pending.append(sentence)
         if len(attempt.released) + len(attempt.pending) >= MAX_SENTENCES:

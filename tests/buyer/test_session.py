@@ -251,4 +251,6 @@ def test_a_sentence_that_wanders_off_the_scenario_is_cut(
     session.submit(question)
     reply = "".join(session.reply())
     assert reply == first
-    assert session.guard.outcomes["truncated"] == 1
+    outcomes = session.guard.outcomes
+    assert outcomes["truncated"] == 1
+    assert outcomes["cut:off_topic"] + outcomes["cut:out_of_character"] == 1

@@ -80,6 +80,11 @@ class FidelityReport:
             key=lambda item: -item[1],
         )
         out["guard_failures"] = ", ".join(f"{k} {v}" for k, v in failures) or "none"
+        cuts = sorted(
+            ((k.removeprefix("cut:"), v) for k, v in self.guard.items() if k.startswith("cut:")),
+            key=lambda item: -item[1],
+        )
+        out["guard_cuts"] = ", ".join(f"{k} {v}" for k, v in cuts) or "none"
         out["buyer_turns"] = self.buyer_turns
         out["role_leaks_in_transcripts"] = len(self.role_leaks)
         if self.first_words_seconds:

@@ -117,7 +117,7 @@ class BuyerGuard:
         self._worlds: dict[tuple[str, ...], list[str]] = {}
         self.outcomes: Counter[str] = Counter()
         """How replies ended: `first_try`, `regenerated`, `authored`, `truncated`, plus
-        `fail:<reason>` for every failed check."""
+        `fail:<reason>` for every failed check and `cut:<reason>` for every reply cut short."""
 
     # -- checks --------------------------------------------------------------------------
 
