@@ -50,41 +50,34 @@ def run() -> dict[str, float | str]:
     from roleplay.scoring.model import load_heads
 
     rubric = load_rubric(PROJECT_ROOT / "rubrics" / "default.yaml")
-    started = time.perf_counter()
-    # Library import cost is measured apart from loading the weights.
-    import torch  # noqa: F401
-    from transformers import AutoTokenizer, BertModel  # noqa: F401
-
-    libraries_seconds = time.perf_counter() - started
-    from roleplay.scoring.model import TransformersEmbedder
-
-    started = time.perf_counter()
-    embedder = TransformersEmbedder()
-    load_seconds = time.perf_counter() - started
-    scorer = TurnScorer(rubric, embedder, load_heads())
-    scorer.score(TURNS[0], BUYER)  # warm-up
-
-    single = []
-    for i in range(40):
-        turn = TURNS[i % len(TURNS)] + f" ({i})"
-        t = time.perf_counter()
-        scorer.score(turn, BUYER)
-        single.append((time.perf_counter() - t) * 1000)
-
-    batch = [(f"{TURNS[i % len(TURNS)]} [{i}]", f"{BUYER} ({i})") for i in range(300)]
-    t = time.perf_counter()
-    scorer.score_many(batch)
-    batch_seconds = time.perf_counter() - t
-    return {
+    figures: dict[str, float | str] = {
         "import roleplay.scoring (s)": round(import_seconds, 3),
         "heavy modules imported by roleplay.scoring": heavy,
-        "import torch+transformers (s)": round(libraries_seconds, 2),
-        "embedder load, libraries imported (s)": round(load_seconds, 3),
-        "single turn, median (ms)": round(statistics.median(single), 1),
-        "single turn, p90 (ms)": round(sorted(single)[int(0.9 * len(single))], 1),
-        "batch scoring (turns/s)": round(len(batch) / batch_seconds, 1),
-        "embedder": "transformers BertModel + mean pooling (same vectors as sentence-transformers)",
     }
+    from roleplay.scoring.model import load_embedder
+
+    load_embedder("onnx")  # exports the graph if this machine has not yet
+    for name in ("onnx", "transformers"):
+        started = time.perf_counter()
+        embedder = load_embedder(name)
+        figures[f"{name}: embedder load (s)"] = round(time.perf_counter() - started, 3)
+        scorer = TurnScorer(rubric, embedder, load_heads())
+        scorer.score(TURNS[0], BUYER)  # warm-up
+        single = []
+        for i in range(40):
+            turn = TURNS[i % len(TURNS)] + f" ({i})"
+            t = time.perf_counter()
+            scorer.score(turn, BUYER)
+            single.append((time.perf_counter() - t) * 1000)
+        batch = [(f"{TURNS[i % len(TURNS)]} [{i}]", f"{BUYER} ({i})") for i in range(300)]
+        t = time.perf_counter()
+        scorer.score_many(batch)
+        batch_seconds = time.perf_counter() - t
+        figures[f"{name}: single turn, median (ms)"] = round(statistics.median(single), 1)
+        figures[f"{name}: single turn, p90 (ms)"] = round(sorted(single)[int(0.9 * len(single))], 1)
+        figures[f"{name}: batch scoring (turns/s)"] = round(len(batch) / batch_seconds, 1)
+    figures["default embedder"] = "onnx (ONNX Runtime; same vectors as transformers)"
+    return figures
 
 
 if __name__ == "__main__":

@@ -89,3 +89,24 @@ def test_transformers_embedder_matches_sentence_transformers(scorer) -> None:  #
     texts = ["So the board wants five days.", "What does that cost you?"]
     reference = SentenceTransformersEmbedder().embed(texts)
     assert np.allclose(scorer.embed(texts), reference, atol=1e-4)
+
+
+def test_onnx_embedder_matches_transformers_and_exports_once(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from roleplay.scoring.model import OnnxEmbedder, TransformersEmbedder, minilm_path
+
+    monkeypatch.setenv("ROLEPLAY_CACHE", str(tmp_path))
+    texts = [
+        "So the board wants five days.",
+        "What does that cost you?",
+        "Twelve days, give or take, and most of it is chasing carrier accruals by hand. " * 8,
+    ]
+    onnx = OnnxEmbedder()
+    graph = OnnxEmbedder.graph_path(minilm_path())
+    assert graph.is_file() and graph.parent.parent == tmp_path
+    assert not list(graph.parent.glob(".model.*"))  # the export was renamed into place
+    stamp = graph.stat().st_mtime_ns
+    reference = TransformersEmbedder().embed(texts)
+    assert np.allclose(onnx.embed(texts), reference, atol=1e-4)
+    batch = [f"{text} ({i})" for i in range(40) for text in texts[:2]]
+    assert np.allclose(OnnxEmbedder().embed(batch), TransformersEmbedder().embed(batch), atol=1e-4)
+    assert graph.stat().st_mtime_ns == stamp  # the second load reused the export
