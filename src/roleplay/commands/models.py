@@ -38,7 +38,7 @@ def readiness(card: object, timeout: float = 1.0) -> tuple[bool, str]:
         if not backend.weights_installed():
             return False, "weights not installed"
         if card.gguf is not None and not backend.cache_ready():
-            return True, "weights installed; converts on first use (about 40 s)"
+            return True, "weights installed; converts on first use (about 30 s)"
         return True, "ready (converted cache)" if card.gguf is not None else "ready"
     if isinstance(backend, OpenAIBackend):
         return backend.reachable(timeout)
