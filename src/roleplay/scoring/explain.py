@@ -343,19 +343,23 @@ def deciding_cue(
     cue_part = contributions[EMBEDDING_PARTS + 1 :]
     meaning = float(contributions[:EMBEDDING_PARTS].sum())
     similarity = float(contributions[EMBEDDING_PARTS])
+    # Templates are filled only for the winner (filling every candidate was most of the
+    # cost of scoring a batch once the embeddings were fast).
     candidates: list[tuple[float, str]] = []
     for index, (name, value) in enumerate(zip(CUE_NAMES, cue_part, strict=True)):
         if name not in _CUE_TEXT or value * direction <= 0:
             continue
         is_present = bool(present[index]) if present is not None else value > 0
         text_present, text_absent = _CUE_TEXT[name]
-        candidates.append(
-            (abs(float(value)), _fill(text_present if is_present else text_absent, cues))
-        )
+        candidates.append((abs(float(value)), text_present if is_present else text_absent))
     if similarity * direction > 0:
         text = "stays close to" if similarity > 0 else "moves away from"
         candidates.append((abs(similarity), f"its meaning {text} the buyer's line"))
-    best = max(candidates) if candidates else None
+    best = None
+    if candidates:
+        top = max(weight for weight, _ in candidates)
+        filled = [(w, _fill(t, cues)) for w, t in candidates if w == top]
+        best = max(filled)
     reads_like = KIND_PHRASES.get(kind or "")
     if meaning * direction > 0 and (best is None or abs(meaning) * 0.25 > best[0]):
         if reads_like:
