@@ -222,6 +222,11 @@ class BuyerDirector:
     """A turn this similar to an objection's examples fires it."""
     LISTENING_FOR_TRUST = 0.50
     """A listening score this high builds one point of trust."""
+    ELABORATE_SIMILARITY = 0.30
+    """A strong discovery turn (context-seeking at least `STRONG_CONTEXT`) this similar to a fact
+    already shared earns more of it, rather than a shrug."""
+    STRONG_CONTEXT = 0.70
+    """The context-seeking score of a turn a busy executive would answer with substance."""
     PROBLEM_FOCUS_PITCH = 0.45
     """Below this problem-focus score, product words in a turn count as a pitch."""
 
@@ -476,9 +481,16 @@ class BuyerDirector:
             if fact.id not in state.uncovered or all(line in self._said for line in fact.lines):
                 continue
             similarity = reading.fact_similarity.get(fact.id, 0.0)
-            earned = similarity >= self.FACT_SIMILARITY_ALONE or (
-                similarity >= self.FACT_SIMILARITY
-                and reading.context_seeking >= self.CONTEXT_SEEKING
+            earned = (
+                similarity >= self.FACT_SIMILARITY_ALONE
+                or (
+                    similarity >= self.FACT_SIMILARITY
+                    and reading.context_seeking >= self.CONTEXT_SEEKING
+                )
+                or (
+                    similarity >= self.ELABORATE_SIMILARITY
+                    and reading.context_seeking >= self.STRONG_CONTEXT
+                )
             )
             if earned and (best is None or similarity > best[0]):
                 best = (similarity, fact)
