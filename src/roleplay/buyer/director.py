@@ -478,7 +478,7 @@ class BuyerDirector:
         """An uncovered fact the turn asks about again, if it has lines not said yet."""
         best: tuple[float, HiddenFact] | None = None
         for fact in self.scenario.hidden_facts:
-            if fact.id not in state.uncovered or all(line in self._said for line in fact.lines):
+            if fact.id not in state.uncovered or all(self._was_said(line) for line in fact.lines):
                 continue
             similarity = reading.fact_similarity.get(fact.id, 0.0)
             earned = (
@@ -520,9 +520,18 @@ class BuyerDirector:
             return fresh[0]
         return min(firing, key=lambda o: state.raised.count(o.id))
 
+    SAID_OVERLAP = 0.6
+    """An authored line counts as said once an earlier reply used this share of its content
+    words (a model voices lines in its own words, so exact matches are rare)."""
+
+    def _was_said(self, line: str) -> bool:
+        return line in self._said or any(
+            overlap(text, line) >= self.SAID_OVERLAP for text in self._said
+        )
+
     def _pick(self, lines: Sequence[str], turn_index: int, key: str) -> str:
         """One of `lines`, chosen by seed, preferring lines the buyer has not said yet."""
-        fresh = [line for line in lines if line not in self._said] or list(lines)
+        fresh = [line for line in lines if not self._was_said(line)] or list(lines)
         rng = random.Random(f"{self.seed}:{turn_index}:{key}")
         return fresh[rng.randrange(len(fresh))]
 
