@@ -524,10 +524,17 @@ class BuyerDirector:
     """An authored line counts as said once an earlier reply used this share of its content
     words (a model voices lines in its own words, so exact matches are rare)."""
 
+    SAID_SIMILARITY = 0.72
+    """Or: an earlier reply this similar to the line in meaning (authors often write a fact's
+    lines as alternatives that say the same thing)."""
+
     def _was_said(self, line: str) -> bool:
-        return line in self._said or any(
-            overlap(text, line) >= self.SAID_OVERLAP for text in self._said
-        )
+        if line in self._said or any(overlap(t, line) >= self.SAID_OVERLAP for t in self._said):
+            return True
+        if self.embedder is None or not self._said:
+            return False
+        rows = np.asarray(self.embedder.embed([line, *sorted(self._said)]), dtype=np.float32)
+        return float(np.max(rows[1:] @ rows[0])) >= self.SAID_SIMILARITY
 
     def _pick(self, lines: Sequence[str], turn_index: int, key: str) -> str:
         """One of `lines`, chosen by seed, preferring lines the buyer has not said yet."""
