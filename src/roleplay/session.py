@@ -358,10 +358,10 @@ class _GuardedReply:
         self.rep_text = session.transcript.turns[-1].text
         continues = bool(getattr(session.buyer, "continues_final_message", False))
         self.lead = lead_in(beat.anchor) if continues and beat.anchor else ""
-        if self.lead == beat.anchor.strip():
-            self.lead = ""  # a one-word line: nothing would be left for the model to say
         """The anchor's first words, shown before the model speaks (backends that can
         continue a started reply only); every attempt finishes this sentence."""
+        if self.lead == beat.anchor.strip():
+            self.lead = ""  # a one-word line: nothing would be left for the model to say
 
     def _unshown(self, text: str, first: bool) -> str:
         """`text` without the lead-in already shown, when it is the reply's first text."""
