@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from roleplay.buyer.text import content_words, numbers, overlap, part_of, split_sentences
+from roleplay.buyer.text import (
+    content_words,
+    normal_words,
+    numbers,
+    overlap,
+    part_of,
+    split_sentences,
+)
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -157,8 +164,8 @@ class BuyerGuard:
         """Whether the reply says again what an earlier buyer reply said."""
         if not earlier:
             return False
-        normal = _normal(text)
-        if any(normal == _normal(e) for e in earlier):
+        normal = normal_words(text)
+        if any(normal == normal_words(e) for e in earlier):
             return True
         if any(overlap(text, e) >= 0.9 and overlap(e, text) >= 0.9 for e in earlier if e.strip()):
             return True
@@ -319,7 +326,3 @@ class BuyerGuard:
             rows = np.asarray(self.embedder.embed(missing), dtype=np.float32)
             self._cache.update(zip(missing, rows, strict=True))
         return np.stack([self._cache[t] for t in texts])
-
-
-def _normal(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))

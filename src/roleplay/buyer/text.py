@@ -86,11 +86,12 @@ def lead_in(line: str, max_words: int = 4) -> str:
     return " ".join(tokens[:count])
 
 
-def _normal_words(text: str) -> str:
+def normal_words(text: str) -> str:
+    """Lower-case words and numbers joined by single spaces (punctuation dropped)."""
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 def part_of(text: str, line: str) -> bool:
     """Whether `text` says, word for word, a stretch of `line` (case and punctuation aside)."""
-    words = _normal_words(text)
-    return bool(words) and f" {words} " in f" {_normal_words(line)} "
+    words = normal_words(text)
+    return bool(words) and f" {words} " in f" {normal_words(line)} "

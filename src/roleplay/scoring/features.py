@@ -308,30 +308,6 @@ SMALL_TALK = (
 )
 """Small-talk topics."""
 
-PRONOUN_SWAP = {
-    "i": "you",
-    "me": "you",
-    "my": "your",
-    "mine": "yours",
-    "myself": "yourself",
-    "we": "you",
-    "us": "you",
-    "our": "your",
-    "ours": "yours",
-    "ourselves": "yourselves",
-    "i'm": "you're",
-    "i've": "you've",
-    "i'll": "you'll",
-    "i'd": "you'd",
-    "we're": "you're",
-    "we've": "you've",
-    "we'll": "you'll",
-    "we'd": "you'd",
-    "am": "are",
-    "was": "were",
-}
-"""First person to second person, to turn the buyer's words into a reflection."""
-
 
 def words(text: str) -> list[str]:
     """Lower-case word tokens (apostrophes and hyphens kept inside words)."""

@@ -50,6 +50,26 @@ class Embedder(Protocol):
         ...
 
 
+def _offline() -> None:
+    """Nothing may reach a model hub, and tokenizers must not fork threads of their own."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def _configured_threads() -> int | None:
+    """`$ROLEPLAY_EMBED_THREADS` as a number of threads, or None when it is not set."""
+    configured = os.environ.get("ROLEPLAY_EMBED_THREADS", "").strip()
+    return max(1, int(configured)) if configured.isdigit() else None
+
+
+def _threads_for(count: int, fixed: int | None) -> int:
+    """Threads to embed `count` texts with: `fixed`, else one for a few, every core for a batch."""
+    if fixed is not None:
+        return fixed
+    return min(4, os.cpu_count() or 1) if count >= BATCH_TEXTS else 1
+
+
 def minilm_path() -> Path:
     """Where the embedded MiniLM weights live."""
     try:
@@ -72,9 +92,7 @@ class TransformersEmbedder:
     model_id = EMBEDDER_ID
 
     def __init__(self, path: Path | None = None, max_length: int = 256) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        _offline()
         path = path or minilm_path()
         started = time.perf_counter()
         try:
@@ -93,8 +111,7 @@ class TransformersEmbedder:
             ) from exc
         self._model.eval()  # type: ignore[no-untyped-call]
         self.max_length = max_length
-        configured = os.environ.get("ROLEPLAY_EMBED_THREADS", "").strip()
-        self.threads = max(1, int(configured)) if configured.isdigit() else None
+        self.threads = _configured_threads()
         """Torch threads to embed with; None: one for a few texts, every core for a batch."""
         self.load_seconds = time.perf_counter() - started
 
@@ -110,9 +127,7 @@ class TransformersEmbedder:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         ordered = [texts[i] for i in order]
         rows: list[FloatArray] = []
-        threads = self.threads
-        if threads is None:
-            threads = min(4, os.cpu_count() or 1) if len(texts) >= BATCH_TEXTS else 1
+        threads = _threads_for(len(texts), self.threads)
         before = torch.get_num_threads()
         if before != threads:
             torch.set_num_threads(threads)
@@ -164,9 +179,7 @@ class OnnxEmbedder:
     model_id = EMBEDDER_ID
 
     def __init__(self, path: Path | None = None, max_length: int = 256) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        _offline()
         path = path or minilm_path()
         started = time.perf_counter()
         try:
@@ -187,8 +200,7 @@ class OnnxEmbedder:
         self._tokenizer.enable_padding()
         self._graph = graph
         self.max_length = max_length
-        configured = os.environ.get("ROLEPLAY_EMBED_THREADS", "").strip()
-        self.threads = max(1, int(configured)) if configured.isdigit() else None
+        self.threads = _configured_threads()
         """Threads to embed with; None: one for a few texts, every core for a batch."""
         self._sessions: dict[int, Any] = {}
         self._session(self.threads or 1)
@@ -273,9 +285,7 @@ class OnnxEmbedder:
         """One L2-normalised row per text, in batches of similar length (less padding)."""
         if not texts:
             return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
-        threads = self.threads
-        if threads is None:
-            threads = min(4, os.cpu_count() or 1) if len(texts) >= BATCH_TEXTS else 1
+        threads = _threads_for(len(texts), self.threads)
         session = self._session(threads)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.empty((len(texts), EMBEDDING_DIM), dtype=np.float32)
