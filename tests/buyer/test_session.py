@@ -195,14 +195,26 @@ def test_a_continuation_that_fails_the_guard_falls_back_to_the_rest_of_the_autho
     assert turn.text in authored or turn.text.startswith(lead)
 
 
+QUESTION = "Walk me through how your month-end close works today, step by step."
+
+
+def authored_answer(
+    scenario: Scenario, rubric: Rubric, scorer: TurnScorer
+) -> tuple[str, PracticeSession]:
+    """The deterministic buyer's whole answer to `QUESTION`, and its session."""
+    probe = PracticeSession(
+        scenario, rubric, load_backend("deterministic", scenario), scorer, seed=1
+    )
+    probe.open()
+    probe.submit(QUESTION)
+    return "".join(probe.reply()), probe
+
+
 def test_a_good_continuation_is_released_as_the_model_said_it(
     cfo: Scenario, default_rubric: Rubric, scorer: TurnScorer
 ) -> None:
-    probe = PracticeSession(cfo, default_rubric, load_backend("deterministic", cfo), scorer, seed=1)
-    probe.open()
-    question = "Walk me through how your month-end close works today, step by step."
-    probe.submit(question)
-    anchor = "".join(probe.reply())
+    anchor, probe = authored_answer(cfo, default_rubric, scorer)
+    question = QUESTION
     lead = lead_in(anchor)
     buyer = ScriptedContinuation(anchor[len(lead) :])
     session = PracticeSession(cfo, default_rubric, buyer, scorer, seed=1)
@@ -239,11 +251,8 @@ def test_lead_in_is_the_start_of_the_first_sentence_never_all_of_it(line: str, l
 def test_a_sentence_that_wanders_off_the_scenario_is_cut(
     cfo: Scenario, default_rubric: Rubric, scorer: TurnScorer, wander: str
 ) -> None:
-    probe = PracticeSession(cfo, default_rubric, load_backend("deterministic", cfo), scorer, seed=1)
-    probe.open()
-    question = "Walk me through how your month-end close works today, step by step."
-    probe.submit(question)
-    anchor = "".join(probe.reply())
+    anchor, _ = authored_answer(cfo, default_rubric, scorer)
+    question = QUESTION
     first = split_sentences(anchor)[0]
     buyer = ScriptedContinuation(f"{first[len(lead_in(anchor)) :]} {wander}")
     session = PracticeSession(cfo, default_rubric, buyer, scorer, seed=1)
