@@ -94,6 +94,23 @@ class Product(StrictModel):
     """Features and claims a rep might pitch, in a rep's words."""
 
 
+class Vocabulary(StrictModel):
+    """Words of this scenario's world, so ordinary industry words are not mistaken for selling.
+
+    By default a turn counts as product talk when it uses the product's name, its vendor or
+    the words of its features, and as a close or price talk by roleplay's built-in word lists.
+    In some industries those words are the buyer's own: a broker's `quote`, a climate
+    `commitment`, a facilities `pilot`. List them here.
+    """
+
+    buyer_terms: list[Line] = Field(default_factory=list)
+    """Words or phrases of the buyer's world that are never product talk, a close or price talk
+    in this scenario (`quote`, `pilot`, `commitment`, `next steps for the chiller`)."""
+    seller_terms: list[Line] = Field(default_factory=list)
+    """Extra words or phrases that mark the seller's pitch in this scenario, beyond the product
+    and vendor names and feature words (a flagship module's name, a slogan)."""
+
+
 class HiddenFact(StrictModel):
     """A pressure or piece of context the buyer keeps to themselves until it is earned."""
 
@@ -185,6 +202,8 @@ class Scenario(StrictModel):
     """Neutral replies the buyer may use when nothing is earned (deflections, short answers)."""
     ending: Ending = Field(default_factory=Ending)
     """Turn limit, closing lines and success criteria (defaults apply when omitted)."""
+    vocabulary: Vocabulary = Field(default_factory=Vocabulary)
+    """Words of the buyer's world that are not selling, and extra words that are."""
 
     @property
     def source_path(self) -> Path | None:
