@@ -6,6 +6,7 @@ the buyer knows and reveals; the language model only voices it.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from enum import StrEnum
@@ -16,6 +17,7 @@ from pydantic import Field, StringConstraints
 
 from roleplay.errors import InvalidFileError, Problem
 from roleplay.model_base import StrictModel
+from roleplay.topics import TOPIC_PROTOTYPES, Topic
 from roleplay.yamlio import iter_yaml_files, load_model
 
 Identifier = Annotated[
@@ -111,6 +113,13 @@ class Vocabulary(StrictModel):
     and vendor names and feature words (a flagship module's name, a slogan)."""
 
 
+FactLayer = Literal["surface", "earned", "trusted"]
+"""How deep a fact sits: `surface` facts answer any sincere question about the buyer's
+priorities or problem; `earned` facts answer a question on their topic or a follow-up on the
+thread that leads to them; `trusted` facts also need the trust a rep builds by listening and
+staying on the buyer's problem."""
+
+
 class HiddenFact(StrictModel):
     """A pressure or piece of context the buyer keeps to themselves until it is earned."""
 
@@ -119,13 +128,55 @@ class HiddenFact(StrictModel):
     summary: Line
     """What the fact is, for the author and the debrief. Never shown to the model unearned."""
     lines: list[Line] = Field(min_length=1)
-    """What the buyer may say once the fact is earned; the model voices one of these."""
-    earned_by: list[Line] = Field(min_length=1)
-    """Example rep questions or topics that earn the fact."""
+    """What the buyer says once the fact is earned; one of these is said as written."""
+    layer: FactLayer | None = None
+    """`surface`, `earned` or `trusted` (default: `trusted` if `needs_trust`, else `earned`)."""
+    topics: list[Topic] = Field(default_factory=list)
+    """What a question must be about to earn the fact: priorities, situation, problem, cause,
+    impact, people, tried, decision, urgency, personal, outcome (default: read from the
+    summary and `earned_by`)."""
+    leads_to: list[Identifier] = Field(default_factory=list)
+    """Facts a follow-up on this one earns ("What's behind that?", "What does that cost?"),
+    once this fact is out: the thread of the conversation."""
+    earned_by: list[Line] = Field(default_factory=list)
+    """Optional example questions that earn the fact, beside its topics (any wording that asks
+    about the same thing works; these help when the topic alone is ambiguous)."""
     needs_trust: bool = False
-    """If true, the fact is shared only after the rep has built trust by listening."""
+    """Older files: true is the same as `layer: trusted`."""
     better_question: Line | None = None
-    """A question to suggest in the debrief when the fact was missed (default: first example)."""
+    """A question to suggest in the debrief when the fact was missed (default: the first
+    `earned_by` example, else one built from the fact's topic)."""
+
+    @property
+    def depth(self) -> FactLayer:
+        """The fact's layer, with older files' `needs_trust` read as `trusted`."""
+        if self.layer is not None:
+            return self.layer
+        return "trusted" if self.needs_trust else "earned"
+
+    @property
+    def trusted(self) -> bool:
+        """Whether the fact is shared only once the rep has earned trust."""
+        return self.depth == "trusted"
+
+    def suggested_question(self) -> str:
+        """The question the debrief suggests when the fact was missed."""
+        if self.better_question:
+            return self.better_question
+        if self.earned_by:
+            return self.earned_by[0]
+        topic = self.topics[0] if self.topics else Topic.PROBLEM
+        return TOPIC_PROTOTYPES[topic][0]
+
+
+class ContextLine(StrictModel):
+    """Something the buyer says freely to an ordinary question: the public layer."""
+
+    topics: list[Topic] = Field(min_length=1)
+    """What a question must be about to get this answer."""
+    line: Line
+    """What the buyer says, as written (how the team is organised, who is involved, the
+    process); nothing the rep should have to earn."""
 
 
 ObjectionKind = Literal["pitch", "close", "price", "phrase"]
@@ -198,8 +249,12 @@ class Scenario(StrictModel):
     """Pressures and context the rep only learns by asking."""
     objections: list[Objection] = Field(default_factory=list)
     """Push-backs a premature pitch or close provokes."""
+    context: list[ContextLine] = Field(default_factory=list)
+    """Public context: short, real answers to ordinary situation questions (how the team is
+    organised, who is involved, the process), so those questions never meet a shrug."""
     small_talk_lines: list[Line] = Field(default_factory=list)
-    """Neutral replies the buyer may use when nothing is earned (deflections, short answers)."""
+    """Replies to small talk and to a truly vague turn ("Go on.", "What angle?"); the buyer
+    uses one at most once a call for a vague turn."""
     ending: Ending = Field(default_factory=Ending)
     """Turn limit, closing lines and success criteria (defaults apply when omitted)."""
     vocabulary: Vocabulary = Field(default_factory=Vocabulary)
@@ -268,19 +323,32 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
             if ref not in known:
                 at(
                     ("objections", index, "trigger", "while_hidden", ref_index),
-                    f"unknown hidden fact '{ref}' (known: {', '.join(fact_ids)})",
+                    _unknown_fact(ref, fact_ids),
                 )
         if objection.trigger.when == "phrase" and not objection.trigger.examples:
             at(("objections", index, "trigger"), "a 'phrase' trigger needs 'examples'")
     for index, ref in enumerate(scenario.ending.required_facts):
         if ref not in known:
-            at(("ending", "required_facts", index), f"unknown hidden fact '{ref}'")
+            at(("ending", "required_facts", index), _unknown_fact(ref, fact_ids))
+    for index, fact in enumerate(scenario.hidden_facts):
+        for ref_index, ref in enumerate(fact.leads_to):
+            if ref not in known:
+                at(("hidden_facts", index, "leads_to", ref_index), _unknown_fact(ref, fact_ids))
+            elif ref == fact.id:
+                at(("hidden_facts", index, "leads_to", ref_index), "a fact cannot lead to itself")
     if scenario.ending.success_facts > len(fact_ids):
         at(
             ("ending", "success_facts"),
             f"asks for {scenario.ending.success_facts} facts but the scenario has {len(fact_ids)}",
         )
     return problems
+
+
+def _unknown_fact(ref: str, fact_ids: list[str]) -> str:
+    """The message for a reference to a hidden fact that does not exist, with a guess."""
+    close = difflib.get_close_matches(ref, fact_ids, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"unknown hidden fact '{ref}'{hint} (known: {', '.join(fact_ids)})"
 
 
 def load_scenario(path: Path) -> Scenario:

@@ -73,7 +73,7 @@ class TranscriptReport:
 
 def better_question(fact: HiddenFact) -> str:
     """The question to suggest when a fact was missed: the author's, else the first example."""
-    return fact.better_question or fact.earned_by[0]
+    return fact.suggested_question()
 
 
 def build_report(

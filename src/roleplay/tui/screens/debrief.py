@@ -82,7 +82,7 @@ def coaching_points(
     )
     if missed:
         fact = missed[0]
-        question = fact.better_question or fact.earned_by[0]
+        question = fact.suggested_question()
         points.append(f'You missed what matters most here. Next time ask: "{question}"')
     rows = _metric_rows(metrics)
     poor = [row for row in rows if getattr(row, "verdict", "") == "poor"]
@@ -259,7 +259,7 @@ class DebriefScreen(Screen[None]):
             lines.append(Content.from_markup("[$success]✓[/] $s", s=fact.summary))
         for fact_id in outcome.missed:
             fact = self.scenario.fact(fact_id)
-            question = fact.better_question or fact.earned_by[0]
+            question = fact.suggested_question()
             lines.append(
                 Content.from_markup(
                     "[$error]✗[/] $s\n    [dim]Ask:[/] [i]$q[/]", s=fact.summary, q=question
