@@ -197,25 +197,25 @@ def test_a_bad_indent_gets_a_message_a_person_can_act_on(
     assert "must start in the same column" in err
 
 
-def scenario_with(tmp_path: Path, test_data: Path, old: str, new: str) -> Path:
-    """A copy of the valid scenario with one piece of text replaced."""
+def scenario_with(tmp_path: Path, test_data: Path, replacements: dict[str, str]) -> Path:
+    """A copy of the valid scenario with some pieces of text replaced."""
     text = (test_data / "valid_scenario.yaml").read_text(encoding="utf-8")
-    assert old in text
+    for old, new in replacements.items():
+        assert old in text
+        text = text.replace(old, new)
     path = tmp_path / "edited.yaml"
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path
+
+
+LAST_FACT_ID = "  - id: controller_leaving"
 
 
 def test_every_fact_reference_gets_a_did_you_mean(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, test_data: Path
 ) -> None:
-    path = scenario_with(
-        tmp_path,
-        test_data,
-        "    better_question: What does your month-end close look like today, start to finish?",
-        "    leads_to: [controler_leaving]",
-    )
-    _, _, err = run_validate(capsys, str(path))
+    leads = {LAST_FACT_ID: "    leads_to: [controler_leaving]\n" + LAST_FACT_ID}
+    _, _, err = run_validate(capsys, str(scenario_with(tmp_path, test_data, leads)))
     [match] = problem_lines(err)
     assert match["rest"].startswith("hidden_facts.0.leads_to.0: unknown hidden fact")
     assert "did you mean 'controller_leaving'?" in match["rest"]
@@ -224,14 +224,12 @@ def test_every_fact_reference_gets_a_did_you_mean(
 def test_a_required_fact_behind_more_trust_than_the_call_has_turns_is_unreachable(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, test_data: Path
 ) -> None:
-    path = scenario_with(
-        tmp_path,
-        test_data,
-        "  required_facts: [close_takes_twelve_days]",
-        "  required_facts: [controller_leaving]",
-    )
-    text = path.read_text(encoding="utf-8").replace("trust_to_share: 2 ", "trust_to_share: 10")
-    path.write_text(text.replace("max_turns: 12", "max_turns: 5"), encoding="utf-8")
+    short_call = {
+        "required_facts: [close_takes_twelve_days]": "required_facts: [controller_leaving]",
+        "trust_to_share: 2 ": "trust_to_share: 10",
+        "max_turns: 12": "max_turns: 5",
+    }
+    path = scenario_with(tmp_path, test_data, short_call)
     code, _, err = run_validate(capsys, str(path))
     assert code == 1
     [match] = problem_lines(err)
