@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -95,11 +96,29 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def quiet_library_warnings() -> None:
+    """Keep library warnings (PyTorch, transformers, tokenizers) off the terminal, where they
+    would print in the middle of a buyer's reply or the app's screen.
+
+    Python warnings go to the `py.warnings` logger, which writes to the file named by
+    `$ROLEPLAY_LOG` if set and nowhere otherwise; transformers' own logger says errors only.
+    """
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    logging.captureWarnings(True)
+    logger = logging.getLogger("py.warnings")
+    logger.propagate = False
+    if logger.handlers:
+        return
+    log_file = os.environ.get("ROLEPLAY_LOG")
+    logger.addHandler(logging.FileHandler(log_file) if log_file else logging.NullHandler())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `roleplay` command; returns the process exit code."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    quiet_library_warnings()
     args = parse_args(argv)
     try:
         code: int = args.run(args)
