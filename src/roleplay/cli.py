@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "validate",
     "schema",
     "new",
+    "migrate",
     "list",
     "score_turns",
     "eval",
