@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "eval",
     "models",
     "simulate",
+    "check",
     "replay",
     "compare",
     "branch",
