@@ -88,6 +88,15 @@ class CoachNote(StrictModel):
     """When the note was written."""
 
 
+class Span(StrictModel):
+    """A piece of a buyer reply and who wrote it."""
+
+    source: Literal["authored", "model"]
+    """`authored`: the scenario's (or roleplay's built-in) words; `model`: the model's own."""
+    text: str
+    """The words, as shown."""
+
+
 class Turn(StrictModel):
     """One thing said in the conversation."""
 
@@ -108,6 +117,9 @@ class Turn(StrictModel):
     source: Literal["model", "regenerated", "authored", "interrupted"] | None = None
     """Buyer turns: how the reply was made (first model reply, regenerated after the guard
     failed it, the scenario's authored line, or cut short by the rep)."""
+    spans: list[Span] = Field(default_factory=list)
+    """Buyer turns: the reply in order, each piece marked as authored (the scenario's words)
+    or written by the model."""
     patience: int | None = None
     """Buyer turns: the buyer's patience after this turn."""
     trust: int | None = None
