@@ -19,6 +19,7 @@ from roleplay.buyer.director import Beat, BuyerDirector, BuyerState
 from roleplay.buyer.guard import MAX_SENTENCES, PASS, BuyerGuard, Verdict
 from roleplay.buyer.text import complete_sentences, lead_in, part_of
 from roleplay.errors import RoleplayError
+from roleplay.limits import MAX_TURN_CHARS as MAX_TURN_CHARS
 from roleplay.transcript import EndedBy, ModelIds, Transcript, Turn, TurnScore, now
 
 if TYPE_CHECKING:
@@ -31,8 +32,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("roleplay.session")
 
-MAX_TURN_CHARS = 2000
-"""The longest rep turn accepted; a longer one is a paste, not something said in a meeting."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 
@@ -299,7 +298,7 @@ class PracticeSession:
         objections = list(beat.objections) if text or source != "interrupted" else []
         turn = Turn(
             role="buyer",
-            text=text,
+            text=text[:MAX_TURN_CHARS],  # the guard's sentence cap keeps replies far shorter
             revealed=revealed,
             objections=objections,
             source=source,

@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
+import re
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, model_validator
 
 from roleplay import __version__
-from roleplay.errors import TranscriptError
+from roleplay.errors import InvalidFileError, TranscriptError, WriteError
+from roleplay.files import MAX_TRANSCRIPT_BYTES, read_bytes
+from roleplay.files import write_atomic as write_atomic
+from roleplay.limits import MAX_TURN_CHARS
 from roleplay.model_base import StrictModel
 
 SCHEMA_VERSION = 1
 """The transcript format this program writes. Older versions it can read are migrated."""
 
 SUPPORTED_VERSIONS = (1,)
+
+MAX_NESTING = 32
+"""The deepest nesting of lists and objects a transcript may have (the format uses 6); a
+deeper file is damaged or hostile, and about 1,000 levels would exhaust Python's recursion."""
 
 Score = float
 EndedBy = Literal["rep", "turn_limit", "patience", "crash"]
@@ -87,14 +93,20 @@ class CoachNote(StrictModel):
     time: datetime = Field(default_factory=now)
     """When the note was written."""
 
+    @model_validator(mode="after")
+    def _override_needs_reason(self) -> CoachNote:
+        if self.override is not None and not (self.reason or "").strip():
+            raise ValueError("an override needs a reason: say why the scores should differ")
+        return self
+
 
 class Turn(StrictModel):
     """One thing said in the conversation."""
 
     role: Literal["rep", "buyer"]
     """Who spoke."""
-    text: str
-    """What was said."""
+    text: str = Field(max_length=MAX_TURN_CHARS)
+    """What was said (at most `MAX_TURN_CHARS` characters, as the app and scorer accept)."""
     time: datetime = Field(default_factory=now)
     """When the turn was completed."""
     score: TurnScore | None = None
@@ -114,6 +126,13 @@ class Turn(StrictModel):
     """Buyer turns: the trust the rep had built after this turn."""
     notes: list[CoachNote] = Field(default_factory=list)
     """Coach notes on this turn."""
+
+    @model_validator(mode="after")
+    def _revealed_once(self) -> Turn:
+        repeated = sorted({f for f in self.revealed if self.revealed.count(f) > 1})
+        if repeated:
+            raise ValueError(f"fact(s) revealed twice in one turn: {', '.join(repeated)}")
+        return self
 
     @property
     def scores(self) -> Scores | None:
@@ -175,6 +194,19 @@ class Transcript(StrictModel):
     turns: list[Turn] = Field(default_factory=list)
     """The conversation, in order."""
 
+    @model_validator(mode="after")
+    def _revealed_once_per_conversation(self) -> Transcript:
+        first: dict[str, int] = {}
+        for number, turn in enumerate(self.turns, start=1):
+            for fact_id in turn.revealed:
+                if fact_id in first:
+                    raise ValueError(
+                        f"turn {number} reveals fact '{fact_id}' again (first revealed in turn "
+                        f"{first[fact_id]}); a fact is revealed once"
+                    )
+                first[fact_id] = number
+        return self
+
     @property
     def rep_turns(self) -> list[Turn]:
         """The rep's turns, in order."""
@@ -198,31 +230,36 @@ class Transcript(StrictModel):
 
         A crash mid-write leaves the previous version intact.
         """
-        write_atomic(path, self.model_dump_json(indent=2, exclude_none=True) + "\n")
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` via a temporary file and a rename, so readers never see half."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise TranscriptError(f"{path}: could not write: {exc.strerror or exc}") from None
+            write_atomic(path, self.model_dump_json(indent=2, exclude_none=True) + "\n")
+        except WriteError as exc:
+            raise TranscriptError(exc.message) from None
 
 
 def _migrate(data: dict[str, Any]) -> dict[str, Any]:
     """Bring an older transcript's data up to SCHEMA_VERSION (only version 1 exists so far)."""
     return data
+
+
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+def _too_deep(raw: str) -> tuple[int, int] | None:
+    """Line and column where `raw` nests lists and objects deeper than `MAX_NESTING`, if it
+    does (strings are skipped, so brackets inside them do not count)."""
+    if raw.count("[") + raw.count("{") <= MAX_NESTING:
+        return None
+    depth = 0
+    for token in _JSON_TOKEN.finditer(raw):
+        char = token.group()
+        if char in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                at = token.start()
+                return raw.count("\n", 0, at) + 1, at - (raw.rfind("\n", 0, at) + 1) + 1
+        elif char in "]}":
+            depth -= 1
+    return None
 
 
 def _json_reason(exc: json.JSONDecodeError) -> str:
@@ -256,15 +293,18 @@ def load_transcript(path: Path) -> Transcript:
     """
     path = Path(path)
     try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TranscriptError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise TranscriptError(f"{path}: is a directory, expected a transcript file") from None
+        raw = read_bytes(path, MAX_TRANSCRIPT_BYTES).decode("utf-8-sig")
+    except InvalidFileError as exc:
+        raise TranscriptError(f"{path}: {exc.problems[0].message}") from None
     except UnicodeDecodeError:
         raise TranscriptError(f"{path}: not a transcript (not UTF-8 text)") from None
-    except OSError as exc:
-        raise TranscriptError(f"{path}: could not read: {exc.strerror or exc}") from None
+    too_deep = _too_deep(raw)
+    if too_deep is not None:
+        line, col = too_deep
+        raise TranscriptError(
+            f"{path}:{line}:{col}: damaged or not a transcript: nested more than "
+            f"{MAX_NESTING} levels deep"
+        )
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
@@ -275,7 +315,7 @@ def load_transcript(path: Path) -> Transcript:
     if not isinstance(data, dict) or "schema_version" not in data or "turns" not in data:
         raise TranscriptError(f"{path}: not a roleplay transcript (no schema_version or turns)")
     version = data["schema_version"]
-    if version not in SUPPORTED_VERSIONS:
+    if type(version) is not int or version not in SUPPORTED_VERSIONS:
         raise TranscriptError(
             f"{path}: transcript format version {version!r} is not supported "
             f"(this roleplay reads versions {', '.join(map(str, SUPPORTED_VERSIONS))}); "

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Literal
 from roleplay.coach.lookup import find_scenario, metrics_for, scenario_changed, scenario_for
 from roleplay.coach.scores import dimension_means, effective_scores, overall, rep_turns
 from roleplay.errors import TranscriptError, UsageError
+from roleplay.files import check_output, write_atomic
 from roleplay.rubric import DIMENSIONS
 from roleplay.scenario import HiddenFact, Scenario
-from roleplay.transcript import CoachNote, Transcript, Turn, load_transcript, write_atomic
+from roleplay.transcript import CoachNote, Transcript, Turn, load_transcript
 
 if TYPE_CHECKING:
     from roleplay.scoring.metrics import MetricRow
@@ -380,13 +381,20 @@ def write_report(
     output: Path,
     *,
     scenario_path: Path | None = None,
+    force: bool = False,
 ) -> WrittenReport:
     """Write a report on one transcript file, or a team view when `target` is a folder.
 
+    `output` must be a new file, or an existing one with `force`; never a file it reads.
+
     Raises:
         TranscriptError: a single transcript cannot be read.
-        UsageError: a bad format or target.
+        UsageError: a bad format, target or output.
     """
+    reads = [target, scenario_path]
+    if target.is_dir():
+        reads += sorted(target.rglob("*.json"))
+    check_output(output, force=force, reads=reads)
     if target.is_dir():
         loaded = load_folder(target)
         places = [scenario_path] if scenario_path is not None else None

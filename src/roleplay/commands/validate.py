@@ -85,7 +85,7 @@ def validate_paths(targets: list[Path]) -> tuple[int, list[Problem]]:
 
     for file in files_of["model card"]:
         try:
-            load_card(file)
+            load_card(file, check_weights=True)
         except InvalidFileError as exc:
             problems.extend(exc.problems)
     return sum(len(files) for files in files_of.values()), problems
