@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
+import re
 import secrets
 import stat
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from roleplay.errors import InvalidFileError, UsageError, WriteError
 
@@ -23,9 +26,14 @@ MAX_FILE_BYTES = 1_000_000
 """Scenario, rubric, model card and script files are hand-written; anything larger is a
 mistake, not a scenario."""
 
-MAX_TRANSCRIPT_BYTES = 20_000_000
-"""A transcript of a long call with every turn scored and explained is about 100 kB; 20 MB
-leaves room for hundreds of coach notes while keeping a hostile file from filling memory."""
+MAX_JSON_BYTES = 20_000_000
+"""Transcripts and JSON Lines files. A transcript of a long call with every turn scored and
+explained is about 100 kB; 20 MB leaves room for hundreds of coach notes while keeping a
+hostile file from filling memory."""
+
+MAX_JSON_NESTING = 32
+"""The deepest nesting of lists and objects a JSON file or line may have (transcripts use 6);
+deeper is damaged or hostile, and about 1,000 levels would exhaust Python's recursion."""
 
 TEMP_SUFFIX = ".tmp"
 """Temporary files of an atomic write are `.NAME.PID.RANDOM.tmp` beside the target."""
@@ -110,6 +118,88 @@ def read_text(path: Path | str, limit: int = MAX_FILE_BYTES) -> str:
         raise InvalidFileError.single(
             path, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8", line, column
         ) from None
+
+
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+def loads_json(raw: str) -> Any:
+    """`json.loads`, refusing nesting deeper than `MAX_JSON_NESTING` (which would exhaust
+    Python's recursion) with a `JSONDecodeError` at the place it gets too deep.
+
+    Raises:
+        json.JSONDecodeError: the text is not JSON, or nests too deeply.
+    """
+    too_deep = _too_deep_at(raw)
+    if too_deep is not None:
+        raise json.JSONDecodeError(
+            f"nested more than {MAX_JSON_NESTING} levels deep", raw, too_deep
+        )
+    return json.loads(raw)
+
+
+def _too_deep_at(raw: str) -> int | None:
+    """Where `raw` nests lists and objects deeper than `MAX_JSON_NESTING`, if it does (strings
+    are skipped, so brackets inside them do not count)."""
+    if raw.count("[") + raw.count("{") <= MAX_JSON_NESTING:
+        return None
+    depth = 0
+    for token in _JSON_TOKEN.finditer(raw):
+        char = token.group()
+        if char in "[{":
+            depth += 1
+            if depth > MAX_JSON_NESTING:
+                return token.start()
+        elif char in "]}":
+            depth -= 1
+    return None
+
+
+_JSON_SYNTAX = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{},:]')
+
+
+def json_location(raw: str, where: tuple[str | int, ...]) -> tuple[int, int]:
+    """Line and column (1-based) of the value at `where` (keys and list indices) in the JSON
+    text `raw`: of its key inside an object, of the item itself inside a list; the nearest
+    enclosing place that exists, else (1, 1)."""
+    best = 0
+    # Each open container: [is_object, key or index, expecting a key].
+    stack: list[list[Any]] = []
+    for token in _JSON_SYNTAX.finditer(raw):
+        text, at = token.group(), token.start()
+        if text in "{[":
+            stack.append([text == "{", 0 if text == "[" else None, text == "{"])
+            if text == "[":
+                at = token.end()
+        elif text in "}]":
+            if stack:
+                stack.pop()
+            continue
+        elif text == ":":
+            if stack:
+                stack[-1][2] = False
+            continue
+        elif text == ",":
+            if not stack:
+                continue
+            if stack[-1][0]:
+                stack[-1][2] = True
+                continue
+            stack[-1][1] += 1
+            at = token.end()
+        elif stack and stack[-1][0] and stack[-1][2]:
+            stack[-1][1] = json.loads(text)
+        else:
+            continue
+        if text not in ("{", "[") or not stack[-1][0]:
+            path = tuple(frame[1] for frame in stack)
+            if where[: len(path)] == path:
+                best = at
+                if path == where:
+                    break
+    while best < len(raw) and raw[best] in " \t\r\n":
+        best += 1
+    return raw.count("\n", 0, best) + 1, best - (raw.rfind("\n", 0, best) + 1) + 1
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +12,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from roleplay import __version__
 from roleplay.errors import InvalidFileError, TranscriptError, WriteError
-from roleplay.files import MAX_TRANSCRIPT_BYTES, read_bytes
+from roleplay.files import MAX_JSON_BYTES, json_location, loads_json, read_bytes
 from roleplay.files import write_atomic as write_atomic
 from roleplay.limits import MAX_TURN_CHARS
 from roleplay.model_base import StrictModel
@@ -23,9 +22,6 @@ SCHEMA_VERSION = 1
 
 SUPPORTED_VERSIONS = (1,)
 
-MAX_NESTING = 32
-"""The deepest nesting of lists and objects a transcript may have (the format uses 6); a
-deeper file is damaged or hostile, and about 1,000 levels would exhaust Python's recursion."""
 
 Score = float
 EndedBy = Literal["rep", "turn_limit", "patience", "crash"]
@@ -194,19 +190,6 @@ class Transcript(StrictModel):
     turns: list[Turn] = Field(default_factory=list)
     """The conversation, in order."""
 
-    @model_validator(mode="after")
-    def _revealed_once_per_conversation(self) -> Transcript:
-        first: dict[str, int] = {}
-        for number, turn in enumerate(self.turns, start=1):
-            for fact_id in turn.revealed:
-                if fact_id in first:
-                    raise ValueError(
-                        f"turn {number} reveals fact '{fact_id}' again (first revealed in turn "
-                        f"{first[fact_id]}); a fact is revealed once"
-                    )
-                first[fact_id] = number
-        return self
-
     @property
     def rep_turns(self) -> list[Turn]:
         """The rep's turns, in order."""
@@ -241,27 +224,6 @@ def _migrate(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
-
-
-def _too_deep(raw: str) -> tuple[int, int] | None:
-    """Line and column where `raw` nests lists and objects deeper than `MAX_NESTING`, if it
-    does (strings are skipped, so brackets inside them do not count)."""
-    if raw.count("[") + raw.count("{") <= MAX_NESTING:
-        return None
-    depth = 0
-    for token in _JSON_TOKEN.finditer(raw):
-        char = token.group()
-        if char in "[{":
-            depth += 1
-            if depth > MAX_NESTING:
-                at = token.start()
-                return raw.count("\n", 0, at) + 1, at - (raw.rfind("\n", 0, at) + 1) + 1
-        elif char in "]}":
-            depth -= 1
-    return None
-
-
 def _json_reason(exc: json.JSONDecodeError) -> str:
     """The JSON parser's complaint as a whole sentence.
 
@@ -293,20 +255,13 @@ def load_transcript(path: Path) -> Transcript:
     """
     path = Path(path)
     try:
-        raw = read_bytes(path, MAX_TRANSCRIPT_BYTES).decode("utf-8-sig")
+        raw = read_bytes(path, MAX_JSON_BYTES).decode("utf-8-sig")
     except InvalidFileError as exc:
         raise TranscriptError(f"{path}: {exc.problems[0].message}") from None
     except UnicodeDecodeError:
         raise TranscriptError(f"{path}: not a transcript (not UTF-8 text)") from None
-    too_deep = _too_deep(raw)
-    if too_deep is not None:
-        line, col = too_deep
-        raise TranscriptError(
-            f"{path}:{line}:{col}: damaged or not a transcript: nested more than "
-            f"{MAX_NESTING} levels deep"
-        )
     try:
-        data = json.loads(raw)
+        data = loads_json(raw)
     except json.JSONDecodeError as exc:
         line, col = (exc.lineno, exc.colno) if raw.strip() else (1, 1)
         raise TranscriptError(
@@ -315,18 +270,38 @@ def load_transcript(path: Path) -> Transcript:
     if not isinstance(data, dict) or "schema_version" not in data or "turns" not in data:
         raise TranscriptError(f"{path}: not a roleplay transcript (no schema_version or turns)")
     version = data["schema_version"]
-    if type(version) is not int or version not in SUPPORTED_VERSIONS:
+    if type(version) is not int:
+        line, col = json_location(raw, ("schema_version",))
+        raise TranscriptError(
+            f"{path}:{line}:{col}: schema_version must be a whole number, got {json.dumps(version)}"
+        )
+    if version not in SUPPORTED_VERSIONS:
         raise TranscriptError(
             f"{path}: transcript format version {version!r} is not supported "
             f"(this roleplay reads versions {', '.join(map(str, SUPPORTED_VERSIONS))}); "
             "a newer roleplay may have written it"
         )
     try:
-        return Transcript.model_validate(_migrate(data))
+        transcript = Transcript.model_validate(_migrate(data))
     except ValidationError as exc:
         first = exc.errors()[0]
+        line, col = json_location(raw, tuple(first["loc"]))
         where = ".".join(str(p) for p in first["loc"])
+        message = str(first["msg"]).removeprefix("Value error, ")
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        field = f"{where}: " if where else ""
         raise TranscriptError(
-            f"{path}: damaged transcript: {where}: {first['msg']}{more}"
+            f"{path}:{line}:{col}: damaged transcript: {field}{message}{more}"
         ) from None
+    revealed_in: dict[str, int] = {}
+    for index, turn in enumerate(transcript.turns):
+        for fact_id in turn.revealed:
+            if fact_id in revealed_in:
+                line, col = json_location(raw, ("turns", index, "revealed"))
+                raise TranscriptError(
+                    f"{path}:{line}:{col}: damaged transcript: turns.{index}.revealed: turn "
+                    f"{index + 1} reveals fact '{fact_id}' again (first revealed in turn "
+                    f"{revealed_in[fact_id]}); a fact is revealed once"
+                )
+            revealed_in[fact_id] = index + 1
+    return transcript
