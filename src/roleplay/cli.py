@@ -107,10 +107,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     args = parse_args(argv)
+    previous = None
     if args.command != DEFAULT_COMMAND and threading.current_thread() is threading.main_thread():
         # `kill` then unwinds like Ctrl-C, so an atomic write in progress removes its
         # temporary file instead of leaving it beside the user's file.
-        signal.signal(signal.SIGTERM, _exit_on_terminate)
+        previous = signal.signal(signal.SIGTERM, _exit_on_terminate)
+    try:
+        return _run(args)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the parsed command, turning every error a user can cause into a message."""
     try:
         code: int = args.run(args)
     except InvalidFileError as exc:
