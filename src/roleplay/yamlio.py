@@ -49,12 +49,24 @@ class LoadedYaml:
 
 
 class _BoundedLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing nesting deeper than `MAX_NESTING` while composing (its
-    composer recurses once per level)."""
+    """PyYAML's safe loader, refusing nesting deeper than `MAX_NESTING` while scanning and
+    composing (its composer recurses once per level)."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._depth = 0
+
+    def fetch_flow_collection_start(self, token_class: Any) -> None:
+        # The scanner looks up to 1,024 characters ahead for each open `[` or `{` (any may
+        # start a key), which is quadratic in the depth: stop before it matters.
+        if self.flow_level >= MAX_NESTING:
+            raise yaml.scanner.ScannerError(
+                None,
+                None,
+                f"nested more than {MAX_NESTING} levels deep; flatten the file",
+                self.get_mark(),
+            )
+        super().fetch_flow_collection_start(token_class)
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         self._depth += 1
