@@ -441,3 +441,17 @@ def test_server_errors_and_urls_never_show_the_api_key(
     message = backend._down(ConnectionError()).message
     assert "hunter2" not in message and "***@proxy.example" in message
     assert str(card_path) in message  # the card's real path, not models/NAME.yaml
+
+
+def test_facts_a_changed_scenario_no_longer_has_are_listed_but_not_counted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads((BAD / "transcript_unknown_fact.json").read_text())
+    data["scenario_hash"] = "sha256:0000000000000000"  # practised on an older version
+    source = tmp_path / "t.json"
+    source.write_text(json.dumps(data))
+    out = tmp_path / "r.md"
+    assert main(["report", str(source), "--format", "md", "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "Hidden facts uncovered: **1 of 6**" in text
+    assert "(not in the scenario file) invented_fact" in text

@@ -85,8 +85,7 @@ def transcript(report: TranscriptReport) -> str:
             f"| {DIMENSION_LABELS[dim]} | {fmt_score(report.means[dim])} "
             f"| {fmt_score(report.means_with_overrides[dim])} |"
         )
-    total = len(scenario.hidden_facts) if scenario is not None else None
-    facts = f"{len(report.uncovered)}" + (f" of {total}" if total is not None else "")
+    facts = report.facts_uncovered
     out += ["", f"Hidden facts uncovered: **{facts}**"]
 
     out += ["", "## Scores over the conversation", ""]

@@ -66,6 +66,16 @@ class TranscriptReport:
     warnings: list[str] = field(default_factory=list)
 
     @property
+    def facts_uncovered(self) -> str:
+        """ "K of N": the scenario's hidden facts uncovered, of all of them (just K without the
+        scenario). Ids the scenario no longer has are listed but not counted, so K <= N."""
+        if self.scenario is None:
+            return str(len(self.uncovered))
+        known = {f.id for f in self.scenario.hidden_facts}
+        found = sum(1 for f in self.uncovered if f.fact_id in known)
+        return f"{found} of {len(known)}"
+
+    @property
     def title(self) -> str:
         name = self.scenario.title if self.scenario is not None else self.transcript.scenario_id
         rep = self.transcript.rep or "unnamed rep"
