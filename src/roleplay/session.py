@@ -20,6 +20,7 @@ from roleplay.buyer.figures import carries
 from roleplay.buyer.guard import MAX_SENTENCES, PASS, BuyerGuard, Verdict
 from roleplay.buyer.text import complete_sentences, lead_in, part_of, split_sentences
 from roleplay.errors import RoleplayError
+from roleplay.limits import MAX_TURN_CHARS as MAX_TURN_CHARS
 from roleplay.transcript import EndedBy, ModelIds, Span, Transcript, Turn, TurnScore, now
 
 if TYPE_CHECKING:
@@ -34,9 +35,6 @@ log = logging.getLogger("roleplay.session")
 
 WHOLE_LINE_BEATS = ("reveal", "elaborate", "context")
 """Beats whose authored line is said word for word: they carry facts and figures."""
-
-MAX_TURN_CHARS = 2000
-"""The longest rep turn accepted; a longer one is a paste, not something said in a meeting."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 
@@ -333,7 +331,7 @@ class PracticeSession:
         objections = list(beat.objections) if text or source != "interrupted" else []
         turn = Turn(
             role="buyer",
-            text=text,
+            text=text[:MAX_TURN_CHARS],  # the guard's sentence cap keeps replies far shorter
             revealed=revealed,
             objections=objections,
             source=source,

@@ -234,8 +234,7 @@ def transcript(report: TranscriptReport) -> str:
             f'<div class="kpi"><b>{fmt_score(value)}</b>'
             f"<span>{escape(DIMENSION_LABELS[dim])}, mean{escape(extra)}</span></div>"
         )
-    total = len(scenario.hidden_facts) if scenario is not None else None
-    facts = f"{len(report.uncovered)}" + (f" of {total}" if total is not None else "")
+    facts = report.facts_uncovered
     kpis.append(f'<div class="kpi"><b>{facts}</b><span>hidden facts uncovered</span></div>')
     parts.append(f'<section class="kpis">{"".join(kpis)}</section>')
 

@@ -17,6 +17,16 @@ def spark(values: list[float]) -> str:
     return "".join(BARS[min(len(BARS) - 1, max(0, int(v * len(BARS))))] for v in values) or "–"
 
 
+def _inert(markdown: str) -> str:
+    """The report with no raw HTML or link a viewer would act on.
+
+    Every `<` in a report comes from the user's text (turns, notes, titles, names), since the
+    report's own markup never uses one, so escaping it leaves no tag, comment or autolink;
+    escaping `[` leaves no inline link (`[x](javascript:...)`). Viewers show both as typed.
+    """
+    return markdown.replace("<", "&lt;").replace("[", "\\[")
+
+
 def _cell(text: str) -> str:
     """Text safe inside a Markdown table cell."""
     return text.replace("|", "\\|").replace("\n", " ")
@@ -75,8 +85,7 @@ def transcript(report: TranscriptReport) -> str:
             f"| {DIMENSION_LABELS[dim]} | {fmt_score(report.means[dim])} "
             f"| {fmt_score(report.means_with_overrides[dim])} |"
         )
-    total = len(scenario.hidden_facts) if scenario is not None else None
-    facts = f"{len(report.uncovered)}" + (f" of {total}" if total is not None else "")
+    facts = report.facts_uncovered
     out += ["", f"Hidden facts uncovered: **{facts}**"]
 
     out += ["", "## Scores over the conversation", ""]
@@ -175,7 +184,7 @@ def transcript(report: TranscriptReport) -> str:
             )
     else:
         out.append("No coach notes yet.")
-    return "\n".join(out).rstrip() + "\n"
+    return _inert("\n".join(out).rstrip() + "\n")
 
 
 def _change(group: RepScenario, dim: str) -> str:
@@ -245,4 +254,4 @@ def team(report: TeamReport) -> str:
         ]
     else:
         out.append("No missed facts counted.")
-    return "\n".join(out) + "\n"
+    return _inert("\n".join(out) + "\n")

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Literal
 from roleplay.coach.lookup import find_scenario, metrics_for, scenario_changed, scenario_for
 from roleplay.coach.scores import dimension_means, effective_scores, overall, rep_turns
 from roleplay.errors import TranscriptError, UsageError
+from roleplay.files import MAX_JSON_BYTES, check_output, json_location, read_text, write_atomic
 from roleplay.rubric import DIMENSIONS
 from roleplay.scenario import HiddenFact, Scenario
-from roleplay.transcript import CoachNote, Transcript, Turn, load_transcript, write_atomic
+from roleplay.transcript import CoachNote, Transcript, Turn, load_transcript
 
 if TYPE_CHECKING:
     from roleplay.scoring.metrics import MetricRow
@@ -65,6 +66,16 @@ class TranscriptReport:
     warnings: list[str] = field(default_factory=list)
 
     @property
+    def facts_uncovered(self) -> str:
+        """ "K of N": the scenario's hidden facts uncovered, of all of them (just K without the
+        scenario). Ids the scenario no longer has are listed but not counted, so K <= N."""
+        if self.scenario is None:
+            return str(len(self.uncovered))
+        known = {f.id for f in self.scenario.hidden_facts}
+        found = sum(1 for f in self.uncovered if f.fact_id in known)
+        return f"{found} of {len(known)}"
+
+    @property
     def title(self) -> str:
         name = self.scenario.title if self.scenario is not None else self.transcript.scenario_id
         rep = self.transcript.rep or "unnamed rep"
@@ -76,10 +87,43 @@ def better_question(fact: HiddenFact) -> str:
     return fact.suggested_question()
 
 
+def check_revealed(transcript: Transcript, scenario: Scenario, source: Path | None) -> None:
+    """Refuse a transcript that claims facts its scenario does not have, when the scenario is
+    the one it was practised on (so the ids cannot have been renamed since).
+
+    Raises:
+        TranscriptError: naming the turn and the unknown fact id.
+    """
+    if scenario_changed(transcript, scenario):
+        return
+    known = {f.id for f in scenario.hidden_facts}
+    for number, turn in enumerate(transcript.turns, start=1):
+        for fact_id in turn.revealed:
+            if fact_id not in known:
+                where = f"transcript {transcript.id}"
+                if source is not None:
+                    line, col = json_location(
+                        read_text(source, MAX_JSON_BYTES), ("turns", number - 1, "revealed")
+                    )
+                    where = f"{source}:{line}:{col}"
+                raise TranscriptError(
+                    f"{where}: turns.{number - 1}.revealed: turn {number} "
+                    f"reveals '{fact_id}', which is not a hidden fact of scenario "
+                    f"'{scenario.id}' (known: {', '.join(sorted(known))}); the transcript is "
+                    "damaged"
+                )
+
+
 def build_report(
     transcript: Transcript, scenario: Scenario | None, *, source: Path | None = None
 ) -> TranscriptReport:
-    """Gather what a report on one transcript shows."""
+    """Gather what a report on one transcript shows.
+
+    Raises:
+        TranscriptError: the transcript reveals facts its (unchanged) scenario does not have.
+    """
+    if scenario is not None:
+        check_revealed(transcript, scenario, source)
     warnings: list[str] = []
     revealed_at: dict[str, int] = {}
     for number, turn in enumerate(transcript.turns, start=1):
@@ -162,8 +206,10 @@ def load_folder(folder: Path) -> FolderLoad:
     loaded: list[tuple[Path, Transcript]] = []
     skipped: list[SkippedFile] = []
     for path in sorted(folder.rglob("*.json")):
-        if path.name.startswith(".") or not path.is_file():
+        if path.name.startswith("."):
             continue  # temporary files of an atomic save in progress
+        if path.is_dir():
+            continue
         try:
             loaded.append((path, load_transcript(path)))
         except TranscriptError as exc:
@@ -380,13 +426,20 @@ def write_report(
     output: Path,
     *,
     scenario_path: Path | None = None,
+    force: bool = False,
 ) -> WrittenReport:
     """Write a report on one transcript file, or a team view when `target` is a folder.
 
+    `output` must be a new file, or an existing one with `force`; never a file it reads.
+
     Raises:
         TranscriptError: a single transcript cannot be read.
-        UsageError: a bad format or target.
+        UsageError: a bad format, target or output.
     """
+    reads = [target, scenario_path]
+    if target.is_dir():
+        reads += sorted(target.rglob("*.json"))
+    check_output(output, force=force, reads=reads)
     if target.is_dir():
         loaded = load_folder(target)
         places = [scenario_path] if scenario_path is not None else None

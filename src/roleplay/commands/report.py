@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from roleplay.commands import add_output_options
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
@@ -21,14 +23,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("target", type=Path, metavar="TRANSCRIPT|DIR")
     parser.add_argument("--format", choices=("html", "md"), default="html", help="default: html")
-    parser.add_argument(
-        "--output",
-        "-o",
-        type=Path,
-        required=True,
-        metavar="FILE",
-        help="where to write the report",
-    )
+    add_output_options(parser, "where to write the report")
     parser.add_argument(
         "--scenario",
         type=Path,
@@ -41,7 +36,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     from roleplay.coach.report import write_report
 
-    written = write_report(args.target, args.format, args.output, scenario_path=args.scenario)
+    written = write_report(
+        args.target, args.format, args.output, scenario_path=args.scenario, force=args.force
+    )
     for warning in written.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if written.skipped:
