@@ -59,18 +59,26 @@ class ModelCard(StrictModel):
     name: Identifier
     """The card's name, used with `--model NAME`; must match the file name."""
     backend: Identifier
-    """The backend kind: `transformers`, `openai` (any OpenAI-compatible server),
+    """The backend kind: `onnx` (ONNX Runtime GenAI), `transformers` (the reference),
+    `openai` (any OpenAI-compatible server),
     `deterministic` (the scenario's authored lines), or a registered third-party kind."""
     description: Line = ""
     """One line shown by `roleplay models`."""
     gguf: GgufSource | None = None
-    """transformers: a GGUF file to convert once to a safetensors cache and load from there."""
+    """transformers, onnx: a GGUF file to convert once to a safetensors cache (and, for onnx,
+    from there to an ONNX model) and load from there."""
     hf_folder: Line | None = None
-    """transformers: a Hugging Face model folder (config.json, safetensors, tokenizer)."""
+    """transformers, onnx: a Hugging Face model folder (config.json, safetensors, tokenizer)."""
     dtype: Literal["float32", "bfloat16"] = "float32"
     """transformers: the weights' type in memory; float32 is faster on most CPUs."""
+    precision: Literal["int4", "int8", "fp32"] = "int4"
+    """onnx: the precision of the converted model's weights. int4 and int8 quantize the matrix
+    weights in blocks of 32 (MatMulNBits); fp32 keeps them as they are."""
+    accuracy_level: Literal[1, 2, 3, 4] | None = None
+    """onnx, int4 and int8 only: the type the quantized matrix products compute in (1 float32,
+    2 float16, 3 bfloat16, 4 int8); unset, the builder's default for the CPU (4)."""
     threads: int | None = Field(default=None, ge=1, le=256)
-    """transformers: torch threads for generation (default: the machine's cores, at most 4)."""
+    """transformers, onnx: threads for generation (default: the machine's cores, at most 4)."""
     base_url: Line | None = None
     """openai: the server's API root, e.g. `http://localhost:11434/v1`."""
     model: Line | None = None
