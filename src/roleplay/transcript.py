@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 import uuid
 from datetime import UTC, datetime
@@ -201,6 +202,30 @@ class Transcript(StrictModel):
         write_atomic(path, self.model_dump_json(indent=2, exclude_none=True) + "\n")
 
 
+def shared_file_mode(path: Path) -> int:
+    """The mode a written file gets: an existing file's own, else what the umask allows.
+
+    `mkstemp` creates 0600 files whatever the umask; reports and transcripts a team shares
+    must be as readable as any other file the user creates.
+    """
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    try:  # Linux says it without changing it (changing it races with other threads)
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` via a temporary file and a rename, so readers never see half."""
     path = Path(path)
@@ -208,6 +233,7 @@ def write_atomic(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
+            os.fchmod(fd, shared_file_mode(path))
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
                 handle.flush()

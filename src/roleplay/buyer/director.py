@@ -447,10 +447,9 @@ class BuyerDirector:
 
     def succeeded(self, uncovered: Sequence[str]) -> bool:
         """Whether the uncovered facts meet the scenario's success criteria."""
-        ending = self.scenario.ending
-        return len(uncovered) >= ending.success_facts and all(
-            f in uncovered for f in ending.required_facts
-        )
+        from roleplay.standing import succeeded
+
+        return succeeded(uncovered, self.scenario.ending)
 
     def _fact_for(self, reading: Reading, state: BuyerState) -> tuple[HiddenFact | None, bool]:
         """The best earned, not yet uncovered fact; and whether a trust-gated one was held back."""
