@@ -207,6 +207,7 @@ def write_report(
     *,
     scenario_path: Path | None = None,
     filters: TeamFilter | None = None,
+    sort_by: str = "need",
 ) -> WrittenReport:
     """Write a report on one transcript file, or a team view over folders and several files.
 
@@ -215,7 +216,7 @@ def write_report(
         UsageError: a bad format or target.
     """
     paths = [targets] if isinstance(targets, Path) else list(targets)
-    if len(paths) == 1 and paths[0].is_file() and filters is None:
+    if len(paths) == 1 and paths[0].is_file() and filters is None and fmt in ("html", "md"):
         transcript = load_transcript(paths[0])
         scenario = scenario_for(transcript, scenario_path)
         single = build_report(transcript, scenario, source=paths[0])
@@ -228,7 +229,7 @@ def write_report(
         return find_scenario(sid, places)
 
     label = ", ".join(str(p) for p in paths)
-    team = build_team_report(label, files, find=find, filters=filters)
+    team = build_team_report(label, files, find=find, filters=filters, sort_by=sort_by)
     write_atomic(output, render(team, fmt))
     return WrittenReport(output, "team", files.read, files.skipped, team.warnings)
 
