@@ -161,7 +161,7 @@ class BranchOrigin(StrictModel):
     """Where a branched transcript split from its original."""
 
     transcript: str
-    """Path of the original transcript when the branch was made."""
+    """Path of the original transcript, relative to the branch file's folder."""
     transcript_id: str
     """The original transcript's id."""
     turn_index: int = Field(ge=0)

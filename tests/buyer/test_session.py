@@ -10,8 +10,8 @@ import pytest
 
 from roleplay.buyer import load_backend
 from roleplay.buyer.base import ChatMessage
-from roleplay.buyer.simulation import read_script
 from roleplay.buyer.figures import unsupported
+from roleplay.buyer.simulation import read_script
 from roleplay.buyer.text import lead_in, split_sentences
 from roleplay.errors import RoleplayError
 from roleplay.rubric import Rubric

@@ -498,10 +498,9 @@ class BuyerDirector:
 
     def succeeded(self, uncovered: Sequence[str]) -> bool:
         """Whether the uncovered facts meet the scenario's success criteria."""
-        ending = self.scenario.ending
-        return len(uncovered) >= ending.success_facts and all(
-            f in uncovered for f in ending.required_facts
-        )
+        from roleplay.standing import succeeded
+
+        return succeeded(uncovered, self.scenario.ending)
 
     # -- selling -------------------------------------------------------------------------
 

@@ -56,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
     from roleplay.coach.lookup import require_scenario, rubric_for
     from roleplay.files import check_output
     from roleplay.scoring import TurnScorer
+    from roleplay.standing import fmt_score
     from roleplay.transcript import load_transcript
 
     original = load_transcript(args.transcript)
@@ -89,8 +90,8 @@ def run(args: argparse.Namespace) -> int:
         if turn.scores is not None:
             s = turn.scores
             line += (
-                f"\n      listening {s.listening:.2f}  context {s.context_seeking:.2f}  "
-                f"problem {s.problem_focus:.2f}"
+                f"\n      listening {fmt_score(s.listening)}  context "
+                f"{fmt_score(s.context_seeking)}  problem {fmt_score(s.problem_focus)}"
             )
         if turn.revealed:
             line += f"\n      revealed: {', '.join(turn.revealed)}"
