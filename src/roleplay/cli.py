@@ -11,7 +11,9 @@ import argparse
 import importlib
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 
 from roleplay import __version__
@@ -115,6 +117,10 @@ def quiet_library_warnings() -> None:
     logger.addHandler(logging.FileHandler(log_file) if log_file else logging.NullHandler())
 
 
+def _exit_on_terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `roleplay` command; returns the process exit code."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -122,6 +128,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     quiet_library_warnings()
     args = parse_args(argv)
+    previous = None
+    if args.command != DEFAULT_COMMAND and threading.current_thread() is threading.main_thread():
+        # `kill` then unwinds like Ctrl-C, so an atomic write in progress removes its
+        # temporary file instead of leaving it beside the user's file.
+        previous = signal.signal(signal.SIGTERM, _exit_on_terminate)
+    try:
+        return _run(args)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the parsed command, turning every error a user can cause into a message."""
     try:
         code: int = args.run(args)
     except InvalidFileError as exc:

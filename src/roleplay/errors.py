@@ -70,6 +70,12 @@ class TranscriptError(RoleplayError):
     title = "Transcript problem"
 
 
+class WriteError(RoleplayError):
+    """A file could not be written; its previous content is intact."""
+
+    title = "Could not save"
+
+
 class ModelError(RoleplayError):
     """A model could not be found, loaded or reached."""
 

@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from roleplay.buyer.base import BuyerBackend, ChatMessage
 from roleplay.buyer.director import Beat, BuyerDirector, BuyerState
+from roleplay.buyer.figures import carries
 from roleplay.buyer.guard import MAX_SENTENCES, PASS, BuyerGuard, Verdict
-from roleplay.buyer.text import complete_sentences, lead_in, part_of
+from roleplay.buyer.text import complete_sentences, lead_in, part_of, split_sentences
 from roleplay.errors import RoleplayError
-from roleplay.transcript import EndedBy, ModelIds, Transcript, Turn, TurnScore, now
+from roleplay.limits import MAX_TURN_CHARS as MAX_TURN_CHARS
+from roleplay.transcript import EndedBy, ModelIds, Span, Transcript, Turn, TurnScore, now
 
 if TYPE_CHECKING:
     import numpy as np
@@ -31,8 +33,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("roleplay.session")
 
-MAX_TURN_CHARS = 2000
-"""The longest rep turn accepted; a longer one is a paste, not something said in a meeting."""
+WHOLE_LINE_BEATS = ("reveal", "elaborate", "context")
+"""Beats whose authored line is said word for word: they carry facts and figures."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 
@@ -230,18 +232,24 @@ class PracticeSession:
         interrupted = False
         recorded = False
 
+        spans: list[tuple[Literal["authored", "model"], str]] = []
+
         def record() -> None:
             nonlocal recorded
             if recorded:
                 return
             recorded = True
             self._record_reply(
-                beat, "".join(shown).strip(), "interrupted" if interrupted else source
+                beat,
+                "".join(shown).strip(),
+                "interrupted" if interrupted else source,
+                spans,
             )
 
         try:
             if beat.voiced:
                 voiced = self._voice(beat, rep_index, should_stop)
+                spans = voiced.spans
                 for chunk in voiced:
                     shown.append(chunk)
                     yield chunk
@@ -252,10 +260,13 @@ class PracticeSession:
                         interrupted = True
                         break
                     shown.append(chunk)
+                    spans.append(("authored", chunk))
                     yield chunk
             if beat.closing and not interrupted:
+                # A closing line stands alone as its own sentence after the reply.
                 for chunk in _words(beat.closing, lead=" " if shown else ""):
                     shown.append(chunk)
+                    spans.append(("authored", chunk))
                     yield chunk
         except GeneratorExit:
             interrupted = True
@@ -289,20 +300,42 @@ class PracticeSession:
     def _voice(self, beat: Beat, rep_index: int, should_stop: Callable[[], bool]) -> _GuardedReply:
         return _GuardedReply(self, beat, rep_index, should_stop)
 
-    def _record_reply(self, beat: Beat, text: str, source: Source) -> None:
+    def _record_reply(
+        self,
+        beat: Beat,
+        text: str,
+        source: Source,
+        spans: Sequence[tuple[Literal["authored", "model"], str]] = (),
+    ) -> None:
         assert beat.state is not None
         state = beat.state
         revealed = list(beat.revealed)
-        if source == "interrupted" and revealed and not self.guard.on_beat(text, beat):
+        said_fact = not revealed or carries(text, beat.anchor)
+        if revealed and (
+            not said_fact or (source == "interrupted" and not self.guard.on_beat(text, beat))
+        ):
+            # A reveal counts only if its key figures reached the rep.
             revealed = []
             state.uncovered = [f for f in state.uncovered if f not in beat.revealed]
+        merged: list[Span] = []
+        for who, piece in spans:
+            if merged and merged[-1].source == who:
+                merged[-1].text += piece
+            else:
+                merged.append(Span(source=who, text=piece))
+        for span in merged:
+            span.text = span.text.strip()
+        merged = [span for span in merged if span.text]
+        if source in ("model", "regenerated") and all(s.source == "authored" for s in merged):
+            source = "authored"  # nothing the model wrote reached the rep
         objections = list(beat.objections) if text or source != "interrupted" else []
         turn = Turn(
             role="buyer",
-            text=text,
+            text=text[:MAX_TURN_CHARS],  # the guard's sentence cap keeps replies far shorter
             revealed=revealed,
             objections=objections,
             source=source,
+            spans=merged,
             patience=state.patience,
             trust=state.trust,
         )
@@ -357,11 +390,20 @@ class _GuardedReply:
         self.earlier = [t.text for t in session.transcript.turns if t.role == "buyer"]
         self.rep_text = session.transcript.turns[-1].text
         continues = bool(getattr(session.buyer, "continues_final_message", False))
-        self.lead = lead_in(beat.anchor) if continues and beat.anchor else ""
-        """The anchor's first words, shown before the model speaks (backends that can
-        continue a started reply only); every attempt finishes this sentence."""
-        if self.lead == beat.anchor.strip():
-            self.lead = ""  # a one-word line: nothing would be left for the model to say
+        self.whole_line = beat.kind in WHOLE_LINE_BEATS and bool(beat.anchor.strip())
+        """Facts and context are said as authored, word for word (a small model changes
+        figures when it paraphrases); the model may only add a short sentence after them."""
+        if self.whole_line:
+            self.lead = beat.anchor.strip()
+        else:
+            self.lead = lead_in(beat.anchor) if continues and beat.anchor else ""
+            """The anchor's first words, shown before the model speaks (backends that can
+            continue a started reply only); every attempt finishes this sentence."""
+            if self.lead == beat.anchor.strip():
+                self.lead = ""  # a one-word line: nothing would be left for the model to say
+        self.continues = continues
+        self.spans: list[tuple[Literal["authored", "model"], str]] = []
+        """What was shown, piece by piece, with who wrote it."""
 
     def _unshown(self, text: str, first: bool) -> str:
         """`text` without the lead-in already shown, when it is the reply's first text."""
@@ -384,7 +426,11 @@ class _GuardedReply:
                 if self.should_stop():
                     self.result = ("model", True)
                     return
+                self.spans.append(("authored", chunk))
                 yield chunk
+            if self.whole_line and not self.continues:
+                self.result = ("authored", False)  # the line is the reply
+                return
         sources: tuple[Source, Source] = ("model", "regenerated")
         for attempt_index, source in enumerate(sources):
             attempt = _Attempt()
@@ -405,6 +451,7 @@ class _GuardedReply:
             if self.should_stop():
                 self.result = ("authored", True)
                 return
+            self.spans.append(("authored", chunk))
             yield chunk
         self.result = ("authored", False)
 
@@ -424,6 +471,9 @@ class _GuardedReply:
             should_stop=lambda: attempt.stop_generating or self.should_stop(),
         )
         buffer = self.lead
+        if self.whole_line:
+            buffer = ""
+            attempt.released = split_sentences(self.lead)
         generated = False
         try:
             for chunk in stream:
@@ -443,7 +493,8 @@ class _GuardedReply:
         if self.should_stop():
             return
         if not generated:
-            attempt.failure = "empty"  # the lead-in alone is not a reply
+            if not self.whole_line:
+                attempt.failure = "empty"  # the lead-in alone is not a reply
             return
         rest = buffer.strip()
         if rest and not attempt.stop_generating:
@@ -476,6 +527,8 @@ class _GuardedReply:
                 verdict = Verdict.fail("repeat")
             if verdict.ok and not guard.relevant(sentence, self.beat, self.uncovered):
                 verdict = Verdict.fail("off_topic")
+            if verdict.ok and guard.invents(sentence, self.beat, self.uncovered):
+                verdict = Verdict.fail("invented_figure")
         if not verdict.ok:
             if attempt.released:
                 attempt.truncated = attempt.stop_generating = True
@@ -488,8 +541,8 @@ class _GuardedReply:
             attempt.cut = "max_sentences"
             return
         attempt.pending.append(sentence)
-        if len(attempt.released) + len(attempt.pending) >= MAX_SENTENCES:
-            attempt.stop_generating = True
+        if len(attempt.released) + len(attempt.pending) >= MAX_SENTENCES or self.whole_line:
+            attempt.stop_generating = True  # after a whole line, one sentence of framing
         if not attempt.released:
             joined = " ".join(attempt.pending)
             if not guard.on_beat(joined, self.beat) or guard.is_repeat(joined, self.earlier):
@@ -497,6 +550,8 @@ class _GuardedReply:
         for shown in attempt.pending:
             chunk = " " + shown if attempt.released else self._unshown(shown, first=True)
             if chunk:
+                authored = part_of(shown, self.beat.anchor)
+                self.spans.append(("authored" if authored else "model", chunk))
                 yield chunk
             attempt.released.append(shown)
         attempt.pending.clear()

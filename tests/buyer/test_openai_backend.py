@@ -203,11 +203,14 @@ def test_a_session_on_the_server_keeps_the_key_out_of_the_transcript(
     path = tmp_path / "t.json"
     session = PracticeSession(cfo, default_rubric, buyer, scorer, save_to=path, seed=2)
     session.open()
+    # A fact is said as authored (no request); an objection is voiced by the server's model.
     session.submit("Walk me through how your month-end close works today.")
-    reply = "".join(session.reply())
-    turn = session.last_turn
-    assert turn.revealed == ["close_takes_twelve_days"]
-    assert turn.source == "model" and reply == "We close in about twelve working days."
+    "".join(session.reply())
+    assert session.last_turn.revealed == ["close_takes_twelve_days"]
+    assert session.last_turn.source == "authored"
+    session.submit("Our platform automates every reconciliation. Can I show you a demo?")
+    "".join(session.reply())
+    assert session.last_turn.objections
     text = path.read_text()
     assert load_transcript(path).models.buyer == "openai:buyer-7b"
     assert SECRET not in text

@@ -10,6 +10,7 @@ import pytest
 
 from roleplay.buyer import load_backend
 from roleplay.buyer.base import ChatMessage
+from roleplay.buyer.figures import unsupported
 from roleplay.buyer.simulation import read_script
 from roleplay.buyer.text import lead_in, split_sentences
 from roleplay.errors import RoleplayError
@@ -42,7 +43,9 @@ def test_a_conversation_is_recorded_scored_and_saved_after_every_turn(
         saved = load_transcript(path)
         buyer = saved.turns[-1]
         assert buyer.role == "buyer" and buyer.text == "".join(chunks).strip()
-        assert buyer.source == "model"
+        # The deterministic buyer writes nothing of its own: every word is authored.
+        assert buyer.source == "authored"
+        assert buyer.spans and all(span.source == "authored" for span in buyer.spans)
         assert buyer.patience is not None and buyer.trust is not None
     assert saved.revealed == session.state.uncovered
     assert saved.revealed  # the discovery opening earns at least one fact
@@ -162,7 +165,7 @@ def test_the_lead_in_is_shown_before_the_model_speaks_and_the_model_finishes_it(
     buyer = ScriptedContinuation()
     session = PracticeSession(cfo, default_rubric, buyer, scorer, seed=1)
     session.open()
-    session.submit("Walk me through how your month-end close works today, step by step.")
+    session.submit(PITCH)
     stream = session.reply()
     first = next(stream)
     assert not buyer.prompts  # shown before the model was asked for anything
@@ -181,7 +184,7 @@ def test_a_continuation_that_fails_the_guard_falls_back_to_the_rest_of_the_autho
     buyer = ScriptedContinuation(off, off)
     session = PracticeSession(cfo, default_rubric, buyer, scorer, seed=1)
     session.open()
-    session.submit("Walk me through how your month-end close works today, step by step.")
+    session.submit(PITCH)
     reply = "".join(session.reply())
     turn = session.last_turn
     assert turn.source == "authored"
@@ -196,17 +199,19 @@ def test_a_continuation_that_fails_the_guard_falls_back_to_the_rest_of_the_autho
 
 
 QUESTION = "Walk me through how your month-end close works today, step by step."
+PITCH = "Our platform automates reconciliations end to end, with a real-time close dashboard."
+"""A premature pitch: the buyer objects, and the model voices the objection from a lead-in."""
 
 
 def authored_answer(
-    scenario: Scenario, rubric: Rubric, scorer: TurnScorer
+    scenario: Scenario, rubric: Rubric, scorer: TurnScorer, turn: str = PITCH
 ) -> tuple[str, PracticeSession]:
-    """The deterministic buyer's whole answer to `QUESTION`, and its session."""
+    """The deterministic buyer's whole answer to `turn`, and its session."""
     probe = PracticeSession(
         scenario, rubric, load_backend("deterministic", scenario), scorer, seed=1
     )
     probe.open()
-    probe.submit(QUESTION)
+    probe.submit(turn)
     return "".join(probe.reply()), probe
 
 
@@ -214,16 +219,48 @@ def test_a_good_continuation_is_released_as_the_model_said_it(
     cfo: Scenario, default_rubric: Rubric, scorer: TurnScorer
 ) -> None:
     anchor, probe = authored_answer(cfo, default_rubric, scorer)
-    question = QUESTION
     lead = lead_in(anchor)
     buyer = ScriptedContinuation(anchor[len(lead) :])
     session = PracticeSession(cfo, default_rubric, buyer, scorer, seed=1)
     session.open()
-    session.submit(question)
+    session.submit(PITCH)
     chunks = list(session.reply())
     assert "".join(chunks) == anchor
-    assert session.last_turn.source == "model"
-    assert session.last_turn.revealed == probe.last_turn.revealed
+    assert session.last_turn.objections == probe.last_turn.objections
+
+
+def test_a_fact_is_said_as_authored_and_the_model_may_add_one_sentence(
+    cfo: Scenario, default_rubric: Rubric, scorer: TurnScorer
+) -> None:
+    anchor, probe = authored_answer(cfo, default_rubric, scorer, QUESTION)
+    assert probe.last_turn.revealed
+    extra = " It is the part of the month I like least. And another thing entirely."
+    buyer = ScriptedContinuation(extra)
+    session = PracticeSession(cfo, default_rubric, buyer, scorer, seed=1)
+    session.open()
+    session.submit(QUESTION)
+    reply = "".join(session.reply())
+    turn = session.last_turn
+    assert reply.startswith(anchor)  # the authored line, word for word, first
+    assert reply == anchor + " It is the part of the month I like least."
+    assert turn.revealed == probe.last_turn.revealed
+    assert [span.source for span in turn.spans] == ["authored", "model"]
+    assert turn.spans[1].text == "It is the part of the month I like least."
+
+
+def test_a_model_sentence_with_a_figure_the_buyer_cannot_know_is_cut(
+    cfo: Scenario, default_rubric: Rubric, scorer: TurnScorer
+) -> None:
+    anchor, _ = authored_answer(cfo, default_rubric, scorer, QUESTION)
+    buyer = ScriptedContinuation(" We pay our contractors ninety-five dollars an hour for it.")
+    session = PracticeSession(cfo, default_rubric, buyer, scorer, seed=1)
+    session.open()
+    session.submit(QUESTION)
+    reply = "".join(session.reply())
+    assert reply == anchor
+    assert session.guard.outcomes["truncated"] == 1
+    known = session.guard.known_text(session.state.uncovered)
+    assert unsupported("We pay our contractors ninety-five dollars an hour.", known) == ["95"]
 
 
 @pytest.mark.parametrize(
@@ -252,7 +289,7 @@ def test_a_sentence_that_wanders_off_the_scenario_is_cut(
     cfo: Scenario, default_rubric: Rubric, scorer: TurnScorer, wander: str
 ) -> None:
     anchor, _ = authored_answer(cfo, default_rubric, scorer)
-    question = QUESTION
+    question = PITCH
     first = split_sentences(anchor)[0]
     buyer = ScriptedContinuation(f"{first[len(lead_in(anchor)) :]} {wander}")
     session = PracticeSession(cfo, default_rubric, buyer, scorer, seed=1)

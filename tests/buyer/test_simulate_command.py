@@ -29,7 +29,14 @@ def simulate(
 
     def run(*options: str) -> str:
         output = tmp_path / "sim.json"
-        line = ["simulate", "cfo-logistics-close", "--rep-script", str(script), "--quiet"]
+        line = [
+            "simulate",
+            "cfo-logistics-close",
+            "--rep-script",
+            str(script),
+            "--quiet",
+            "--force",
+        ]
         assert main([*line, "--model", "deterministic", "--output", str(output), *options]) == 0
         return load_transcript(output).rep
 

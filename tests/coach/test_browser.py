@@ -142,5 +142,5 @@ def test_team_report_renders_in_headless_chromium(tmp_path: Path) -> None:
         == 0
     )
     result = chromium(tmp_path, "--dump-dom", out.as_uri())
-    assert result.stdout.count('<svg class="spark"') == 6, result.stderr[-2000:]
+    assert "Per rep: who needs help on what" in result.stdout, result.stderr[-2000:]
     assert "Most often missed facts" in result.stdout

@@ -21,9 +21,12 @@ def test_compare_shows_scores_metrics_and_facts(
     out = capsys.readouterr().out
     lines = out.splitlines()
     listening = next(line for line in lines if line.startswith("Listening (mean)"))
-    # priya-1 listening mean 0.26, priya-2 0.67: shown for both, with the change.
-    assert listening.split()[2:] == ["0.26", "0.67", "+0.41"]
-    assert any(line.startswith("Listening (with coach overrides)") for line in lines)
+    # Overrides count (priya-1 listening 0.28 with the coach's, 0.26 by the machine alone),
+    # out of 100 with the rubric's band, and the change.
+    assert listening.split()[2:] == ["28", "Needs", "work", "67", "Developing", "+39"]
+    machine = next(line for line in lines if line.startswith("Listening (machine"))
+    assert machine.split()[-3:] == ["26", "67", "+41"]
+    assert any(line.startswith("Overall (rubric-weighted)") for line in lines)
     assert "Metric" in out and "reference" in out
     assert "Facts uncovered: A 1, B 3 (of 4)" in out
     assert "only B: tried_erp_module, controller_leaving" in out

@@ -29,7 +29,7 @@ async def test_step_through_turns_and_see_scores_and_revealed_facts(
         await pilot.press("down")
         detail = _detail(app)
         assert "Turn 2 of 11" in detail
-        assert "Listening" in detail and "0.08" in detail and "Needs work" in detail
+        assert "Listening" in detail and " 8 " in detail and "Needs work" in detail
         assert "You opened with the product" in detail  # the explanation
         for _ in range(5):
             await pilot.press("j")
@@ -102,6 +102,8 @@ async def test_print_dumps_every_turn_with_scores_and_notes(transcripts_data: Pa
     for number in range(1, len(transcript.turns) + 1):
         assert f"[{number}] " in out
     assert "Lead with a question about why she came to the webinar." in out
-    assert "override: Listening 0.70" in out
+    assert "Override: Listening 70" in out
+    assert "Overall 32 (Developing) of 100" in out
+    assert "Not yet: 1 hidden fact uncovered of 2 needed." in out
     assert "revealed: close_twelve_days" in out
     assert "missed audit_finding" in out

@@ -57,8 +57,9 @@ def test_html_report_has_chart_chips_metrics_and_facts(
         points = re.search(rf'series-{dim}"[^>]*points="([^"]+)"', text)
         assert points is not None and len(points.group(1).split()) == 5
     assert text.count('class="override"') == 3
-    # Chips per turn: three score chips for each of the five rep turns, bands named.
-    assert text.count('class="chip band-') == 15
+    # Chips per turn: three score chips for each of the five rep turns, bands named; and the
+    # overall and three means in the summary.
+    assert text.count('class="chip band-') == 15 + 4
     assert "objection: pitch_before_problem" in text
     assert "revealed: close_twelve_days" in text
     # Metrics against their reference values.

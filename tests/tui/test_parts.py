@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from roleplay.standing import outcome_of, overall_score
 from roleplay.transcript import Explanation, ModelIds, Scores, Transcript, Turn, TurnScore
-from roleplay.tui.library import History, load_history, overall_score, transcript_path
-from roleplay.tui.screens.debrief import coaching_points, outcome_of
+from roleplay.tui.library import History, load_history, transcript_path
+from roleplay.tui.screens.debrief import coaching_points
 from roleplay.tui.widgets.dimension_bar import bar, sparkline
 from roleplay.tui.widgets.prose import render_prose
 from roleplay.tui.widgets.rep_input import clean_text
@@ -26,9 +27,12 @@ def scored(text: str, listening: float, context: float, problem: float) -> Turn:
     )
 
 
-def transcript(scenario_id: str, *turns: Turn, finished: bool = True) -> Transcript:
+def transcript(
+    scenario_id: str, *turns: Turn, finished: bool = True, rep: str = "dana"
+) -> Transcript:
     started = datetime(2026, 1, 1, tzinfo=UTC)
     return Transcript(
+        rep=rep,
         scenario_id=scenario_id,
         scenario_hash="sha256:x",
         rubric_id="default",
@@ -61,20 +65,30 @@ def test_bars_and_sparklines_are_absolute() -> None:
     assert len(sparkline([0.3] * 30, 16)) == 16
 
 
-def test_history_knows_best_scores_and_unfinished_sessions(tmp_path: Path) -> None:
+def test_history_knows_best_scores_and_unfinished_sessions(tmp_path: Path, default_rubric) -> None:
     good = transcript("a", scored("q", 0.8, 0.8, 0.8))
     poor = transcript("a", scored("q", 0.2, 0.2, 0.2))
     cut_off = transcript("b", scored("q", 0.5, 0.5, 0.5), finished=False)
     for index, item in enumerate((good, poor, cut_off)):
         item.save(tmp_path / f"{index}.json")
     (tmp_path / "broken.json").write_text("{not json")
-    history = load_history(tmp_path)
+    history = load_history(tmp_path, default_rubric)
     assert history.unreadable == ["broken.json"]
-    assert history.best_score("a") == overall_score(good) == pytest.approx(0.8)
-    assert history.best_score("b") is None  # unfinished sessions do not count
+    assert history.best_score("a", "dana") == overall_score(good, default_rubric)
+    assert history.best_score("a", "dana") == pytest.approx(0.8)
+    assert history.best_score("b", "dana") is None  # unfinished sessions do not count
     assert [s.transcript.scenario_id for s in history.unfinished()] == ["b"]
     assert history.unfinished(["a"]) == []
-    assert History().best_score("a") is None
+    assert History().best_score("a", "dana") is None
+
+
+def test_a_best_score_belongs_to_the_rep_who_earned_it(tmp_path: Path, default_rubric) -> None:
+    transcript("a", scored("q", 0.55, 0.55, 0.55), rep="newbie").save(tmp_path / "n.json")
+    transcript("a", scored("q", 0.3, 0.3, 0.3), rep="dana").save(tmp_path / "d.json")
+    history = load_history(tmp_path, default_rubric)
+    assert history.best_score("a", "dana") == pytest.approx(0.3)
+    assert history.best_score("a", "newbie") == pytest.approx(0.55)
+    assert history.best_score("a", "someone") is None
 
 
 def test_transcript_paths_never_overwrite(tmp_path: Path) -> None:
@@ -93,7 +107,7 @@ def test_debrief_outcome_and_coaching(shipped_scenarios, default_rubric) -> None
         scored("Tell me about CloseLoop's features.", 0.1, 0.2, 0.1),
         Turn(role="buyer", text="Fine.", revealed=[fact.id]),
     )
-    outcome = outcome_of(talk, scenario)
+    outcome = outcome_of(talk.revealed, scenario)
     assert outcome.uncovered == [fact.id]
     assert fact.id not in outcome.missed and len(outcome.missed) == len(scenario.hidden_facts) - 1
     points = coaching_points(talk, scenario, default_rubric, None)

@@ -69,5 +69,5 @@ def test_every_field_is_documented(capsys: pytest.CaptureFixture[str]) -> None:
 def test_the_committed_schema_files_are_current(project_root: Path, kind: str) -> None:
     committed = project_root / "schemas" / f"{kind}.schema.json"
     assert json.loads(committed.read_text()) == json_schema(kind), (
-        f"run: roleplay schema {kind} -o schemas/{kind}.schema.json"
+        f"run: roleplay schema {kind} -o schemas/{kind}.schema.json --force"
     )

@@ -134,5 +134,5 @@ def _register_builtins() -> None:
     _builtins_registered = True
     import importlib
 
-    for name in ("deterministic", "openai_backend", "transformers_backend"):
+    for name in ("deterministic", "onnx_backend", "openai_backend", "transformers_backend"):
         importlib.import_module(f"roleplay.buyer.{name}").register()

@@ -59,18 +59,26 @@ class ModelCard(StrictModel):
     name: Identifier
     """The card's name, used with `--model NAME`; must match the file name."""
     backend: Identifier
-    """The backend kind: `transformers`, `openai` (any OpenAI-compatible server),
+    """The backend kind: `onnx` (ONNX Runtime GenAI), `transformers` (the reference),
+    `openai` (any OpenAI-compatible server),
     `deterministic` (the scenario's authored lines), or a registered third-party kind."""
     description: Line = ""
     """One line shown by `roleplay models`."""
     gguf: GgufSource | None = None
-    """transformers: a GGUF file to convert once to a safetensors cache and load from there."""
+    """transformers, onnx: a GGUF file to convert once to a safetensors cache (and, for onnx,
+    from there to an ONNX model) and load from there."""
     hf_folder: Line | None = None
-    """transformers: a Hugging Face model folder (config.json, safetensors, tokenizer)."""
+    """transformers, onnx: a Hugging Face model folder (config.json, safetensors, tokenizer)."""
     dtype: Literal["float32", "bfloat16"] = "float32"
     """transformers: the weights' type in memory; float32 is faster on most CPUs."""
+    precision: Literal["int4", "int8", "fp32"] = "int4"
+    """onnx: the precision of the converted model's weights. int4 and int8 quantize the matrix
+    weights in blocks of 32 (MatMulNBits); fp32 keeps them as they are."""
+    accuracy_level: Literal[1, 2, 3, 4] | None = None
+    """onnx, int4 and int8 only: the type the quantized matrix products compute in (1 float32,
+    2 float16, 3 bfloat16, 4 int8); unset, the builder's default for the CPU (4)."""
     threads: int | None = Field(default=None, ge=1, le=256)
-    """transformers: torch threads for generation (default: the machine's cores, at most 4)."""
+    """transformers, onnx: threads for generation (default: the machine's cores, at most 4)."""
     base_url: Line | None = None
     """openai: the server's API root, e.g. `http://localhost:11434/v1`."""
     model: Line | None = None
@@ -83,6 +91,13 @@ class ModelCard(StrictModel):
     """openai: seconds to wait for the next piece of a streamed reply."""
     generation: Generation = Field(default_factory=Generation)
     """Generation defaults."""
+
+    @property
+    def file_name(self) -> str:
+        """The card's file as the user knows it, for messages (`models/NAME.yaml` if built-in)."""
+        if self._source is not None:
+            return str(self._source.path)
+        return f"models/{self.name}.yaml"
 
     def resolve_path(self, value: str) -> Path:
         """A path from the card: `~` expanded, relative paths taken from the card's folder."""
@@ -100,18 +115,70 @@ BUILTIN_DETERMINISTIC = ModelCard(
 """Always available, even without a `models/deterministic.yaml`."""
 
 
-def load_card(path: Path) -> ModelCard:
-    """Read and validate one model card.
+def card_problems(card: ModelCard, path: Path, *, check_weights: bool = False) -> list[Problem]:
+    """Why a card read from `path` cannot run, located in the file; empty when it can.
+
+    Args:
+        card: The card, read from `path`.
+        path: Its file.
+        check_weights: Also check that the weights a transformers card names are present
+            (`roleplay validate` does; loading a card to list it does not).
+    """
+    from roleplay.buyer.base import known_backends
+
+    problems: list[Problem] = []
+
+    def problem(field: str, message: str) -> None:
+        line, col = card._source.locate(tuple(field.split("."))) if card._source else (1, 1)
+        problems.append(Problem(str(path), line, col, field, message))
+
+    if card.name != path.stem:
+        problem("name", f"name '{card.name}' must match the file name")
+    if card.backend not in known_backends():
+        problem(
+            "backend",
+            f"unknown backend '{card.backend}' (known: {', '.join(known_backends())})",
+        )
+    elif card.backend == "openai":
+        for needed in ("base_url", "model"):
+            if not getattr(card, needed):
+                problem(needed, f"the openai backend needs '{needed}'")
+        if card.base_url:
+            from urllib.parse import urlsplit
+
+            scheme = urlsplit(card.base_url).scheme
+            if scheme not in ("http", "https") or not urlsplit(card.base_url).netloc:
+                problem(
+                    "base_url",
+                    f"must be an http:// or https:// URL of a server (got {scheme or 'no'} scheme)",
+                )
+    elif card.backend == "transformers":
+        if card.gguf is None and card.hf_folder is None:
+            problem("backend", "the transformers backend needs 'gguf' or 'hf_folder'")
+        elif check_weights and card.gguf is not None:
+            from roleplay.buyer.transformers_backend import TransformersBackend
+
+            try:
+                TransformersBackend(card).gguf_path()
+            except ModelError as exc:
+                problem("gguf.file", exc.message)
+        elif check_weights and card.hf_folder is not None:
+            folder = card.resolve_path(card.hf_folder)
+            if not folder.is_dir():
+                problem("hf_folder", f"no such folder: {folder}")
+    return problems
+
+
+def load_card(path: Path, *, check_weights: bool = False) -> ModelCard:
+    """Read and validate one model card, and check that it can run.
 
     Raises:
         InvalidFileError: every problem in the file, located.
     """
     card: ModelCard = load_model(Path(path), ModelCard)
-    if card.name != Path(path).stem:
-        line, col = card._source.locate(("name",))
-        raise InvalidFileError(
-            [Problem(str(path), line, col, "name", f"name '{card.name}' must match the file name")]
-        )
+    problems = card_problems(card, Path(path), check_weights=check_weights)
+    if problems:
+        raise InvalidFileError(problems)
     return card
 
 

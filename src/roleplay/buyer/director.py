@@ -14,12 +14,15 @@ import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from roleplay.buyer.base import ChatMessage, anchor_request
+from roleplay.buyer.disclosure import Embedder, FactIndex, Match
 from roleplay.buyer.text import content_words, overlap, split_sentences
+from roleplay.scoring.features import extract_cues, small_talk_only
+from roleplay.topics import Topic
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -28,16 +31,17 @@ if TYPE_CHECKING:
     from roleplay.transcript import EndedBy, Scores, Transcript, Turn
 
 
-class Embedder(Protocol):
-    """Anything that embeds texts as L2-normalised rows (the turn scorer does)."""
-
-    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
-        """One unit-length row per text."""
-        ...
-
-
 BeatKind = Literal[
-    "opening", "reveal", "elaborate", "objection", "deflect", "guarded", "small_talk", "end"
+    "opening",
+    "reveal",
+    "elaborate",
+    "context",
+    "objection",
+    "deflect",
+    "guarded",
+    "small_talk",
+    "non_answer",
+    "end",
 ]
 
 DEFLECT_LINES = (
@@ -53,6 +57,34 @@ GUARDED_LINES = (
     "Maybe. Let's see where this conversation goes first.",
 )
 """What a buyer says when a trust-gated fact is asked about too early."""
+
+PREMATURE_LINES: dict[str, tuple[str, ...]] = {
+    "pitch": (
+        "Hold on. You're telling me about your product before you know what we need.",
+        "You haven't asked me much yet, and you're already selling.",
+    ),
+    "close": (
+        "It's far too early for next steps. You don't know my situation yet.",
+        "Let's not book anything before you understand the problem.",
+    ),
+    "price": (
+        "I can't judge a price before we agree there's a problem worth solving.",
+        "Price is the last thing I want to talk about right now.",
+    ),
+}
+"""Push-back on premature selling in a scenario with no objection of that kind."""
+
+HEARD_OUT_LINES = (
+    "Okay. Tell me how that would fit what I've described.",
+    "Maybe. I'd want to see how that maps to our situation.",
+)
+"""What the buyer says to a pitch once the rep has earned enough of the story."""
+
+SAID_ALL_LINES = (
+    "I think I've given you the picture on that. What else do you want to know?",
+    "That's about all there is to it, honestly. What else?",
+)
+"""What the buyer says to a sincere question when everything it could earn is already out."""
 
 NEUTRAL_LINES = (
     "Go on.",
@@ -151,14 +183,22 @@ class BuyerState:
     """Rep turns left before the turn limit."""
     raised: list[str] = field(default_factory=list)
     """Ids of the objections raised so far, in order (with repeats)."""
+    thread: list[str] = field(default_factory=list)
+    """Hidden facts the last fact shared leads to: what a follow-up on it earns."""
+    non_answers: int = 0
+    """Non-answers given so far (at most one a call, for a truly vague turn)."""
 
 
 @dataclass(frozen=True)
 class Reading:
     """What the director read in one rep turn."""
 
-    fact_similarity: dict[str, float]
-    """Per hidden fact, the best similarity of the turn to its `earned_by` examples."""
+    matches: tuple[Match, ...]
+    """Every hidden fact's match to the turn (what it asks about), best first."""
+    context_matches: tuple[Match, ...]
+    """Every public context line's match to the turn, best first."""
+    topics: dict[Topic, float]
+    """How much the turn asks about each discovery topic (0-1)."""
     pitch: bool
     """The turn talks product."""
     close: bool
@@ -173,6 +213,27 @@ class Reading:
     """The scorer's listening score."""
     problem_focus: float
     """The scorer's problem-focus score."""
+    question: bool = False
+    """The turn asks something of the buyer (a question or an invitation to talk)."""
+    vague: bool = False
+    """The turn carries no topic of its own ("Go on.", "Tell me more.", "Why?")."""
+    small_talk: bool = False
+    """The turn is small talk (weather, travel, the weekend)."""
+
+    @property
+    def selling(self) -> bool:
+        """Whether the turn pitches, closes or talks price."""
+        return self.pitch or self.close or self.price
+
+    @property
+    def discovery(self) -> bool:
+        """Whether the turn is a sincere question about the buyer's world."""
+        return not self.selling and not self.small_talk and self.question and not self.vague
+
+    @property
+    def fact_similarity(self) -> dict[str, float]:
+        """Per hidden fact, its match score (for the trace and older callers)."""
+        return {m.item_id: m.score for m in self.matches}
 
 
 @dataclass(frozen=True)
@@ -199,34 +260,45 @@ class Beat:
     """The buyer's state after this reply."""
     reading: Reading | None = None
     """What the director read in the rep's turn."""
+    why: str = ""
+    """Why the director chose this beat, in a sentence (for `simulate --explain`)."""
 
 
 class BuyerDirector:
     """Decides every beat of the buyer from the scenario, the rep's turn and its scores.
 
+    A turn is read for what it does (pitch, close, price, small talk, a question about the
+    buyer's world) and what it asks about (`disclosure`). Selling earns nothing and, when
+    premature, costs patience with an objection the rep hears. A question earns the fact it
+    asks about, if that fact's layer is open: `surface` facts answer any sincere question about
+    the buyer's priorities or problem, `earned` ones a question on their topic or a follow-up
+    on the thread, `trusted` ones only once the rep has built trust. An ordinary question with
+    no fact behind it gets the scenario's public context, or more of what the buyer already
+    said; a shrug is kept for a truly vague turn, once a call.
+
     Args:
         scenario: The scenario being played.
-        embedder: Embeds texts (the turn scorer); None falls back to word overlap.
+        embedder: Embeds texts (the turn scorer); None falls back to keywords and word overlap.
         seed: Seeds the choice among a beat's authored lines.
     """
 
-    FACT_SIMILARITY = 0.50
-    """A turn this similar to a fact's `earned_by` example earns it if it also seeks context."""
-    FACT_SIMILARITY_ALONE = 0.66
-    """A turn this similar earns the fact whatever its context-seeking score."""
-    CONTEXT_SEEKING = 0.40
-    """The context-seeking score that, with `FACT_SIMILARITY`, earns a fact."""
-    CONTEXT_BONUS = 0.12
-    """How much a turn's context-seeking score adds to its similarity when ranking facts."""
+    EARN = 0.45
+    """The match (`disclosure.Match.score`) at which a question earns the fact it asks about."""
+    ELABORATE = 0.45
+    """The match at which a question about a fact already shared gets more of it."""
+    CONTEXT = 0.30
+    """The match at which a question gets a line of public context."""
+    SAME_ASK = 0.10
+    """A hidden fact within this of the best match (a fact already shared) is asked about too;
+    further below, the turn asks about what was shared and gets more of it."""
+    DISCOVERY_CONTEXT = 0.40
+    """The scorer's context-seeking score from which a turn counts as a sincere question."""
     PHRASE_SIMILARITY = 0.60
     """A turn this similar to an objection's examples fires it."""
     LISTENING_FOR_TRUST = 0.50
     """A listening score this high builds one point of trust."""
-    ELABORATE_SIMILARITY = 0.30
-    """A strong discovery turn (context-seeking at least `STRONG_CONTEXT`) this similar to a fact
-    already shared earns more of it, rather than a shrug."""
-    STRONG_CONTEXT = 0.70
-    """The context-seeking score of a turn a busy executive would answer with substance."""
+    PROBLEM_FOR_TRUST = 0.60
+    """Or: a sincere question with a problem-focus score this high (staying on their problem)."""
     PROBLEM_FOCUS_PITCH = 0.45
     """Below this problem-focus score, product words in a turn count as a pitch."""
 
@@ -239,23 +311,21 @@ class BuyerDirector:
         self._terms = [t.lower() for t in scenario.product_terms]
         self._said: set[str] = set()
         self._distinctive: dict[tuple[str, ...], set[str]] = {}
-        self._fact_examples: dict[str, NDArray[np.float32]] = {}
         self._objection_examples: dict[str, NDArray[np.float32]] = {}
+        self.index = FactIndex(scenario, embedder)
+        """The facts and public context, ready to match against turns."""
         if embedder is not None:
             texts: list[str] = []
-            spans: list[tuple[str, str, int, int]] = []
-            for fact in scenario.hidden_facts:
-                spans.append(("fact", fact.id, len(texts), len(texts) + len(fact.earned_by)))
-                texts.extend(fact.earned_by)
+            spans: list[tuple[str, int, int]] = []
             for objection in scenario.objections:
                 if objection.trigger.examples:
                     start = len(texts)
                     texts.extend(objection.trigger.examples)
-                    spans.append(("objection", objection.id, start, len(texts)))
-            rows = np.asarray(embedder.embed(texts), dtype=np.float32)
-            for kind, item_id, start, end in spans:
-                target = self._fact_examples if kind == "fact" else self._objection_examples
-                target[item_id] = rows[start:end]
+                    spans.append((objection.id, start, len(texts)))
+            if texts:
+                rows = np.asarray(embedder.embed(texts), dtype=np.float32)
+                for item_id, start, end in spans:
+                    self._objection_examples[item_id] = rows[start:end]
 
     # -- state ---------------------------------------------------------------------------
 
@@ -285,9 +355,39 @@ class BuyerDirector:
 
     # -- reading a turn ------------------------------------------------------------------
 
-    def read(self, text: str, scores: Scores | None) -> Reading:
-        """What the turn does: fact similarities, pitch, close, price, out-of-role."""
-        similarity = self._fact_similarity(text)
+    def read(self, text: str, scores: Scores | None, state: BuyerState | None = None) -> Reading:
+        """What the turn does (pitch, close, price, out-of-role, a question) and asks about."""
+        pitch, close, price = self._selling(text, scores)
+        pieces = [text, *(s for s in split_sentences(text) if s != text)]
+        rows = self.index.embed(pieces)
+        topics = self.index.reader.read(pieces, rows)
+        thread = state.thread if state is not None else []
+        cues = extract_cues(text)
+        context_seeking = scores.context_seeking if scores is not None else 0.0
+        question = (
+            cues.question_marks > 0
+            or cues.invitation is not None
+            or context_seeking >= self.DISCOVERY_CONTEXT
+        )
+        vague = max(topics.values()) < 0.5 and len(content_words(text)) <= 3
+        return Reading(
+            matches=tuple(self.index.facts(pieces, rows, topics, thread)),
+            context_matches=tuple(m for m, _ in self.index.context(pieces, rows, topics)),
+            topics=topics,
+            pitch=pitch,
+            close=close,
+            price=price,
+            out_of_role=bool(OUT_OF_ROLE.search(text)),
+            context_seeking=context_seeking,
+            listening=scores.listening if scores is not None else 0.0,
+            problem_focus=scores.problem_focus if scores is not None else 0.5,
+            question=question,
+            vague=vague,
+            small_talk=small_talk_only(cues) and not question,
+        )
+
+    def _selling(self, text: str, scores: Scores | None) -> tuple[bool, bool, bool]:
+        """Whether the turn pitches, closes, and talks price."""
         lowered = text.lower()
         term_hits = sum(1 for term in self._terms if re.search(rf"\b{re.escape(term)}\b", lowered))
         product_named = any(
@@ -301,31 +401,7 @@ class BuyerDirector:
             or (selling and (term_hits > 0 or problem_focus < self.PROBLEM_FOCUS_PITCH))
             or (term_hits >= 2 and problem_focus < self.PROBLEM_FOCUS_PITCH and "?" not in text)
         )
-        return Reading(
-            fact_similarity=similarity,
-            pitch=pitch,
-            close=bool(CLOSE.search(text)),
-            price=talks_price(text),
-            out_of_role=bool(OUT_OF_ROLE.search(text)),
-            context_seeking=scores.context_seeking if scores is not None else 0.0,
-            listening=scores.listening if scores is not None else 0.0,
-            problem_focus=problem_focus,
-        )
-
-    def _fact_similarity(self, text: str) -> dict[str, float]:
-        """Per fact, the best similarity of the turn, or of any of its sentences, to the
-        fact's examples (a reflection before a question should not dilute the question)."""
-        pieces = [text, *(s for s in split_sentences(text) if s != text)]
-        if self.embedder is None:
-            return {
-                fact.id: max(overlap(p, example) for p in pieces for example in fact.earned_by)
-                for fact in self.scenario.hidden_facts
-            }
-        rows = np.asarray(self.embedder.embed(pieces), dtype=np.float32)
-        return {
-            fact_id: float(np.max(examples @ rows.T))
-            for fact_id, examples in self._fact_examples.items()
-        }
+        return pitch, bool(CLOSE.search(text)), talks_price(text)
 
     def _phrase_similarity(self, text: str, objection: Objection) -> float:
         examples = objection.trigger.examples
@@ -366,58 +442,33 @@ class BuyerDirector:
             said: The buyer's earlier lines; authored lines not said yet are preferred.
         """
         self._said = set(said)
-        reading = self.read(text, scores)
-        new = replace(state, uncovered=list(state.uncovered), raised=list(state.raised))
+        reading = self.read(text, scores, state)
+        new = replace(
+            state,
+            uncovered=list(state.uncovered),
+            raised=list(state.raised),
+            thread=list(state.thread),
+        )
         new.turns_left = max(0, state.turns_left - 1)
         beat: Beat
         if reading.out_of_role:
             new.patience -= 1
             line = self._pick(DEFLECT_LINES, turn_index, "deflect")
             beat = Beat(
-                "deflect", line, "Stay in your role; steer back to your business.", voiced=False
+                "deflect",
+                line,
+                "Stay in your role; steer back to your business.",
+                voiced=False,
+                why="the turn tried to take the buyer out of role",
             )
+        elif reading.selling:
+            beat = self._selling_beat(text, reading, new, turn_index)
         else:
-            if reading.listening >= self.LISTENING_FOR_TRUST:
+            if reading.listening >= self.LISTENING_FOR_TRUST or (
+                reading.discovery and reading.problem_focus >= self.PROBLEM_FOR_TRUST
+            ):
                 new.trust = min(10, new.trust + 1)
-            objection = self._objection_for(text, reading, new)
-            fact, guarded = self._fact_for(reading, new)
-            if objection is not None and fact is None:
-                new.patience -= objection.patience_cost
-                new.raised.append(objection.id)
-                line = self._pick(objection.lines, turn_index, objection.id)
-                beat = Beat(
-                    "objection",
-                    line,
-                    f"Push back: {objection.summary}",
-                    objections=(objection.id,),
-                )
-            elif fact is not None:
-                new.uncovered.append(fact.id)
-                line = self._pick(fact.lines, turn_index, fact.id)
-                beat = Beat(
-                    "reveal", line, "Answer their question and share this.", revealed=(fact.id,)
-                )
-            else:
-                premature = reading.pitch or reading.close or reading.price
-                if premature and len(new.uncovered) < max(1, self.scenario.ending.success_facts):
-                    new.patience -= 1
-                known = self._known_fact_for(reading, new)
-                if guarded:
-                    line = self._pick(GUARDED_LINES, turn_index, "guarded")
-                    beat = Beat("guarded", line, "Hold back politely; you don't trust them yet.")
-                elif known is not None and not premature:
-                    line = self._pick(known.lines, turn_index, known.id)
-                    beat = Beat(
-                        "elaborate", line, "Say a little more about what you already told them."
-                    )
-                else:
-                    pool = self.scenario.small_talk_lines or list(NEUTRAL_LINES)
-                    line = self._pick(pool, turn_index, "small-talk")
-                    beat = Beat(
-                        "small_talk",
-                        line,
-                        "Answer briefly and share nothing new; let them ask better questions.",
-                    )
+            beat = self._answer_beat(reading, new, turn_index)
         new.patience = max(0, new.patience)
         ending = self.scenario.ending
         if new.patience <= 0:
@@ -447,54 +498,209 @@ class BuyerDirector:
 
     def succeeded(self, uncovered: Sequence[str]) -> bool:
         """Whether the uncovered facts meet the scenario's success criteria."""
-        ending = self.scenario.ending
-        return len(uncovered) >= ending.success_facts and all(
-            f in uncovered for f in ending.required_facts
+        from roleplay.standing import succeeded
+
+        return succeeded(uncovered, self.scenario.ending)
+
+    # -- selling -------------------------------------------------------------------------
+
+    def _selling_beat(self, text: str, reading: Reading, new: BuyerState, turn_index: int) -> Beat:
+        """A pitch, close or price talk earns nothing; too early, it costs patience aloud."""
+        kind = "price" if reading.price else "close" if reading.close else "pitch"
+        premature = len(new.uncovered) < max(1, self.scenario.ending.success_facts)
+        objection = self._objection_for(text, reading, new)
+        if objection is None and premature:
+            objection = self._fallback_objection(kind, new)
+        if objection is not None:
+            new.patience -= (
+                objection.patience_cost if not premature else max(1, objection.patience_cost)
+            )
+            new.raised.append(objection.id)
+            if premature:
+                new.trust = max(0, new.trust - 1)
+            line = self._pick(objection.lines, turn_index, objection.id)
+            return Beat(
+                "objection",
+                line,
+                f"Push back: {objection.summary}",
+                objections=(objection.id,),
+                why=f"the turn reads as {kind} talk"
+                + (" before the buyer's story is out" if premature else ""),
+            )
+        if premature:
+            new.patience -= 1
+            line = self._pick(PREMATURE_LINES[kind], turn_index, f"premature-{kind}")
+            return Beat(
+                "objection",
+                line,
+                "Push back: it is too early for that.",
+                why=f"the turn reads as {kind} talk and the scenario has no objection for it",
+            )
+        line = self._pick(HEARD_OUT_LINES, turn_index, "heard-out")
+        return Beat(
+            "small_talk",
+            line,
+            "Hear them out briefly; you have shared enough to judge a proposal.",
+            why=f"the turn reads as {kind} talk after enough discovery: heard out, no cost",
         )
 
-    def _fact_for(self, reading: Reading, state: BuyerState) -> tuple[HiddenFact | None, bool]:
-        """The best earned, not yet uncovered fact; and whether a trust-gated one was held back."""
-        ranked: list[tuple[float, HiddenFact]] = []
-        for fact in self.scenario.hidden_facts:
-            if fact.id in state.uncovered:
-                continue
-            similarity = reading.fact_similarity.get(fact.id, 0.0)
-            earned = similarity >= self.FACT_SIMILARITY_ALONE or (
-                similarity >= self.FACT_SIMILARITY
-                and reading.context_seeking >= self.CONTEXT_SEEKING
-            )
-            if earned:
-                ranked.append((similarity + self.CONTEXT_BONUS * reading.context_seeking, fact))
-        ranked.sort(key=lambda item: -item[0])
-        guarded = False
-        for _, fact in ranked:
-            if fact.needs_trust and state.trust < self.scenario.buyer.trust_to_share:
-                guarded = True
-                continue
-            return fact, False
-        return None, guarded
+    def _fallback_objection(self, kind: str, state: BuyerState) -> Objection | None:
+        """An objection for premature selling when none fires as authored: the same kind
+        even though its `while_hidden` facts are out, else any selling objection."""
+        for wanted in (kind, None):
+            for objection in self.scenario.objections:
+                when = objection.trigger.when
+                if when == "phrase" or (wanted is not None and when != wanted):
+                    continue
+                return objection
+        return None
 
-    def _known_fact_for(self, reading: Reading, state: BuyerState) -> HiddenFact | None:
-        """An uncovered fact the turn asks about again, if it has lines not said yet."""
-        best: tuple[float, HiddenFact] | None = None
-        for fact in self.scenario.hidden_facts:
-            if fact.id not in state.uncovered or all(self._was_said(line) for line in fact.lines):
-                continue
-            similarity = reading.fact_similarity.get(fact.id, 0.0)
-            earned = (
-                similarity >= self.FACT_SIMILARITY_ALONE
-                or (
-                    similarity >= self.FACT_SIMILARITY
-                    and reading.context_seeking >= self.CONTEXT_SEEKING
+    # -- answering -----------------------------------------------------------------------
+
+    def _gate(self, match: Match, state: BuyerState) -> str:
+        """Why a fact is or is not shared for this match: `shared`, `earned`, `trust` or
+        `match` (the turn did not ask about it closely enough)."""
+        if match.item_id in state.uncovered:
+            return "shared"
+        if match.score < self.EARN:
+            return "match"
+        fact = self.scenario.fact(match.item_id)
+        if fact.trusted and state.trust < self.scenario.buyer.trust_to_share:
+            return "trust"
+        return "earned"
+
+    def _answer_beat(self, reading: Reading, new: BuyerState, turn_index: int) -> Beat:
+        """The reply to a turn that does not sell: a fact, context, more, or a short line."""
+        hidden = [m for m in reading.matches if m.item_id not in new.uncovered]
+        asked = reading.discovery or reading.vague
+        target = hidden[0] if hidden and hidden[0].score >= self.EARN else None
+        best = reading.matches[0] if reading.matches else None
+        if (
+            target is not None
+            and best is not None
+            and best.item_id in new.uncovered
+            and target.score < best.score - self.SAME_ASK
+        ):
+            # The turn asks about something already shared: more of that, not another fact.
+            target = None
+        if reading.small_talk:
+            return self._short_beat("small_talk", new, turn_index, "the turn is small talk")
+        if target is None and reading.vague and new.thread:
+            target = next((m for m in hidden if m.item_id in new.thread), None)
+        if target is None and not asked and reading.listening >= self.LISTENING_FOR_TRUST:
+            # A reflection that lands: the buyer goes on with the story.
+            target = next((m for m in hidden if m.item_id in new.thread), None)
+        if target is not None and (asked or target.thread):
+            if self._gate(target, new) == "trust":
+                line = self._pick(GUARDED_LINES, turn_index, "guarded")
+                return Beat(
+                    "guarded",
+                    line,
+                    "Hold back politely; you don't trust them yet.",
+                    why=f"asked about {target.item_id} (match {target.score:.2f}), which needs "
+                    f"trust {self.scenario.buyer.trust_to_share} (now {new.trust})",
                 )
-                or (
-                    similarity >= self.ELABORATE_SIMILARITY
-                    and reading.context_seeking >= self.STRONG_CONTEXT
+            return self._reveal(self.scenario.fact(target.item_id), target, new, turn_index)
+        if asked or reading.listening >= self.LISTENING_FOR_TRUST:
+            more = self._more_beat(reading, new, turn_index)
+            if more is not None:
+                return more
+        if reading.discovery:
+            surface = next(
+                (
+                    m
+                    for m in hidden
+                    if self.scenario.fact(m.item_id).depth == "surface"
+                    and self._gate(replace(m, score=self.EARN), new) == "earned"
+                ),
+                None,
+            )
+            if surface is not None:
+                return self._reveal(self.scenario.fact(surface.item_id), surface, new, turn_index)
+            return self._short_beat(
+                "small_talk", new, turn_index, "nothing left to say on that", pool=SAID_ALL_LINES
+            )
+        if reading.vague and new.non_answers == 0:
+            new.non_answers += 1
+            return self._short_beat("non_answer", new, turn_index, "the turn was vague")
+        return self._short_beat("small_talk", new, turn_index, "the turn asked nothing")
+
+    def _reveal(self, fact: HiddenFact, match: Match, new: BuyerState, turn_index: int) -> Beat:
+        new.uncovered.append(fact.id)
+        new.thread = [f for f in fact.leads_to if f not in new.uncovered]
+        line = self._pick(fact.lines, turn_index, fact.id)
+        how = "follows the thread to" if match.thread else "asks about"
+        return Beat(
+            "reveal",
+            line,
+            "Answer their question and share this.",
+            revealed=(fact.id,),
+            why=f"the turn {how} {fact.id} (match {match.score:.2f}; topic {match.topic:.2f}, "
+            f"content {match.content:.2f}); layer {fact.depth} is open",
+        )
+
+    def _more_beat(self, reading: Reading, new: BuyerState, turn_index: int) -> Beat | None:
+        """More on a fact already shared, or a line of public context, whichever the turn asks
+        about more closely (None: neither is close enough, or all of it was said)."""
+        options: list[tuple[float, Beat]] = []
+        for match in reading.matches:
+            if match.item_id not in new.uncovered or match.score < self.ELABORATE:
+                continue
+            fact = self.scenario.fact(match.item_id)
+            unsaid = [line for line in fact.lines if not self._was_said(line)]
+            if unsaid:
+                line = self._pick(unsaid, turn_index, fact.id)
+                options.append(
+                    (
+                        match.score,
+                        Beat(
+                            "elaborate",
+                            line,
+                            "Say a little more about what you already told them.",
+                            why=f"asked again about {fact.id} (match {match.score:.2f})",
+                        ),
+                    )
+                )
+                break
+        for match in reading.context_matches:
+            if match.score < self.CONTEXT:
+                break
+            index = int(match.item_id.split(":")[1])
+            line = self.scenario.context[index].line
+            if self._was_said(line):
+                continue
+            options.append(
+                (
+                    match.score,
+                    Beat(
+                        "context",
+                        line,
+                        "Answer their question plainly.",
+                        why=f"public context answers it (match {match.score:.2f})",
+                    ),
                 )
             )
-            if earned and (best is None or similarity > best[0]):
-                best = (similarity, fact)
-        return best[1] if best is not None else None
+            break
+        if not options:
+            return None
+        return max(options, key=lambda item: item[0])[1]
+
+    def _short_beat(
+        self,
+        kind: Literal["small_talk", "non_answer"],
+        new: BuyerState,
+        turn_index: int,
+        why: str,
+        pool: Sequence[str] | None = None,
+    ) -> Beat:
+        lines = pool or self.scenario.small_talk_lines or list(NEUTRAL_LINES)
+        line = self._pick(lines, turn_index, kind)
+        return Beat(
+            kind,
+            line,
+            "Answer briefly and share nothing new; let them ask better questions.",
+            why=why,
+        )
 
     def _objection_for(self, text: str, reading: Reading, state: BuyerState) -> Objection | None:
         """The objection the turn provokes, preferring one not raised yet."""

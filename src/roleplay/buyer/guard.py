@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from roleplay.buyer.figures import unsupported
 from roleplay.buyer.text import (
     content_words,
     normal_words,
@@ -29,7 +30,8 @@ from roleplay.buyer.text import (
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from roleplay.buyer.director import Beat, BuyerDirector, Embedder
+    from roleplay.buyer.director import Beat, BuyerDirector
+    from roleplay.buyer.disclosure import Embedder
 
 log = logging.getLogger("roleplay.buyer.guard")
 
@@ -80,7 +82,7 @@ class Verdict:
     """Whether it passed."""
     reason: str = "ok"
     """Why not: `empty`, `template_tokens`, `out_of_character`, `role_leak`, `echo`,
-    `off_topic`, `too_long`, `repeat`, `off_beat` or `unearned_fact`."""
+    `off_topic`, `too_long`, `repeat`, `off_beat`, `unearned_fact` or `invented_figure`."""
 
     @classmethod
     def fail(cls, reason: str) -> Verdict:
@@ -122,6 +124,7 @@ class BuyerGuard:
         self.embedder = embedder
         self._cache: dict[str, NDArray[np.float32]] = {}
         self._worlds: dict[tuple[str, ...], list[str]] = {}
+        self._known: dict[tuple[str, ...], str] = {}
         self.outcomes: Counter[str] = Counter()
         """How replies ended: `first_try`, `regenerated`, `authored`, `truncated`, plus
         `fail:<reason>` for every failed check and `cut:<reason>` for every reply cut short."""
@@ -206,6 +209,38 @@ class BuyerGuard:
             ]
             cached = [piece for line in lines for piece in split_sentences(line)]
             self._worlds[uncovered] = cached
+        return cached
+
+    def invents(self, sentence: str, beat: Beat, uncovered: Sequence[str]) -> bool:
+        """Whether a sentence of the model's own names a figure or a name the buyer cannot
+        know yet: one not in the persona, the briefing, the public context, the beat or the
+        facts earned so far."""
+        return bool(unsupported(sentence, self.known_text(uncovered) + " " + beat.anchor))
+
+    def known_text(self, uncovered: Sequence[str]) -> str:
+        """Everything the buyer may mention once `uncovered` facts are earned."""
+        key = tuple(uncovered)
+        cached = self._known.get(key)
+        if cached is None:
+            scenario = self.scenario
+            cached = " ".join(
+                [
+                    self.director.persona_prompt(uncovered),
+                    scenario.briefing,
+                    scenario.opening_line,
+                    scenario.product.name,
+                    scenario.product.vendor,
+                    *scenario.buyer.priorities,
+                    *(context.line for context in scenario.context),
+                    *scenario.small_talk_lines,
+                    *(line for objection in scenario.objections for line in objection.lines),
+                    *(line for f in scenario.hidden_facts if f.id in uncovered for line in f.lines),
+                    scenario.ending.turn_limit_line,
+                    scenario.ending.out_of_patience_line,
+                    scenario.ending.success_line or "",
+                ]
+            )
+            self._known[key] = cached
         return cached
 
     def echoes(self, sentence: str, rep_turn: str) -> bool:

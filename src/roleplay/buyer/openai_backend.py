@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -43,6 +44,8 @@ class OpenAIBackend:
             )
         self.card = card
         self.base_url = card.base_url.rstrip("/")
+        self.server = redact_url(self.base_url)
+        """The server's address for messages: `base_url` without any credentials in it."""
         self.model = card.model
         self.generation: Generation = card.generation
         self.model_id = f"openai:{card.model}"
@@ -71,13 +74,14 @@ class OpenAIBackend:
     def _down(self, exc: Exception) -> ModelError:
         kind = type(exc).__name__
         return ModelError(
-            f"cannot reach the buyer server at {self.base_url} ({kind}); is it running? "
-            f"Start it, fix `base_url` in models/{self.card.name}.yaml, or choose another model "
+            f"cannot reach the buyer server at {self.server} ({kind}); is it running? "
+            f"Start it, fix `base_url` in {self.card.file_name}, or choose another model "
             "with --model"
         )
 
     def _http_error(self, status: int, body: str) -> ModelError:
-        message = _error_message(body)
+        key = os.environ.get(self.card.api_key_env) if self.card.api_key_env else None
+        message = redact_secrets(_error_message(body), key)
         detail = f": {message}" if message else ""
         if status in (401, 403):
             env = self.card.api_key_env
@@ -88,16 +92,16 @@ class OpenAIBackend:
             else:
                 hint = "; set `api_key_env` in the model card to send a key"
             return ModelError(
-                f"the buyer server at {self.base_url} refused the request (HTTP {status}, "
+                f"the buyer server at {self.server} refused the request (HTTP {status}, "
                 f"authentication failed){hint}"
             )
         if status == 404 or ("model" in message.lower() and "not" in message.lower()):
             return ModelError(
-                f"the buyer server at {self.base_url} does not know the model '{self.model}' "
+                f"the buyer server at {self.server} does not know the model '{self.model}' "
                 f"(HTTP {status}{detail}); pull or serve it, or fix `model` in "
-                f"models/{self.card.name}.yaml"
+                f"{self.card.file_name}"
             )
-        return BackendError(f"the buyer server at {self.base_url} answered HTTP {status}{detail}")
+        return BackendError(f"the buyer server at {self.server} answered HTTP {status}{detail}")
 
     # -- the interface -------------------------------------------------------------------
 
@@ -127,7 +131,7 @@ class OpenAIBackend:
         if self._checked:
             return
         if progress is not None:
-            progress(f"connecting to {self.base_url}", None)
+            progress(f"connecting to {self.server}", None)
         try:
             response = httpx.get(
                 f"{self.base_url}/models", headers=self._headers(), timeout=self._timeout()
@@ -143,7 +147,7 @@ class OpenAIBackend:
                 if served is None:
                     listed = ", ".join(sorted(known)[:10])
                     raise ModelError(
-                        f"the buyer server at {self.base_url} does not know the model "
+                        f"the buyer server at {self.server} does not know the model "
                         f"'{self.model}' (it serves: {listed})"
                     )
                 if served != self.model:
@@ -221,13 +225,13 @@ class OpenAIBackend:
         except httpx.TimeoutException as exc:
             raise _Retryable(
                 BackendError(
-                    f"the buyer server at {self.base_url} stopped answering "
+                    f"the buyer server at {self.server} stopped answering "
                     f"({type(exc).__name__} after {self.card.read_timeout:g} s)"
                 )
             ) from None
         except httpx.HTTPError as exc:
             raise _Retryable(
-                BackendError(f"the buyer server at {self.base_url} failed: {type(exc).__name__}")
+                BackendError(f"the buyer server at {self.server} failed: {type(exc).__name__}")
             ) from None
 
 
@@ -261,6 +265,32 @@ def _sse_content(line: str) -> str | None:
     delta = choices[0].get("delta") or choices[0].get("message") or {}
     content = delta.get("content") if isinstance(delta, dict) else None
     return content if isinstance(content, str) else ""
+
+
+_SECRET_PATTERNS = (
+    re.compile(r"(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{6,}"),
+    re.compile(r"\bsk-[A-Za-z0-9_-]{6,}"),
+    re.compile(
+        r"(?i)\b(api[_-]?key|authorization|password|secret)([\"']?\s*[:=]\s*[\"']?)[^\s\"',}]+"
+    ),
+)
+
+
+def redact_secrets(text: str, key: str | None = None) -> str:
+    """`text` (a server's error body, say) with the API key and anything shaped like a
+    credential replaced by `***`, so a proxy that echoes headers cannot leak the key."""
+    if key:
+        text = text.replace(key, "***")
+    text = _SECRET_PATTERNS[0].sub(lambda m: f"{m.group(1)} ***", text)
+    text = _SECRET_PATTERNS[1].sub("sk-***", text)
+    text = _SECRET_PATTERNS[2].sub(lambda m: f"{m.group(1)}{m.group(2)}***", text)
+    return redact_url(text)
+
+
+def redact_url(text: str) -> str:
+    """`text` (a URL, or a message holding URLs) with any `user:password@` in a URL replaced
+    by `***@`."""
+    return re.sub(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@", r"\1***@", text)
 
 
 def _error_message(body: str) -> str:

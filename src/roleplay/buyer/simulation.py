@@ -9,9 +9,10 @@ from pathlib import Path
 
 from roleplay.buyer.text import part_of
 from roleplay.errors import InvalidFileError
+from roleplay.files import read_text
+from roleplay.limits import MAX_TURN_CHARS
 from roleplay.session import PracticeSession
 from roleplay.transcript import Turn
-from roleplay.yamlio import read_text
 
 
 @dataclass
@@ -47,8 +48,16 @@ def read_script(path: Path) -> list[str]:
         InvalidFileError: the file is missing, unreadable or has no turns.
     """
     text = read_text(Path(path))
-    lines = [line.strip() for line in text.splitlines()]
-    turns = [line for line in lines if line and not line.startswith("#")]
+    turns: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if len(line) > MAX_TURN_CHARS:
+            raise InvalidFileError.single(
+                path, f"turn is {len(line):,} characters; the limit is {MAX_TURN_CHARS:,}", number
+            )
+        turns.append(line)
     if not turns:
         raise InvalidFileError.single(path, "the rep script has no turns (one turn a line)")
     return turns

@@ -22,8 +22,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from roleplay import paths
 from roleplay.buyer.base import ChatMessage, Progress, register_backend
+from roleplay.buyer.decoding import STOP_TOKENS, Logits, Sampling, decode_reply
 from roleplay.errors import BackendError, ModelError
 
 if TYPE_CHECKING:
@@ -37,9 +40,6 @@ CACHE_MARKER = "roleplay-cache.json"
 
 CACHE_FORMAT = 1
 """Bumped when the cache layout changes, so old caches are rebuilt."""
-
-TOP_K = 64
-"""Sampling considers only this many of the likeliest tokens."""
 
 _LOAD_LOCK = threading.Lock()
 
@@ -60,6 +60,21 @@ def find_package_dir(package: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+def publish_folder(tmp: Path, folder: Path, marker_name: str, marker: dict[str, Any]) -> None:
+    """Write `marker` last into the finished folder `tmp` and rename it to `folder`.
+
+    A folder is complete when its marker is there. If another process published the same
+    folder first, its copy is kept; an incomplete one left by a crash is replaced.
+    """
+    (tmp / marker_name).write_text(json.dumps(marker, indent=2) + "\n")
+    try:
+        os.rename(tmp, folder)
+    except OSError:
+        if not (folder / marker_name).is_file():
+            shutil.rmtree(folder, ignore_errors=True)
+            os.rename(tmp, folder)
+
+
 class TransformersBackend:
     """A buyer backend running a transformers causal LM on the CPU.
 
@@ -74,7 +89,7 @@ class TransformersBackend:
     def __init__(self, card: ModelCard, cache_root: Path | None = None) -> None:
         if card.gguf is None and card.hf_folder is None:
             raise ModelError(
-                f"model card '{card.name}' uses the transformers backend but names neither "
+                f"model card '{card.name}' uses the {card.backend} backend but names neither "
                 "'gguf' nor 'hf_folder'"
             )
         self.card = card
@@ -146,20 +161,30 @@ class TransformersBackend:
         report = progress or (lambda message, fraction: None)
         started = time.perf_counter()
         with _LOAD_LOCK:
-            if self.card.gguf is not None:
-                folder = self.cache_path()
-                if not (folder / CACHE_MARKER).is_file():
-                    self._convert(folder, report)
-                    self.converted = True
-            else:
-                assert self.card.hf_folder is not None
-                folder = self.card.resolve_path(self.card.hf_folder)
-                if not (folder / "config.json").is_file():
-                    raise ModelError(f"not a Hugging Face model folder (no config.json): {folder}")
+            folder = self.weights_folder(report)
             report("loading the buyer model", 0.95 if self.converted else 0.2)
             self.model, self.tokenizer = self._load_folder(folder)
         self.load_seconds = time.perf_counter() - started
         report("buyer model ready", 1.0)
+
+    def weights_folder(self, report: Progress) -> Path:
+        """The Hugging Face model folder to load: the card's `hf_folder`, or the GGUF's
+        safetensors cache, converted first if it is missing (progress from 0 to 0.85).
+
+        Raises:
+            ModelError: the weights are missing or the conversion failed.
+        """
+        if self.card.gguf is not None:
+            folder = self.cache_path()
+            if not (folder / CACHE_MARKER).is_file():
+                self._convert(folder, report)
+                self.converted = True
+            return folder
+        assert self.card.hf_folder is not None
+        folder = self.card.resolve_path(self.card.hf_folder)
+        if not (folder / "config.json").is_file():
+            raise ModelError(f"not a Hugging Face model folder (no config.json): {folder}")
+        return folder
 
     def _torch_setup(self) -> Any:
         import torch
@@ -210,14 +235,8 @@ class TransformersBackend:
                 "source": str(source),
                 "source_bytes": source.stat().st_size,
             }
-            (tmp / CACHE_MARKER).write_text(json.dumps(marker, indent=2) + "\n")
             del model
-            try:
-                os.rename(tmp, folder)
-            except OSError:
-                if not (folder / CACHE_MARKER).is_file():
-                    shutil.rmtree(folder, ignore_errors=True)
-                    os.rename(tmp, folder)
+            publish_folder(tmp, folder, CACHE_MARKER, marker)
         except ModelError:
             raise
         except Exception as exc:
@@ -254,9 +273,9 @@ class TransformersBackend:
     ) -> Iterator[str]:
         """Yield the reply as it is decoded: a manual loop with a KV cache, one token a step.
 
-        Sampling uses temperature and top-p from the card (greedy when temperature is 0), with
-        a repetition penalty; `seed` makes it reproducible; `should_stop` is checked between
-        tokens.
+        Sampling (`roleplay.buyer.decoding`) uses temperature and top-p from the card (greedy
+        when temperature is 0), with a repetition penalty; `seed` makes it reproducible;
+        `should_stop` is checked between tokens.
         """
         if self.model is None:
             self.load()
@@ -276,41 +295,31 @@ class TransformersBackend:
         should_stop: Callable[[], bool],
     ) -> Iterator[str]:
         model, tokenizer = self.model, self.tokenizer
-        input_ids = self.prompt_ids(messages)
-        stop_ids = _stop_token_ids(tokenizer, model)
-        generator = torch.Generator()
-        generator.manual_seed(seed if seed is not None else torch.seed())
-        top_p = self.generation.top_p
-        penalty = self.generation.repetition_penalty
-        produced: list[int] = []
-        emitted = ""
-        past: Any = None
-        step_ids = input_ids
+        prompt = self.prompt_ids(messages)
         # Only the last position's logits are needed; on the prompt that skips a
         # (prompt length x 49k vocabulary) matrix product.
         extra = {"logits_to_keep": 1} if _accepts(model, "logits_to_keep") else {}
+        past: Any = None
+
+        def step(token: int | None) -> Logits:
+            nonlocal past
+            ids = prompt if token is None else torch.tensor([[token]], dtype=torch.long)
+            out = model(input_ids=ids, past_key_values=past, use_cache=True, **extra)
+            past = out.past_key_values
+            return np.array(out.logits[0, -1, :].float().numpy())
+
+        sampling = Sampling(
+            temperature, self.generation.top_p, self.generation.repetition_penalty, seed
+        )
         with torch.inference_mode():
-            for _ in range(max_new_tokens):
-                if should_stop():
-                    return
-                out = model(input_ids=step_ids, past_key_values=past, use_cache=True, **extra)
-                past = out.past_key_values
-                logits = out.logits[0, -1, :].float()
-                if penalty != 1.0 and produced:
-                    seen = torch.tensor(sorted(set(produced)), dtype=torch.long)
-                    picked = logits[seen]
-                    logits[seen] = torch.where(picked > 0, picked / penalty, picked * penalty)
-                token = _sample(torch, logits, temperature, top_p, generator)
-                if token in stop_ids:
-                    break
-                produced.append(token)
-                step_ids = torch.tensor([[token]], dtype=torch.long)
-                text = tokenizer.decode(produced, skip_special_tokens=True)
-                if text.endswith("\ufffd"):
-                    continue  # half of a multi-byte character; wait for the rest
-                if len(text) > len(emitted) and text.startswith(emitted):
-                    chunk, emitted = text[len(emitted) :], text
-                    yield chunk
+            yield from decode_reply(
+                step,
+                lambda ids: tokenizer.decode(list(ids), skip_special_tokens=True),
+                _stop_token_ids(tokenizer, model),
+                sampling,
+                max_new_tokens,
+                should_stop,
+            )
 
 
 def _accepts(model: Any, argument: str) -> bool:
@@ -329,25 +338,11 @@ def _stop_token_ids(tokenizer: Any, model: Any) -> set[int]:
             ids.add(value)
         elif isinstance(value, list):
             ids.update(v for v in value if isinstance(v, int))
-    for token in ("<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<end_of_turn>", "</s>"):
+    for token in STOP_TOKENS:
         token_id = tokenizer.convert_tokens_to_ids(token)
         if isinstance(token_id, int) and token_id != tokenizer.unk_token_id and token_id >= 0:
             ids.add(token_id)
     return ids
-
-
-def _sample(torch: Any, logits: Any, temperature: float, top_p: float, generator: Any) -> int:
-    """Greedy at temperature 0; else temperature and top-p sampling over the 64 likeliest
-    tokens (sorting the whole 49k vocabulary every step cost more than the model's last layer)."""
-    if temperature <= 0.0:
-        return int(torch.argmax(logits).item())
-    top_logits, top_ids = torch.topk(logits, TOP_K)
-    probs = torch.softmax(top_logits / temperature, dim=-1)
-    if top_p < 1.0:
-        keep = torch.cumsum(probs, dim=-1) - probs < top_p
-        probs = probs * keep
-    choice = torch.multinomial(probs / probs.sum(), 1, generator=generator)
-    return int(top_ids[choice].item())
 
 
 @contextmanager

@@ -125,3 +125,38 @@ def parse_override(text: str) -> Scores:
             "(listening, context-seeking, problem focus), e.g. 0.6,0.4,0.7"
         )
     return Scores(listening=values[0], context_seeking=values[1], problem_focus=values[2])
+
+
+def override_one(
+    path: Path, turn_index: int, dimension: str, score: str, *, author: str, reason: str | None
+) -> CoachNote:
+    """Override one dimension of a rep turn, keeping the scores that count for the others.
+
+    `score` is out of 100, the scale every view shows.
+
+    Raises:
+        UsageError: an unknown dimension, a score outside 0-100, or as for `add_note`.
+    """
+    from roleplay.rubric import DIMENSIONS
+    from roleplay.standing import effective_scores
+
+    if dimension not in DIMENSIONS:
+        raise UsageError(f"unknown dimension '{dimension}' (known: {', '.join(DIMENSIONS)})")
+    try:
+        value = float(score)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 100.0:
+        raise UsageError(f"score '{score}': give a number from 0 to 100")
+    transcript = load_transcript(path)
+    if not 0 <= turn_index < len(transcript.turns):
+        raise UsageError(
+            f"no turn {turn_index + 1}: the transcript has {len(transcript.turns)} turns"
+        )
+    current = effective_scores(transcript.turns[turn_index])
+    if current is None:
+        raise UsageError(f"turn {turn_index + 1} has no scores to override")
+    scores = current.model_copy(update={dimension: value / 100.0})
+    note = add_note(transcript, turn_index, author=author, override=scores, reason=reason)
+    transcript.save(path)
+    return note

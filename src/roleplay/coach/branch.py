@@ -7,6 +7,7 @@ to the original by `branch_of`.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -39,9 +40,18 @@ def check_branch_point(transcript: Transcript, turn_index: int) -> None:
         )
 
 
-def branch_transcript(original: Transcript, turn_index: int, *, source: Path | str) -> Transcript:
+def branch_transcript(
+    original: Transcript,
+    turn_index: int,
+    *,
+    source: Path | str,
+    save_to: Path | None = None,
+) -> Transcript:
     """A new transcript holding the turns before `turn_index` (0-based, a rep turn), with a new
     id and `branch_of` pointing at the original. Coach notes stay with the original.
+
+    `branch_of` keeps the original's id, and its path relative to the folder of `save_to`
+    (where the branch is saved), so a folder moved or shared as a whole still links up.
 
     Raises:
         UsageError: `turn_index` is not a rep turn.
@@ -53,12 +63,29 @@ def branch_transcript(original: Transcript, turn_index: int, *, source: Path | s
     for turn in branch.turns:
         turn.notes = []
     branch.branch_of = BranchOrigin(
-        transcript=str(source), transcript_id=original.id, turn_index=turn_index
+        transcript=origin_link(Path(source), save_to),
+        transcript_id=original.id,
+        turn_index=turn_index,
     )
     branch.started_at = now()
     branch.ended_at = None
     branch.ended_by = None
     return branch
+
+
+def origin_link(source: Path, save_to: Path | None) -> str:
+    """The original's path as a branch saved at `save_to` records it: relative to the branch's
+    folder (as given, without a place to save to)."""
+    if save_to is None:
+        return source.as_posix()
+    return Path(os.path.relpath(source.resolve(), save_to.resolve().parent)).as_posix()
+
+
+def origin_path(branch_file: Path, branch: Transcript) -> Path | None:
+    """Where the original of the branch saved at `branch_file` is now, if it is a branch."""
+    if branch.branch_of is None:
+        return None
+    return branch_file.parent / branch.branch_of.transcript
 
 
 def run_branch(
@@ -92,7 +119,7 @@ def run_branch(
     from roleplay.session import PracticeSession, clean_turn
 
     clean_turn(line)  # reject an empty line before anything is written
-    branch = branch_transcript(original, turn_index, source=source)
+    branch = branch_transcript(original, turn_index, source=source, save_to=save_to)
     session = PracticeSession.resume(branch, scenario, rubric, buyer, scorer, save_to=save_to)
     for text in (line, *then_lines):
         if session.ended:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from roleplay.coach.lookup import metrics_for
-from roleplay.coach.scores import dimension_means, fmt_score, overall
+from roleplay.coach.lookup import metrics_for, rubric_for
 from roleplay.errors import UsageError
-from roleplay.rubric import DIMENSION_LABELS, DIMENSIONS
+from roleplay.rubric import DIMENSION_LABELS, DIMENSIONS, Rubric
 from roleplay.scenario import Scenario
+from roleplay.standing import BandMark, Standing, fmt_score, points, standing_of
 from roleplay.transcript import Transcript
 
 if TYPE_CHECKING:
@@ -52,11 +52,18 @@ class Comparison:
 
 
 def _change(a: float | None, b: float | None) -> str:
-    return "" if a is None or b is None else f"{b - a:+.2f}"
+    return "" if a is None or b is None else f"{points(b) - points(a):+d}"
 
 
-def compare(a: Transcript, b: Transcript, scenario: Scenario | None) -> Comparison:
-    """Compare two attempts at the same scenario.
+def _banded(value: float | None, band: BandMark | None) -> str:
+    return "–" if value is None or band is None else f"{fmt_score(value)} {band.label}"
+
+
+def compare(
+    a: Transcript, b: Transcript, scenario: Scenario | None, rubric: Rubric | None = None
+) -> Comparison:
+    """Compare two attempts at the same scenario, by `roleplay.standing`'s rules (rubric:
+    the first transcript's, by default).
 
     Raises:
         UsageError: the transcripts practised different scenarios.
@@ -66,39 +73,37 @@ def compare(a: Transcript, b: Transcript, scenario: Scenario | None) -> Comparis
             f"cannot compare attempts at different scenarios: '{a.scenario_id}' (transcript "
             f"{a.id}) and '{b.scenario_id}' (transcript {b.id})"
         )
-    rows: list[ComparisonRow] = []
-    means_a, means_b = dimension_means(a), dimension_means(b)
+    rubric = rubric if rubric is not None else rubric_for(a)
+    sa: Standing = standing_of(a, rubric, scenario)
+    sb: Standing = standing_of(b, rubric, scenario)
+    rows: list[ComparisonRow] = [
+        ComparisonRow(
+            "Overall (rubric-weighted)",
+            _banded(sa.overall, sa.overall_band),
+            _banded(sb.overall, sb.overall_band),
+            _change(sa.overall, sb.overall),
+        )
+    ]
     for dim in DIMENSIONS:
         rows.append(
             ComparisonRow(
                 f"{DIMENSION_LABELS[dim]} (mean)",
-                fmt_score(means_a[dim]),
-                fmt_score(means_b[dim]),
-                _change(means_a[dim], means_b[dim]),
+                _banded(sa.means[dim], sa.bands[dim]),
+                _banded(sb.means[dim], sb.bands[dim]),
+                _change(sa.means[dim], sb.means[dim]),
             )
         )
-    over_a, over_b = (
-        dimension_means(a, with_overrides=True),
-        dimension_means(b, with_overrides=True),
-    )
-    if over_a != means_a or over_b != means_b:
+    if sa.overridden or sb.overridden:
         for dim in DIMENSIONS:
+            ma, mb = sa.machine_means[dim], sb.machine_means[dim]
             rows.append(
                 ComparisonRow(
-                    f"{DIMENSION_LABELS[dim]} (with coach overrides)",
-                    fmt_score(over_a[dim]),
-                    fmt_score(over_b[dim]),
-                    _change(over_a[dim], over_b[dim]),
+                    f"{DIMENSION_LABELS[dim]} (machine, before coach overrides)",
+                    fmt_score(ma),
+                    fmt_score(mb),
+                    _change(ma, mb),
                 )
             )
-    rows.append(
-        ComparisonRow(
-            "Overall (mean of three)",
-            fmt_score(overall(means_a)),
-            fmt_score(overall(means_b)),
-            _change(overall(means_a), overall(means_b)),
-        )
-    )
     rows.append(ComparisonRow("Rep turns", str(len(a.rep_turns)), str(len(b.rep_turns))))
     metric_rows: list[ComparisonRow] = []
     metrics_a, metrics_b = metrics_for(a, scenario), metrics_for(b, scenario)

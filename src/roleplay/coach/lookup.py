@@ -108,5 +108,11 @@ def rubric_for(transcript: Transcript, rubric_path: Path | None = None) -> Rubri
     """
     if rubric_path is not None:
         return load_rubric(rubric_path)
-    named = paths.rubrics_dir() / f"{transcript.rubric_id}.yaml"
+    return rubric_named(transcript.rubric_id, str(paths.rubrics_dir()))
+
+
+@lru_cache(maxsize=16)
+def rubric_named(rubric_id: str, folder: str) -> Rubric:
+    """The rubric file `rubric_id`.yaml in `folder`, else the default rubric (read once)."""
+    named = Path(folder) / f"{rubric_id}.yaml"
     return load_rubric(named if named.is_file() else paths.default_rubric())

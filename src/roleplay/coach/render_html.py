@@ -5,21 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from roleplay.coach.report import (
-    RepScenario,
-    TeamReport,
-    TranscriptReport,
-    chart_points,
-)
-from roleplay.coach.scores import fmt_score, overall
-from roleplay.rubric import DIMENSION_LABELS, DIMENSIONS
+from roleplay.coach.report import TranscriptReport, chart_points
+from roleplay.coach.scores import override_summary, trend_text
+from roleplay.coach.team import BandedValue, TeamReport, team_sections
+from roleplay.rubric import DIMENSION_LABELS, DIMENSIONS, Rubric
+from roleplay.standing import BandMark, band_of, fmt_score, guide_lines
 from roleplay.transcript import CoachNote, Turn
 
 COLOURS = {"listening": "#2563eb", "context_seeking": "#c2410c", "problem_focus": "#047857"}
 """One colour per dimension, used by the chart lines and the legend."""
-
-BAND_THRESHOLDS = (0.35, 0.65)
-"""Where the default rubric's bands start; drawn as guide lines on the chart."""
 
 CSS = """
 :root { color-scheme: light; --ink:#1f2933; --muted:#5f6b7a; --line:#d9dee5; --bg:#f6f7f9; }
@@ -40,9 +34,9 @@ td.trend, td.id { white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .chip { display: inline-block; padding: 1px 9px; margin: 2px 4px 2px 0; border-radius: 999px;
   font-size: 12.5px; border: 1px solid transparent; white-space: nowrap; }
-.band-strong, .verdict-good { background: #dcfce7; color: #14532d; border-color: #86efac; }
-.band-developing, .verdict-fair { background: #fef3c7; color: #78350f; border-color: #fcd34d; }
-.band-needs_work, .verdict-poor { background: #fee2e2; color: #7f1d1d; border-color: #fca5a5; }
+.band-high, .verdict-good { background: #dcfce7; color: #14532d; border-color: #86efac; }
+.band-mid, .verdict-fair { background: #fef3c7; color: #78350f; border-color: #fcd34d; }
+.band-low, .verdict-poor { background: #fee2e2; color: #7f1d1d; border-color: #fca5a5; }
 .band-other, .verdict-n\\/a, .verdict-na { background: #eef1f4; color: #39424e;
   border-color: var(--line); }
 .chip.fact { background: #e0f2fe; color: #0c4a6e; border-color: #7dd3fc; }
@@ -86,24 +80,29 @@ def _when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment is not None else "–"
 
 
-def _band_label(band: str) -> str:
-    return band.replace("_", " ")
+def _band_class(band: BandMark | None) -> str:
+    return f"band-{band.tone}" if band is not None else "band-other"
 
 
-def _band_class(band: str) -> str:
-    return f"band-{band}" if band in ("strong", "developing", "needs_work") else "band-other"
+def _banded(value: float | None, band: BandMark | None) -> str:
+    """A score out of 100 in its band's colour, with the band's name."""
+    if value is None or band is None:
+        return "–"
+    return f'<span class="chip {_band_class(band)}">{fmt_score(value)} {escape(band.label)}</span>'
 
 
-def _score_chips(turn: Turn) -> str:
+def _banded_value(item: BandedValue | None) -> str:
+    return _banded(item.value, item.band) if item is not None else "–"
+
+
+def _score_chips(turn: Turn, rubric: Rubric) -> str:
     if turn.score is None:
         return ""
     chips = []
     for dim in DIMENSIONS:
         value = getattr(turn.score.scores, dim)
-        band = turn.score.bands.get(dim, "")
-        label = f"{DIMENSION_LABELS[dim]} {value:.2f}"
-        if band:
-            label += f" · {_band_label(band)}"
+        band = band_of(rubric, dim, value)
+        label = f"{DIMENSION_LABELS[dim]} {fmt_score(value)} · {band.label}"
         chips.append(f'<span class="chip {_band_class(band)}">{escape(label)}</span>')
     return "".join(chips)
 
@@ -114,12 +113,7 @@ def _note_html(note: CoachNote) -> str:
     if note.text:
         parts.append(f"<div>{escape(note.text)}</div>")
     if note.override is not None:
-        scores = ", ".join(
-            f"{DIMENSION_LABELS[d]} {getattr(note.override, d):.2f}" for d in DIMENSIONS
-        )
-        parts.append(f'<div><span class="chip override">Override: {escape(scores)}</span>')
-        if note.reason:
-            parts.append(f" because {escape(note.reason)}")
+        parts.append(f'<div><span class="chip override">{escape(override_summary(note))}</span>')
         parts.append("</div>")
     parts.append("</div>")
     return "".join(parts)
@@ -144,12 +138,13 @@ def score_chart(report: TranscriptReport, width: int = 900, height: int = 260) -
         f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#fff" '
         'stroke="#d9dee5"/>',
     ]
-    for v in (0.0, *BAND_THRESHOLDS, 1.0):
-        dash = ' stroke-dasharray="4 4"' if v in BAND_THRESHOLDS else ""
+    guides = guide_lines(report.rubric)
+    for v in (0.0, *guides, 1.0):
+        dash = ' stroke-dasharray="4 4"' if v in guides else ""
         out.append(
-            f'<line x1="{left}" x2="{left + plot_w}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
-            f'stroke="#cbd2da"{dash}/>'
-            f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{v:.2f}</text>'
+            f'<line class="guide" x1="{left}" x2="{left + plot_w}" y1="{y(v):.1f}" '
+            f'y2="{y(v):.1f}" stroke="#cbd2da"{dash}/>'
+            f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{fmt_score(v)}</text>'
         )
     if not points:
         out.append(
@@ -169,7 +164,7 @@ def score_chart(report: TranscriptReport, width: int = 900, height: int = 260) -
         for i, (number, machine, override) in enumerate(points):
             out.append(
                 f'<circle cx="{x(i):.1f}" cy="{y(machine[dim]):.1f}" r="4" fill="{colour}">'
-                f"<title>Turn {number}: {DIMENSION_LABELS[dim]} {machine[dim]:.2f}</title>"
+                f"<title>Turn {number}: {DIMENSION_LABELS[dim]} {fmt_score(machine[dim])}</title>"
                 "</circle>"
             )
             if override:
@@ -178,7 +173,7 @@ def score_chart(report: TranscriptReport, width: int = 900, height: int = 260) -
                     f'<path class="override" d="M{cx:.1f},{cy - 6:.1f} L{cx + 6:.1f},{cy:.1f} '
                     f'L{cx:.1f},{cy + 6:.1f} L{cx - 6:.1f},{cy:.1f} Z" fill="#fff" '
                     f'stroke="{colour}" stroke-width="2"><title>Turn {number}: coach override '
-                    f"{DIMENSION_LABELS[dim]} {override[dim]:.2f}</title></path>"
+                    f"{DIMENSION_LABELS[dim]} {fmt_score(override[dim])}</title></path>"
                 )
     out.append("</svg>")
     return "".join(out)
@@ -221,22 +216,32 @@ def transcript(report: TranscriptReport) -> str:
     for warning in report.warnings:
         parts.append(f'<p class="warning">{escape(warning)}</p>')
 
-    kpis = []
+    standing = report.standing
+    kpis = [
+        f'<div class="kpi"><b>{_banded(standing.overall, standing.overall_band)}</b>'
+        "<span>Overall, out of 100 (rubric-weighted, coach overrides counted)</span></div>"
+    ]
     for dim in DIMENSIONS:
-        value = report.means[dim]
-        with_over = report.means_with_overrides[dim]
+        value = standing.means[dim]
+        machine = standing.machine_means[dim]
         extra = (
-            f" (coach: {fmt_score(with_over)})"
-            if with_over is not None and value is not None and abs(with_over - value) > 1e-9
+            f" (machine: {fmt_score(machine)})"
+            if machine is not None and value is not None and fmt_score(machine) != fmt_score(value)
             else ""
         )
         kpis.append(
-            f'<div class="kpi"><b>{fmt_score(value)}</b>'
+            f'<div class="kpi"><b>{_banded(value, standing.bands[dim])}</b>'
             f"<span>{escape(DIMENSION_LABELS[dim])}, mean{escape(extra)}</span></div>"
         )
-    total = len(scenario.hidden_facts) if scenario is not None else None
-    facts = f"{len(report.uncovered)}" + (f" of {total}" if total is not None else "")
-    kpis.append(f'<div class="kpi"><b>{facts}</b><span>hidden facts uncovered</span></div>')
+    facts = report.facts_uncovered
+    decided = ""
+    if standing.outcome is not None:
+        verdict = "Success" if standing.outcome.success else "Not yet"
+        decided = f"{verdict}: {standing.outcome.decided_by}"
+    kpis.append(
+        f'<div class="kpi"><b>{facts}</b><span>hidden facts uncovered. {escape(decided)}</span>'
+        "</div>"
+    )
     parts.append(f'<section class="kpis">{"".join(kpis)}</section>')
 
     has_override = any(o for _, _, o in chart_points(tr))
@@ -296,7 +301,7 @@ def transcript(report: TranscriptReport) -> str:
             f'<div class="text">{escape(turn.text)}</div>'
         )
         if turn.role == "rep":
-            parts.append(f"<div>{_score_chips(turn)}</div>")
+            parts.append(f"<div>{_score_chips(turn, report.rubric)}</div>")
             if turn.score is not None:
                 ex = turn.score.explanation
                 parts.append(f'<div class="explain">{escape(ex.summary)}</div>')
@@ -311,7 +316,8 @@ def transcript(report: TranscriptReport) -> str:
                     )
             for rescore in turn.rescores:
                 values = ", ".join(
-                    f"{DIMENSION_LABELS[d]} {getattr(rescore.scores, d):.2f}" for d in DIMENSIONS
+                    f"{DIMENSION_LABELS[d]} {fmt_score(getattr(rescore.scores, d))}"
+                    for d in DIMENSIONS
                 )
                 parts.append(
                     f'<div class="explain">Rescored by {escape(rescore.rubric_id)}: '
@@ -339,10 +345,7 @@ def transcript(report: TranscriptReport) -> str:
         parts.append("<table><tr><th>Turn</th><th>Coach</th><th>Note</th><th>Override</th></tr>")
         for line in report.notes:
             note = line.note
-            override = ""
-            if note.override is not None:
-                override = ", ".join(f"{getattr(note.override, d):.2f}" for d in DIMENSIONS)
-                override += f" — {note.reason or ''}"
+            override = override_summary(note)
             parts.append(
                 f'<tr><td><a href="#turn-{line.turn_number}">#{line.turn_number}</a></td>'
                 f"<td>{escape(note.author)}<br><small>{_when(note.time)}</small></td>"
@@ -355,32 +358,27 @@ def transcript(report: TranscriptReport) -> str:
     return _page(report.title, "\n".join(parts))
 
 
-def sparkline(values: list[float], colour: str, width: int = 90, height: int = 24) -> str:
-    """A tiny inline SVG line of values from 0 to 1."""
-    if not values:
-        return "–"
-    if len(values) == 1:
-        values = [values[0], values[0]]
-    step = (width - 6) / (len(values) - 1)
-    coords = " ".join(
-        f"{3 + i * step:.1f},{3 + (height - 6) * (1 - v):.1f}" for i, v in enumerate(values)
+def _table(headers: list[str], rows: list[list[str]], numeric: set[int]) -> str:
+    """A table; cells are HTML already escaped by the caller."""
+    head = "".join(
+        f"<th class='num'>{escape(h)}</th>" if i in numeric else f"<th>{escape(h)}</th>"
+        for i, h in enumerate(headers)
     )
-    last_x, last_y = coords.split()[-1].split(",")
-    return (
-        f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
-        f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{coords}"/>'
-        f'<circle cx="{last_x}" cy="{last_y}" r="2.5" fill="{colour}"/></svg>'
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td class='num'>{c}</td>" if i in numeric else f"<td>{c}</td>"
+            for i, c in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
     )
-
-
-def _change(group: RepScenario, dim: str) -> str:
-    change = group.change(dim)
-    return "" if change is None else f"{change:+.2f}"
+    return f"<table><tr>{head}</tr>{body}</table>"
 
 
 def team(report: TeamReport) -> str:
-    """The HTML team view over a folder of transcripts."""
-    parts = [f"<h1>Team practice report</h1><p class='sub'>{escape(str(report.folder))}</p>"]
+    """The HTML team view: the same sections as the Markdown one, from `team_sections`."""
+    parts = [f"<h1>Team practice report</h1><p class='sub'>{escape(report.label)}</p>"]
     kpis = [
         ("attempts", str(report.attempts)),
         ("reps", str(len(report.reps))),
@@ -393,6 +391,8 @@ def team(report: TeamReport) -> str:
         + "".join(f'<div class="kpi"><b>{v}</b><span>{k}</span></div>' for k, v in kpis)
         + "</section>"
     )
+    if report.filters.describe():
+        parts.append(f"<p class='sub'>Filtered: {escape(report.filters.describe())}</p>")
     for warning in report.warnings:
         parts.append(f'<p class="warning">{escape(warning)}</p>')
     if report.skipped:
@@ -403,88 +403,19 @@ def team(report: TeamReport) -> str:
         for skipped in report.skipped:
             parts.append(f"<li>{escape(skipped.reason)}</li>")
         parts.append("</ul></section>")
-
-    parts.append(
-        '<section class="card"><h2>Per rep and scenario</h2>'
-        "<p class='sub'>Scores are means over each attempt's rep turns; a coach's override "
-        f"counts over the machine's score. Overall is the mean of the three.</p>"
-        f"{_legend(False)}<table><tr><th>Rep</th><th>Scenario</th><th class='num'>Attempts</th>"
-        "<th class='num'>Best</th><th class='num'>Latest</th><th>Facts (latest)</th>"
-        + "".join(f"<th>{escape(DIMENSION_LABELS[d])} trend</th>" for d in DIMENSIONS)
-        + "</tr>"
-    )
-    for group in report.groups:
-        best = group.best
-        latest = group.latest
-        facts = (
-            f"{latest.uncovered} of {latest.facts_total}"
-            if latest.facts_total is not None
-            else str(latest.uncovered)
-        )
-        cells = "".join(
-            f"<td class='trend'>{sparkline(group.trend(d), COLOURS[d])} "
-            f"<small>{_change(group, d)}</small></td>"
-            for d in DIMENSIONS
-        )
-        parts.append(
-            f"<tr><td>{escape(group.rep)}</td><td class='id'>{escape(group.scenario_id)}</td>"
-            f"<td class='num'>{len(group.attempts)}</td>"
-            f"<td class='num'>{fmt_score(best.overall if best else None)}</td>"
-            f"<td class='num'>{fmt_score(latest.overall)}</td><td>{facts}</td>{cells}</tr>"
-        )
-    parts.append("</table></section>")
-
-    per_rep: dict[str, list[RepScenario]] = {}
-    for group in report.groups:
-        per_rep.setdefault(group.rep, []).append(group)
-    parts.append(
-        '<section class="card"><h2>Per rep</h2><table><tr><th>Rep</th>'
-        "<th class='num'>Attempts</th><th class='num'>Scenarios</th>"
-        "<th class='num'>Best overall</th><th class='num'>Latest overall</th></tr>"
-    )
-    for rep, groups in sorted(per_rep.items()):
-        attempts = [a for g in groups for a in g.attempts]
-        rated = [a.overall for a in attempts if a.overall is not None]
-        latest = max(attempts, key=lambda a: a.started_at)
-        parts.append(
-            f"<tr><td>{escape(rep)}</td><td class='num'>{len(attempts)}</td>"
-            f"<td class='num'>{len(groups)}</td>"
-            f"<td class='num'>{fmt_score(max(rated) if rated else None)}</td>"
-            f"<td class='num'>{fmt_score(latest.overall)}</td></tr>"
-        )
-    parts.append("</table></section>")
-
-    parts.append(
-        '<section class="card"><h2>Per scenario</h2><table><tr><th>Scenario</th>'
-        "<th class='num'>Attempts</th><th class='num'>Reps</th><th class='num'>Mean overall</th>"
-        "</tr>"
-    )
-    for summary in report.scenarios:
-        parts.append(
-            f"<tr><td>{escape(summary.title)}<br><small>{escape(summary.scenario_id)}</small></td>"
-            f"<td class='num'>{summary.attempts}</td><td class='num'>{len(summary.reps)}</td>"
-            f"<td class='num'>{fmt_score(summary.mean_overall)}</td></tr>"
-        )
-    parts.append("</table></section>")
-
-    parts.append('<section class="card"><h2>Most often missed facts</h2>')
-    if report.missed_facts:
-        parts.append(
-            "<table><tr><th>Fact</th><th>Scenario</th><th class='num'>Missed</th>"
-            "<th>A question that earns it</th></tr>"
-        )
-        for fact in report.missed_facts:
-            parts.append(
-                f"<tr><td>{escape(fact.summary)}<br><small>{escape(fact.fact_id)}</small></td>"
-                f"<td>{escape(fact.scenario_id)}</td>"
-                f"<td class='num'>{fact.missed} of {fact.attempts}</td>"
-                f"<td class='alt'>“{escape(fact.better_question)}”</td></tr>"
-            )
-        parts.append("</table>")
-    else:
-        parts.append("<p>No missed facts counted.</p>")
-    parts.append("</section>")
+    for section in team_sections(report):
+        parts.append(f'<section class="card" id="{section.key}"><h2>{escape(section.title)}</h2>')
+        if section.note:
+            parts.append(f"<p class='sub'>{escape(section.note)}</p>")
+        if not section.rows:
+            parts.append(f"<p>{escape(section.empty)}</p></section>")
+            continue
+        rows = [
+            [_banded_value(cell) if isinstance(cell, BandedValue) else escape(cell) for cell in row]
+            for row in section.rows
+        ]
+        parts.append(_table(section.headers, rows, section.numeric) + "</section>")
     return _page("Team practice report", "\n".join(parts))
 
 
-__all__ = ["overall", "score_chart", "sparkline", "team", "transcript"]
+__all__ = ["score_chart", "team", "transcript", "trend_text"]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from roleplay.coach.report import RepScenario, TeamReport, TranscriptReport, chart_points
-from roleplay.coach.scores import fmt_score
+from roleplay.coach.report import TranscriptReport, chart_points
+from roleplay.coach.scores import override_summary
+from roleplay.coach.team import BandedValue, TeamReport, team_sections
 from roleplay.rubric import DIMENSION_LABELS, DIMENSIONS
+from roleplay.standing import BandMark, band_of, fmt_score
 from roleplay.transcript import CoachNote
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -15,6 +17,16 @@ BARS = "▁▂▃▄▅▆▇█"
 def spark(values: list[float]) -> str:
     """A text sparkline of values from 0 to 1."""
     return "".join(BARS[min(len(BARS) - 1, max(0, int(v * len(BARS))))] for v in values) or "–"
+
+
+def _inert(markdown: str) -> str:
+    """The report with no raw HTML or link a viewer would act on.
+
+    Every `<` in a report comes from the user's text (turns, notes, titles, names), since the
+    report's own markup never uses one, so escaping it leaves no tag, comment or autolink;
+    escaping `[` leaves no inline link (`[x](javascript:...)`). Viewers show both as typed.
+    """
+    return markdown.replace("<", "&lt;").replace("[", "\\[")
 
 
 def _cell(text: str) -> str:
@@ -35,11 +47,12 @@ def _note(note: CoachNote) -> str:
     if note.text:
         line += f": {note.text}"
     if note.override is not None:
-        scores = ", ".join(
-            f"{DIMENSION_LABELS[d]} {getattr(note.override, d):.2f}" for d in DIMENSIONS
-        )
-        line += f"\n  - Override: {scores} — because {note.reason or ''}"
+        line += f"\n  - {override_summary(note)}"
     return line
+
+
+def _banded(value: float | None, band: BandMark | None) -> str:
+    return "–" if value is None or band is None else f"{fmt_score(value)} {band.label}"
 
 
 def _bar(value: float, width: int = 10) -> str:
@@ -69,15 +82,27 @@ def transcript(report: TranscriptReport) -> str:
     for warning in report.warnings:
         out += ["", f"> **Warning:** {warning}"]
 
-    out += ["", "## Summary", "", "| Dimension | Mean | With coach overrides |", "|---|--:|--:|"]
+    standing = report.standing
+    out += [
+        "",
+        "## Summary",
+        "",
+        "Scores out of 100, banded by the rubric; coach overrides counted.",
+        "",
+        "| Score | With coach overrides | Machine only |",
+        "|---|--:|--:|",
+        f"| Overall (rubric-weighted) | {_banded(standing.overall, standing.overall_band)} | |",
+    ]
     for dim in DIMENSIONS:
         out.append(
-            f"| {DIMENSION_LABELS[dim]} | {fmt_score(report.means[dim])} "
-            f"| {fmt_score(report.means_with_overrides[dim])} |"
+            f"| {DIMENSION_LABELS[dim]} | {_banded(standing.means[dim], standing.bands[dim])} "
+            f"| {fmt_score(standing.machine_means[dim])} |"
         )
-    total = len(scenario.hidden_facts) if scenario is not None else None
-    facts = f"{len(report.uncovered)}" + (f" of {total}" if total is not None else "")
+    facts = report.facts_uncovered
     out += ["", f"Hidden facts uncovered: **{facts}**"]
+    if standing.outcome is not None:
+        verdict = "Success" if standing.outcome.success else "Not yet"
+        out += ["", f"**{verdict}**: {standing.outcome.decided_by}."]
 
     out += ["", "## Scores over the conversation", ""]
     points = chart_points(tr)
@@ -89,9 +114,9 @@ def transcript(report: TranscriptReport) -> str:
         for number, machine, override in points:
             cells = []
             for dim in DIMENSIONS:
-                cell = f"`{_bar(machine[dim])}` {machine[dim]:.2f}"
+                cell = f"`{_bar(machine[dim])}` {fmt_score(machine[dim])}"
                 if override:
-                    cell += f" (coach {override[dim]:.2f})"
+                    cell += f" (coach {fmt_score(override[dim])})"
                 cells.append(cell)
             out.append(f"| #{number} | " + " | ".join(cells) + " |")
         out += [
@@ -132,9 +157,9 @@ def transcript(report: TranscriptReport) -> str:
         if turn.role == "rep" and turn.score is not None:
             chips = []
             for dim in DIMENSIONS:
-                band = turn.score.bands.get(dim, "").replace("_", " ")
                 value = getattr(turn.score.scores, dim)
-                chips.append(f"`{DIMENSION_LABELS[dim]} {value:.2f}{' · ' + band if band else ''}`")
+                band = band_of(report.rubric, dim, value).label
+                chips.append(f"`{DIMENSION_LABELS[dim]} {fmt_score(value)} · {band}`")
             out.append(" ".join(chips))
             ex = turn.score.explanation
             out += ["", ex.summary]
@@ -144,7 +169,8 @@ def transcript(report: TranscriptReport) -> str:
                 out += ["", f"Better: *“{ex.alternative}”*"]
             for rescore in turn.rescores:
                 values = ", ".join(
-                    f"{DIMENSION_LABELS[d]} {getattr(rescore.scores, d):.2f}" for d in DIMENSIONS
+                    f"{DIMENSION_LABELS[d]} {fmt_score(getattr(rescore.scores, d))}"
+                    for d in DIMENSIONS
                 )
                 out += ["", f"Rescored by {rescore.rubric_id}: {values}"]
         elif turn.role == "buyer":
@@ -165,84 +191,49 @@ def transcript(report: TranscriptReport) -> str:
         out += ["| Turn | Coach | Note | Override |", "|--:|---|---|---|"]
         for line in report.notes:
             note = line.note
-            given = ""
-            if note.override is not None:
-                given = ", ".join(f"{getattr(note.override, d):.2f}" for d in DIMENSIONS)
-                given += f" — {note.reason or ''}"
+            given = override_summary(note)
             out.append(
                 f"| #{line.turn_number} | {_cell(note.author)} | {_cell(note.text)} "
                 f"| {_cell(given)} |"
             )
     else:
         out.append("No coach notes yet.")
-    return "\n".join(out).rstrip() + "\n"
-
-
-def _change(group: RepScenario, dim: str) -> str:
-    change = group.change(dim)
-    trend = spark(group.trend(dim))
-    return trend if change is None else f"{trend} {change:+.2f}"
+    return _inert("\n".join(out).rstrip() + "\n")
 
 
 def team(report: TeamReport) -> str:
-    """The Markdown team view over a folder of transcripts."""
+    """The Markdown team view: the same sections as the HTML one, from `team_sections`."""
     out = [
         "# Team practice report",
         "",
-        f"{report.folder}: {report.attempts} attempts by {len(report.reps)} reps on "
+        f"{report.label}: {report.attempts} attempts by {len(report.reps)} reps on "
         f"{len(report.scenarios)} scenarios; {report.branches} branches; "
         f"{len(report.skipped)} files skipped.",
     ]
+    if report.filters.describe():
+        out += ["", f"Filtered: {report.filters.describe()}"]
     for warning in report.warnings:
         out += ["", f"> **Warning:** {warning}"]
     if report.skipped:
         out += ["", "## Skipped files", ""]
         out += [f"- {s.reason}" for s in report.skipped]
-    out += [
-        "",
-        "## Per rep and scenario",
-        "",
-        "Scores are means over each attempt's rep turns; a coach's override counts over the "
-        "machine's score. Overall is the mean of the three; trends run oldest to latest.",
-        "",
-        "| Rep | Scenario | Attempts | Best | Latest | Facts (latest) | "
-        + " | ".join(f"{DIMENSION_LABELS[d]} trend" for d in DIMENSIONS)
-        + " |",
-        "|---|---|--:|--:|--:|---|" + "---|" * len(DIMENSIONS),
-    ]
-    for group in report.groups:
-        best = group.best
-        latest = group.latest
-        facts = (
-            f"{latest.uncovered} of {latest.facts_total}"
-            if latest.facts_total is not None
-            else str(latest.uncovered)
-        )
+    for section in team_sections(report):
+        out += ["", f"## {section.title}", ""]
+        if section.note:
+            out += [section.note, ""]
+        if not section.rows:
+            out.append(section.empty)
+            continue
+        out.append("| " + " | ".join(_cell(h) for h in section.headers) + " |")
         out.append(
-            f"| {_cell(group.rep)} | {group.scenario_id} | {len(group.attempts)} "
-            f"| {fmt_score(best.overall if best else None)} | {fmt_score(latest.overall)} "
-            f"| {facts} | " + " | ".join(_change(group, d) for d in DIMENSIONS) + " |"
+            "|"
+            + "".join(
+                "--:|" if i in section.numeric else "---|" for i in range(len(section.headers))
+            )
         )
-    out += [
-        "",
-        "## Per scenario",
-        "",
-        "| Scenario | Attempts | Reps | Mean overall |",
-        "|---|--:|--:|--:|",
-    ]
-    out += [
-        f"| {_cell(s.title)} (`{s.scenario_id}`) | {s.attempts} | {len(s.reps)} "
-        f"| {fmt_score(s.mean_overall)} |"
-        for s in report.scenarios
-    ]
-    out += ["", "## Most often missed facts", ""]
-    if report.missed_facts:
-        out += ["| Fact | Scenario | Missed | A question that earns it |", "|---|---|--:|---|"]
-        out += [
-            f"| {_cell(f.summary)} (`{f.fact_id}`) | {f.scenario_id} | {f.missed} of "
-            f"{f.attempts} | “{_cell(f.better_question)}” |"
-            for f in report.missed_facts
-        ]
-    else:
-        out.append("No missed facts counted.")
-    return "\n".join(out) + "\n"
+        for row in section.rows:
+            cells = [
+                _banded(c.value, c.band) if isinstance(c, BandedValue) else _cell(c) for c in row
+            ]
+            out.append("| " + " | ".join(cells) + " |")
+    return _inert("\n".join(out) + "\n")

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from roleplay.coach.scores import fmt_score, rep_turns
+from roleplay.coach.scores import rep_turns
 from roleplay.rubric import DIMENSION_LABELS, DIMENSIONS, Rubric
 from roleplay.scenario import Scenario
+from roleplay.standing import fmt_score, points
 from roleplay.transcript import Transcript, TurnScore
 
 
@@ -107,7 +108,7 @@ def format_summary(summary: RescoreSummary) -> str:
     for dim in DIMENSIONS:
         change = summary.dimensions[dim]
         old, new = change.old_mean, change.new_mean
-        delta = f"{new - old:+.2f}" if old is not None and new is not None else ""
+        delta = f"{points(new) - points(old):+d}" if old is not None and new is not None else ""
         rows.append(
             (
                 DIMENSION_LABELS[dim],

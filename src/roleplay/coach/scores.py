@@ -1,11 +1,16 @@
-"""Reading scores out of a transcript: machine scores, coach overrides, per-dimension means."""
+"""The rep's turns of a transcript, each with the buyer line it answered.
+
+Bands, means, the overall score and the outcome live in `roleplay.standing`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from roleplay.rubric import DIMENSIONS
-from roleplay.transcript import CoachNote, Scores, Transcript, Turn
+from roleplay.rubric import DIMENSION_LABELS, DIMENSIONS
+from roleplay.standing import fmt_score, points
+from roleplay.transcript import CoachNote, Transcript, Turn
 
 
 @dataclass(frozen=True)
@@ -34,41 +39,22 @@ def rep_turns(transcript: Transcript) -> list[RepTurn]:
     return out
 
 
-def latest_override(turn: Turn) -> CoachNote | None:
-    """The most recent coach note on the turn that overrides its scores, if any."""
-    overrides = [n for n in turn.notes if n.override is not None]
-    return max(overrides, key=lambda n: n.time) if overrides else None
+def override_summary(note: CoachNote) -> str:
+    """A coach override in words, scores out of 100: "Override: Listening 68, … (reason: …)"."""
+    if note.override is None:
+        return ""
+    scores = ", ".join(
+        f"{DIMENSION_LABELS[d]} {fmt_score(getattr(note.override, d))}" for d in DIMENSIONS
+    )
+    reason = (note.reason or "").strip()
+    return f"Override: {scores}" + (f" (reason: {reason})" if reason else "")
 
 
-def effective_scores(turn: Turn) -> Scores | None:
-    """The scores that count for a turn: the latest coach override, else the machine's."""
-    override = latest_override(turn)
-    if override is not None and override.override is not None:
-        return override.override
-    return turn.scores
-
-
-def dimension_means(
-    transcript: Transcript, *, with_overrides: bool = False
-) -> dict[str, float | None]:
-    """Mean score per dimension over the scored rep turns (None when no turn is scored)."""
-    scored = [
-        s
-        for s in (effective_scores(t) if with_overrides else t.scores for t in transcript.rep_turns)
-        if s is not None
-    ]
-    return {
-        dim: (sum(getattr(s, dim) for s in scored) / len(scored) if scored else None)
-        for dim in DIMENSIONS
-    }
-
-
-def overall(means: dict[str, float | None]) -> float | None:
-    """The mean of the dimension means: one number to rank attempts by."""
-    values = [v for v in means.values() if v is not None]
-    return sum(values) / len(values) if values else None
-
-
-def fmt_score(value: float | None) -> str:
-    """A score for display: two decimals, or an en dash when there is none."""
-    return "–" if value is None else f"{value:.2f}"
+def trend_text(values: Sequence[float]) -> str:
+    """First to latest out of 100 with the change ("45 → 71 (+26)"); one value alone; a dash."""
+    if not values:
+        return "–"
+    if len(values) == 1:
+        return f"{fmt_score(values[0])} (one attempt)"
+    change = points(values[-1]) - points(values[0])
+    return f"{fmt_score(values[0])} → {fmt_score(values[-1])} ({change:+d})"

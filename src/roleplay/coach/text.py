@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import textwrap
 
-from roleplay.coach.lookup import metrics_for
-from roleplay.coach.scores import dimension_means, fmt_score
+from roleplay.coach.lookup import metrics_for, rubric_for
+from roleplay.coach.scores import override_summary
 from roleplay.rubric import DIMENSION_LABELS, DIMENSIONS
 from roleplay.scenario import Scenario
+from roleplay.standing import BandMark, fmt_score, standing_of
 from roleplay.transcript import CoachNote, Transcript, Turn
 
 
@@ -20,10 +21,7 @@ def note_lines(note: CoachNote) -> list[str]:
     head = f"note by {note.author}, {note.time:%Y-%m-%d %H:%M}"
     lines = [f"{head}: {note.text}" if note.text else head]
     if note.override is not None:
-        scores = "  ".join(
-            f"{DIMENSION_LABELS[d]} {getattr(note.override, d):.2f}" for d in DIMENSIONS
-        )
-        lines.append(f"override: {scores}  because {note.reason or ''}")
+        lines.append(override_summary(note))
     return lines
 
 
@@ -32,7 +30,7 @@ def turn_lines(number: int, turn: Turn, speaker: str) -> list[str]:
     lines = [f"[{number}] {speaker}:", _wrap(turn.text)]
     if turn.score is not None:
         chips = "  ".join(
-            f"{DIMENSION_LABELS[d]} {getattr(turn.score.scores, d):.2f}"
+            f"{DIMENSION_LABELS[d]} {fmt_score(getattr(turn.score.scores, d))}"
             + (f" ({turn.score.bands[d].replace('_', ' ')})" if d in turn.score.bands else "")
             for d in DIMENSIONS
         )
@@ -43,7 +41,7 @@ def turn_lines(number: int, turn: Turn, speaker: str) -> list[str]:
         if ex.alternative:
             lines.append(_wrap(f"better: {ex.alternative}"))
     for rescore in turn.rescores:
-        values = "  ".join(f"{getattr(rescore.scores, d):.2f}" for d in DIMENSIONS)
+        values = "  ".join(fmt_score(getattr(rescore.scores, d)) for d in DIMENSIONS)
         lines.append(f"      rescored by {rescore.rubric_id} ({rescore.rubric_hash}): {values}")
     if turn.revealed:
         lines.append(f"      revealed: {', '.join(turn.revealed)}")
@@ -74,10 +72,25 @@ def format_transcript(transcript: Transcript, scenario: Scenario | None) -> str:
     for number, turn in enumerate(transcript.turns, start=1):
         out += turn_lines(number, turn, rep if turn.role == "rep" else buyer)
         out.append("")
-    means = dimension_means(transcript)
+    standing = standing_of(transcript, rubric_for(transcript), scenario)
+
+    def banded(value: float | None, band: BandMark | None) -> str:
+        return fmt_score(value) + (f" ({band.label})" if band else "")
+
     out.append(
-        "Means: " + "  ".join(f"{DIMENSION_LABELS[d]} {fmt_score(means[d])}" for d in DIMENSIONS)
+        f"Overall {banded(standing.overall, standing.overall_band)} of 100 (rubric-weighted, "
+        "coach overrides counted)"
     )
+    out.append(
+        "Means: "
+        + "  ".join(
+            f"{DIMENSION_LABELS[d]} {banded(standing.means[d], standing.bands[d])}"
+            for d in DIMENSIONS
+        )
+    )
+    if standing.outcome is not None:
+        verdict = "Success" if standing.outcome.success else "Not yet"
+        out.append(f"{verdict}: {standing.outcome.decided_by}.")
     metrics = metrics_for(transcript, scenario)
     if metrics is not None:
         out.append("")

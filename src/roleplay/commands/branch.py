@@ -7,6 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from roleplay.commands import add_output_options
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
@@ -43,40 +45,27 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="PATH",
         help="scenario file or folder (default: looked up by id in the scenarios folder)",
     )
-    parser.add_argument("--output", "-o", type=Path, required=True, metavar="FILE")
+    add_output_options(parser, "where to save the branch")
     parser.set_defaults(run=run)
-
-
-def read_script(path: Path) -> list[str]:
-    """Rep lines from a script file: one per line, blank lines and `#` comments skipped.
-
-    Raises:
-        UsageError: the file cannot be read.
-    """
-    from roleplay.errors import UsageError
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read the script: {exc}") from None
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
 def run(args: argparse.Namespace) -> int:
     from roleplay.buyer import load_backend
+    from roleplay.buyer.simulation import read_script
     from roleplay.coach.branch import check_branch_point, run_branch
     from roleplay.coach.lookup import require_scenario, rubric_for
-    from roleplay.errors import UsageError
+    from roleplay.files import check_output
     from roleplay.scoring import TurnScorer
+    from roleplay.standing import fmt_score
     from roleplay.transcript import load_transcript
 
     original = load_transcript(args.transcript)
     check_branch_point(original, args.turn - 1)
-    if args.output.resolve() == args.transcript.resolve():
-        raise UsageError("--output must differ from the original transcript")
     then_lines = read_script(args.then_script) if args.then_script else []
     scenario = require_scenario(original, args.scenario)
     rubric = rubric_for(original, args.rubric)
+    inputs = [args.transcript, args.then_script, rubric.source_path, scenario.source_path]
+    check_output(args.output, force=args.force, reads=inputs)
     scorer = TurnScorer.load(rubric)
     buyer = load_backend(args.model, scenario)
     buyer.load()
@@ -101,8 +90,8 @@ def run(args: argparse.Namespace) -> int:
         if turn.scores is not None:
             s = turn.scores
             line += (
-                f"\n      listening {s.listening:.2f}  context {s.context_seeking:.2f}  "
-                f"problem {s.problem_focus:.2f}"
+                f"\n      listening {fmt_score(s.listening)}  context "
+                f"{fmt_score(s.context_seeking)}  problem {fmt_score(s.problem_focus)}"
             )
         if turn.revealed:
             line += f"\n      revealed: {', '.join(turn.revealed)}"

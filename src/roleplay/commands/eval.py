@@ -78,12 +78,9 @@ def read_labelled(
     Raises:
         InvalidFileError: every bad line, with its number.
     """
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise InvalidFileError.single(path, "no such file") from None
-    except (UnicodeDecodeError, IsADirectoryError):
-        raise InvalidFileError.single(path, "not a UTF-8 JSON Lines file") from None
+    from roleplay.files import MAX_JSON_BYTES, loads_json, read_text
+
+    lines = read_text(path, MAX_JSON_BYTES).splitlines()
     problems: list[Problem] = []
     items: list[tuple[str, str]] = []
     labels: list[int] = []
@@ -92,7 +89,7 @@ def read_labelled(
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
+            data = loads_json(line)
         except json.JSONDecodeError as exc:
             problems.append(Problem(str(path), number, exc.colno, "", f"not valid JSON: {exc.msg}"))
             continue

@@ -25,6 +25,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def readiness(card: object, timeout: float = 1.0) -> tuple[bool, str]:
     """Whether the buyer a card describes can play now, and a short status."""
     from roleplay.buyer import ModelCard, backend_for_card
+    from roleplay.buyer.onnx_backend import OnnxBackend
     from roleplay.buyer.openai_backend import OpenAIBackend
     from roleplay.buyer.transformers_backend import TransformersBackend
     from roleplay.errors import ModelError
@@ -34,6 +35,12 @@ def readiness(card: object, timeout: float = 1.0) -> tuple[bool, str]:
         backend = backend_for_card(card)
     except ModelError as exc:
         return False, exc.message
+    if isinstance(backend, OnnxBackend):
+        if not backend.weights_installed():
+            return False, "weights not installed"
+        if not backend.cache_ready():
+            return True, "weights installed; converts to ONNX on first use (about 45 s)"
+        return True, f"ready (converted ONNX model, {card.precision})"
     if isinstance(backend, TransformersBackend):
         if not backend.weights_installed():
             return False, "weights not installed"

@@ -9,9 +9,10 @@ import shlex
 from pathlib import Path
 
 from roleplay import paths
+from roleplay.commands import add_output_options
 from roleplay.errors import UsageError
+from roleplay.files import check_output, write_atomic
 from roleplay.scenario import load_scenario
-from roleplay.transcript import write_atomic
 
 STARTER = """\
 # yaml-language-server: $schema={schema}
@@ -166,10 +167,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("kind", choices=["scenario"], help="what to create")
     parser.add_argument("id", help="the new scenario's id, e.g. cfo-retail-cash")
-    parser.add_argument(
-        "--output", "-o", type=Path, help="file to write (default: scenarios/ID.yaml)"
-    )
-    parser.add_argument("--force", action="store_true", help="overwrite an existing file")
+    add_output_options(parser, "file to write (default: scenarios/ID.yaml)", required=False)
     parser.set_defaults(run=run)
 
 
@@ -181,8 +179,7 @@ def run(args: argparse.Namespace) -> int:
             "starting with a letter (e.g. cfo-retail-cash)"
         )
     target: Path = args.output or paths.new_scenarios_dir() / f"{scenario_id}.yaml"
-    if target.exists() and not args.force:
-        raise UsageError(f"{target} already exists; choose another id or pass --force")
+    check_output(target, force=args.force)
     script = paths.shipped_scenarios_dir() / "scripts" / "generic-discovery.txt"
     target.parent.mkdir(parents=True, exist_ok=True)
     text = STARTER.format(

@@ -39,7 +39,53 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--model", metavar="NAME", help="buyer model card for branches (default: selected)"
     )
+    script = parser.add_argument_group(
+        "annotate without the screen",
+        "Turns are numbered over the whole call, as the replay and reports show them; scores "
+        "are out of 100. The transcript is saved and the command exits.",
+    )
+    script.add_argument(
+        "--note",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("TURN", "TEXT"),
+        help="add a coach note to turn TURN (repeatable)",
+    )
+    script.add_argument(
+        "--override",
+        nargs=3,
+        action="append",
+        default=[],
+        metavar=("TURN", "DIM", "SCORE"),
+        help="score rep turn TURN's DIM (listening, context_seeking, problem_focus) SCORE out "
+        "of 100 instead of the machine's (repeatable; needs --reason)",
+    )
+    script.add_argument("--reason", metavar="TEXT", help="why the override")
     parser.set_defaults(run=run)
+
+
+def _annotate(args: argparse.Namespace) -> int:
+    from roleplay.coach.annotate import annotate_file, coach_name, override_one
+    from roleplay.errors import UsageError
+
+    def turn_number(text: str) -> int:
+        if not text.isdigit() or int(text) < 1:
+            raise UsageError(f"turn '{text}': give a turn number from 1, as the replay shows")
+        return int(text) - 1
+
+    author = coach_name(args.coach)
+    if args.override and not (args.reason or "").strip():
+        raise UsageError("--override needs --reason TEXT: say why the machine's score is wrong")
+    for number, text in args.note:
+        annotate_file(args.transcript, turn_number(number), author=author, text=text)
+        print(f"note added to turn {number}")
+    for number, dimension, score in args.override:
+        index = turn_number(number)
+        override_one(args.transcript, index, dimension, score, author=author, reason=args.reason)
+        print(f"turn {number}: {dimension} set to {score} (reason: {args.reason.strip()})")
+    print(f"saved {args.transcript}")
+    return 0
 
 
 def _branch_loader(model: str | None) -> BranchLoader:
@@ -63,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
     from roleplay.coach.text import format_transcript
     from roleplay.transcript import load_transcript
 
+    if args.note or args.override:
+        return _annotate(args)
     transcript = load_transcript(args.transcript)
     scenario = scenario_for(transcript, args.scenario)
     if args.print:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
+
+from roleplay.commands import add_output_options
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -19,29 +22,81 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "listed."
         ),
     )
-    parser.add_argument("target", type=Path, metavar="TRANSCRIPT|DIR")
-    parser.add_argument("--format", choices=("html", "md"), default="html", help="default: html")
     parser.add_argument(
-        "--output",
-        "-o",
+        "targets",
         type=Path,
-        required=True,
-        metavar="FILE",
-        help="where to write the report",
+        nargs="+",
+        metavar="TRANSCRIPT|DIR",
+        help="one transcript for a report on it; several, or folders, for a team view",
     )
+    parser.add_argument(
+        "--format",
+        choices=("html", "md", "csv", "json"),
+        default="html",
+        help="default: html; csv and json give one row per attempt for a spreadsheet or CRM",
+    )
+    add_output_options(parser, "where to write the report")
     parser.add_argument(
         "--scenario",
         type=Path,
         metavar="PATH",
         help="scenario file or folder (default: looked up by id in the scenarios folder)",
     )
+    team = parser.add_argument_group("team view")
+    team.add_argument("--rep", action="append", default=[], help="only this rep (repeatable)")
+    team.add_argument(
+        "--scenario-id",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="only attempts at this scenario id (repeatable)",
+    )
+    team.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="attempts from this day")
+    team.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="attempts up to this day")
+    team.add_argument(
+        "--sort",
+        choices=(
+            "need",
+            "rep",
+            "attempts",
+            "listening",
+            "context_seeking",
+            "problem_focus",
+            "overall",
+            "success",
+        ),
+        default="need",
+        help="order of the per-rep table (default: need, the weakest behaviour first)",
+    )
     parser.set_defaults(run=run)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-03-31") from None
 
 
 def run(args: argparse.Namespace) -> int:
     from roleplay.coach.report import write_report
+    from roleplay.coach.team import TeamFilter
 
-    written = write_report(args.target, args.format, args.output, scenario_path=args.scenario)
+    filters = TeamFilter(
+        reps=tuple(args.rep),
+        scenarios=tuple(args.scenario_id),
+        since=args.since,
+        until=args.until,
+    )
+    written = write_report(
+        args.targets,
+        args.format,
+        args.output,
+        scenario_path=args.scenario,
+        force=args.force,
+        filters=filters if filters.describe() else None,
+        sort_by=args.sort,
+    )
     for warning in written.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if written.skipped:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import Any
 
-from roleplay.transcript import write_atomic
+from roleplay.commands import add_output_options
+from roleplay.files import check_output, write_atomic
 
 SCHEMA_KINDS = ("scenario", "rubric", "transcript", "model")
 
@@ -49,14 +49,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Print the JSON Schema of a roleplay file format, for editor completion.",
     )
     parser.add_argument("kind", choices=SCHEMA_KINDS)
-    parser.add_argument("--output", "-o", type=Path, help="write to FILE instead of stdout")
+    add_output_options(parser, "write to FILE instead of stdout", required=False)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     text = json.dumps(json_schema(args.kind), indent=2, ensure_ascii=False) + "\n"
     if args.output:
-        write_atomic(args.output, text)
+        write_atomic(check_output(args.output, force=args.force), text)
     else:
         print(text, end="")
     return 0

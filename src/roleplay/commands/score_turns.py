@@ -11,6 +11,8 @@ from typing import IO, Any
 
 from roleplay import paths
 from roleplay.errors import InvalidFileError, Problem
+from roleplay.files import MAX_JSON_BYTES, loads_json, read_text
+from roleplay.limits import MAX_TURN_CHARS
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -69,7 +71,7 @@ def parse_lines(lines: list[str], name: str) -> list[TurnInput]:
             problems.append(Problem(name, at, column, field, message))
 
         try:
-            data: Any = json.loads(line)
+            data: Any = loads_json(line)
         except json.JSONDecodeError as exc:
             bad(f"not valid JSON: {exc.msg}", column=exc.colno)
             continue
@@ -89,6 +91,10 @@ def parse_lines(lines: list[str], name: str) -> list[TurnInput]:
         if not isinstance(previous, str):
             bad("'previous' must be a string (or absent)", "previous")
             ok = False
+        for name_, value in (("turn", turn), ("previous", previous)):
+            if isinstance(value, str) and len(value) > MAX_TURN_CHARS:
+                bad(f"{len(value):,} characters; the limit is {MAX_TURN_CHARS:,}", name_)
+                ok = False
         if ok:
             assert isinstance(turn_id, str) and isinstance(turn, str)
             items.append(TurnInput(turn_id, turn.strip(), str(previous).strip()))
@@ -100,14 +106,7 @@ def parse_lines(lines: list[str], name: str) -> list[TurnInput]:
 def _read(source: Path | None, stdin: IO[str]) -> tuple[list[str], str]:
     if source is None:
         return stdin.read().splitlines(), "<stdin>"
-    try:
-        return source.read_text(encoding="utf-8").splitlines(), str(source)
-    except FileNotFoundError:
-        raise InvalidFileError.single(source, "no such file") from None
-    except UnicodeDecodeError:
-        raise InvalidFileError.single(source, "not UTF-8 text") from None
-    except OSError as exc:
-        raise InvalidFileError.single(source, f"could not read: {exc.strerror or exc}") from None
+    return read_text(source, MAX_JSON_BYTES).splitlines(), str(source)
 
 
 def run(args: argparse.Namespace) -> int:

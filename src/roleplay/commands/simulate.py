@@ -9,6 +9,7 @@ from typing import TextIO
 
 from roleplay import paths
 from roleplay.buyer.base import Progress
+from roleplay.commands import add_output_options
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,9 +30,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--model", default=None, metavar="NAME", help="model card to use (see `roleplay models`)"
     )
-    parser.add_argument(
-        "--output", required=True, type=Path, metavar="TRANSCRIPT.json", help="where to save"
-    )
+    add_output_options(parser, "where to save the transcript", metavar="TRANSCRIPT.json")
     parser.add_argument(
         "--rubric", type=Path, default=None, metavar="FILE", help="rubric (default: shipped)"
     )
@@ -70,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
     from roleplay.buyer import load_backend
     from roleplay.buyer.simulation import play, read_script
     from roleplay.config import rep_name
+    from roleplay.files import check_output
     from roleplay.rubric import load_rubric
     from roleplay.scenario_lookup import find_scenario
     from roleplay.scoring import TurnScorer
@@ -79,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
     scenario = find_scenario(args.scenario)
     rep_lines = read_script(args.rep_script)
     rubric = load_rubric(args.rubric or paths.default_rubric())
+    inputs = [args.rep_script, rubric.source_path, scenario.source_path]
+    check_output(args.output, force=args.force, reads=inputs)
     buyer = load_backend(args.model, scenario)
     err = sys.stderr
     buyer.load(progress_printer(err))

@@ -1,14 +1,16 @@
-"""`roleplay validate`: check scenario, rubric and model card files, reporting every problem at
+"""`roleplay validate`: check scenario, rubric and model card files (and, in a folder, the
+transcripts, rep scripts and JSON Lines turn files beside them), reporting every problem at
 once."""
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
 from roleplay import paths
-from roleplay.errors import InvalidFileError, Problem
+from roleplay.errors import InvalidFileError, Problem, RoleplayError
 from roleplay.rubric import load_rubric
 from roleplay.scenario import load_scenarios
 from roleplay.scenario_lookup import find_scenarios
@@ -20,7 +22,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "validate",
         help="check scenario, rubric and model card files",
         description=(
-            "Validate scenario, rubric and model card files. Every problem is printed as "
+            "Validate scenario, rubric and model card files (.yaml), transcripts (.json), rep "
+            "scripts (.txt) and turn files for score-turns (.jsonl). Every problem is printed as "
             "FILE:LINE:COL: field.path: message on stderr; exits 1 if any file is invalid."
         ),
     )
@@ -37,6 +40,57 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 KINDS = {"scenarios": "scenario", "rubrics": "rubric", "models": "model card"}
 """What a file is, by the name of the folder it sits in (the nearest such folder wins)."""
+
+OTHER_KINDS = {".json": "transcript", ".txt": "rep script", ".jsonl": "turns"}
+"""Files that are not YAML, by suffix."""
+
+
+def _files_in(folder: Path) -> list[Path]:
+    """The files `validate` checks in a folder: YAML, and transcripts, scripts and turn files."""
+    others = [
+        p
+        for p in sorted(folder.iterdir())
+        if p.suffix in OTHER_KINDS and not p.name.startswith(".")
+    ]
+    return sorted([*iter_yaml_files(folder), *others])
+
+
+def _problem_of(path: Path, exc: RoleplayError) -> Problem:
+    """A `Problem` from an error whose message starts with the file's name (and maybe a place)."""
+    rest = exc.message.removeprefix(str(path))
+    place = re.match(r":(\d+):(\d+): ", rest)
+    if place:
+        return Problem(str(path), int(place[1]), int(place[2]), "", rest[place.end() :])
+    return Problem(str(path), 1, 1, "", rest.removeprefix(": "))
+
+
+def _other_problems(path: Path, kind: str) -> list[Problem]:
+    """Every problem in a transcript, rep script or turn file."""
+    from roleplay.files import MAX_JSON_BYTES, read_text
+
+    try:
+        if kind == "transcript":
+            from roleplay.coach.lookup import find_scenario
+            from roleplay.coach.report import check_revealed
+            from roleplay.transcript import load_transcript
+
+            transcript = load_transcript(path)
+            scenario = find_scenario(transcript.scenario_id)
+            if scenario is not None:
+                check_revealed(transcript, scenario, path)
+        elif kind == "rep script":
+            from roleplay.buyer.simulation import read_script
+
+            read_script(path)
+        else:
+            from roleplay.commands.score_turns import parse_lines
+
+            parse_lines(read_text(path, MAX_JSON_BYTES).splitlines(), str(path))
+    except InvalidFileError as exc:
+        return list(exc.problems)
+    except RoleplayError as exc:
+        return [_problem_of(path, exc)]
+    return []
 
 
 def _kind_of(path: Path) -> str:
@@ -58,17 +112,23 @@ def _kind_of(path: Path) -> str:
 def validate_paths(targets: list[Path]) -> tuple[int, list[Problem]]:
     """Validate every file under `targets`; returns (files checked, problems)."""
     files_of: dict[str, list[Path]] = {kind: [] for kind in KINDS.values()}
+    others: list[tuple[Path, str]] = []
     problems: list[Problem] = []
     for target in targets:
-        if not target.exists():
+        if not target.exists() and not target.is_symlink():
             problems.append(Problem(str(target), 1, 1, "", "no such file or directory"))
             continue
-        files = list(iter_yaml_files(target)) if target.is_dir() else [target]
+        files = _files_in(target) if target.is_dir() else [target]
         if target.is_dir() and not files:
             kind = KINDS.get(target.name, "scenario")
             problems.append(Problem(str(target), 1, 1, "", f"directory holds no {kind} files"))
         for file in files:
-            files_of[_kind_of(file)].append(file)
+            if file.suffix in OTHER_KINDS:
+                others.append((file, OTHER_KINDS[file.suffix]))
+            else:
+                files_of[_kind_of(file)].append(file)
+    for file, kind in others:
+        problems.extend(_other_problems(file, kind))
     _, scenario_problems = load_scenarios(files_of["scenario"])
     problems.extend(scenario_problems)
     rubric_ids: dict[str, Path] = {}
@@ -87,10 +147,10 @@ def validate_paths(targets: list[Path]) -> tuple[int, list[Problem]]:
 
     for file in files_of["model card"]:
         try:
-            load_card(file)
+            load_card(file, check_weights=True)
         except InvalidFileError as exc:
             problems.extend(exc.problems)
-    return sum(len(files) for files in files_of.values()), problems
+    return sum(len(files) for files in files_of.values()) + len(others), problems
 
 
 def validate_defaults() -> tuple[int, list[Problem]]:

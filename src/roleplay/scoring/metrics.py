@@ -19,6 +19,7 @@ from pydantic import Field
 from roleplay.model_base import StrictModel
 from roleplay.scenario import Scenario
 from roleplay.scoring.features import ScenarioVocabulary, extract_cues, sentences, words
+from roleplay.standing import outcome_of
 from roleplay.transcript import Transcript, Turn
 
 Verdict = Literal["good", "fair", "poor", "n/a"]
@@ -36,6 +37,9 @@ TALK_SHARE_REFERENCE = 0.43
 
 QUESTIONS_REFERENCE = (11, 14)
 """Questions per discovery call that go with the best outcomes."""
+
+SHORT_CALL_TURNS = 3
+"""With fewer rep turns than this a call is too short to judge by per-call references."""
 
 MONOLOGUE_WORDS_REFERENCE = 150
 """About a minute of speech; company overviews past two minutes (~300 words) go with lower win
@@ -90,6 +94,10 @@ class ConversationMetrics(StrictModel):
     """Hidden facts in the scenario."""
     facts_needed: int = Field(ge=0)
     """Hidden facts the scenario asks for a successful call."""
+    required_missing: list[str] = Field(default_factory=list)
+    """Facts the scenario requires for success that were not uncovered."""
+    success: bool = False
+    """Whether the call met the success criteria (`roleplay.standing.outcome_of`)."""
 
     def rows(self) -> list[MetricRow]:
         """The metrics with their references and verdicts, in display order."""
@@ -127,22 +135,30 @@ def _talk_share_row(m: ConversationMetrics) -> MetricRow:
 
 def _questions_row(m: ConversationMetrics) -> MetricRow:
     low, high = QUESTIONS_REFERENCE
-    reference = f"{low}-{high} per discovery call"
+    label = "Questions asked"
+    if m.rep_turns < SHORT_CALL_TURNS:
+        value = f"{m.question_count} in {m.rep_turns} turn{'' if m.rep_turns == 1 else 's'}"
+        reference = f"{low}-{high} per discovery call"
+        return MetricRow(
+            label=label, value=f"{value}: too short to judge", reference=reference, verdict="n/a"
+        )
     verdict: Verdict
-    if m.rep_turns == 0:
-        verdict = "n/a"
-    elif low <= m.question_count <= high:
-        verdict = "good"
-    elif m.question_count > high:
-        verdict = "fair" if m.question_count <= high + 4 else "poor"
-    elif m.question_count >= min(low, m.rep_turns) * 0.6:
-        # A short practice call cannot reach 11 questions; judge it by its length.
-        verdict = "good" if m.question_count >= min(low, m.rep_turns) * 0.9 else "fair"
+    if m.rep_turns >= low:
+        reference = f"{low}-{high} per discovery call"
+        value = str(m.question_count)
+        if low <= m.question_count <= high:
+            verdict = "good"
+        elif m.question_count > high:
+            verdict = "fair" if m.question_count <= high + 4 else "poor"
+        else:
+            verdict = "fair" if m.question_count >= low * 0.6 else "poor"
     else:
-        verdict = "poor"
-    return MetricRow(
-        label="Questions asked", value=str(m.question_count), reference=reference, verdict=verdict
-    )
+        # A short practice call cannot reach 11 questions: judge its rate per rep turn.
+        rate = m.question_count / m.rep_turns
+        reference = f"about 1 a turn ({low}-{high} per discovery call)"
+        value = f"{m.question_count} in {m.rep_turns} turns ({rate:.1f} a turn)"
+        verdict = "good" if rate >= 0.9 else "fair" if rate >= 0.6 else "poor"
+    return MetricRow(label=label, value=value, reference=reference, verdict=verdict)
 
 
 def _open_share_row(m: ConversationMetrics) -> MetricRow:
@@ -213,10 +229,12 @@ def _first_pitch_row(m: ConversationMetrics) -> MetricRow:
 
 def _facts_row(m: ConversationMetrics) -> MetricRow:
     reference = f"{m.facts_needed} needed for success"
+    if m.required_missing:
+        reference += f"; required, not found: {', '.join(m.required_missing)}"
     verdict: Verdict
     if m.facts_total == 0:
         verdict = "n/a"
-    elif m.facts_uncovered >= max(m.facts_needed, 1):
+    elif m.success:
         verdict = "good"
     elif m.facts_uncovered >= 1:
         verdict = "fair"
@@ -301,7 +319,7 @@ def conversation_metrics(transcript: Transcript, scenario: Scenario) -> Conversa
             first_pitch = number
             facts_before_pitch = len(revealed)
     total_words = rep_words + buyer_words
-    known = {f.id for f in scenario.hidden_facts}
+    outcome = outcome_of(transcript.revealed, scenario)
     return ConversationMetrics(
         rep_turns=rep_index,
         rep_words=rep_words,
@@ -315,7 +333,9 @@ def conversation_metrics(transcript: Transcript, scenario: Scenario) -> Conversa
         longest_monologue_words=longest,
         first_pitch_turn=first_pitch,
         facts_uncovered_before_pitch=facts_before_pitch,
-        facts_uncovered=len([f for f in transcript.revealed if f in known]),
+        facts_uncovered=len(outcome.uncovered),
         facts_total=len(scenario.hidden_facts),
-        facts_needed=scenario.ending.success_facts,
+        facts_needed=outcome.needed,
+        required_missing=outcome.required_missing,
+        success=outcome.success,
     )

@@ -31,8 +31,8 @@ from roleplay.tui.library import (
     ScenarioCatalog,
     load_catalog,
     load_history,
-    overall_score,
     problems_text,
+    saved_session,
     transcript_path,
 )
 from roleplay.tui.messages import (
@@ -356,7 +356,7 @@ class RoleplayApp(App[None]):
             return None
         if transcript.finished:
             self.notify("That conversation is finished; you can practise the scenario again.")
-        return SavedSession(path, transcript, overall_score(transcript, self.rubric))
+        return saved_session(path, transcript, self.rubric)
 
     def start_conversation(self, scenario: Scenario, resume: SavedSession | None = None) -> None:
         """Start (or resume) a practice session, then show the conversation.

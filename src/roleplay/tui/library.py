@@ -16,10 +16,8 @@ from roleplay.errors import InvalidFileError, Problem, RoleplayError
 if TYPE_CHECKING:
     from roleplay.rubric import Rubric
     from roleplay.scenario import Scenario
+    from roleplay.standing import BandMark
     from roleplay.transcript import Transcript
-
-DIMENSIONS = ("listening", "context_seeking", "problem_focus")
-"""The scored behaviours (as `roleplay.rubric.DIMENSIONS`, without importing the models)."""
 
 
 @dataclass(frozen=True)
@@ -53,36 +51,18 @@ def load_catalog(paths: Sequence[Path] | None = None) -> ScenarioCatalog:
     return ScenarioCatalog(sorted(scenarios, key=lambda s: (s.difficulty.value, s.id)), problems)
 
 
-def overall_score(transcript: Transcript, rubric: Rubric | None = None) -> float | None:
-    """The weighted mean of the three scores over the rep's scored turns, from 0 to 1."""
-    weights = {
-        name: (rubric.dimension(name).weight if rubric is not None else 1.0) for name in DIMENSIONS
-    }
-    per_turn: list[float] = []
-    for turn in transcript.rep_turns:
-        scores = turn.scores
-        if scores is None:
-            continue
-        total = sum(getattr(scores, name) * weights[name] for name in DIMENSIONS)
-        per_turn.append(total / sum(weights.values()))
-    return sum(per_turn) / len(per_turn) if per_turn else None
-
-
-def dimension_means(transcript: Transcript) -> dict[str, float]:
-    """Mean score per dimension over the rep's scored turns (empty if none is scored)."""
-    rows = [t.scores for t in transcript.rep_turns if t.scores is not None]
-    if not rows:
-        return {}
-    return {name: sum(getattr(s, name) for s in rows) / len(rows) for name in DIMENSIONS}
-
-
 @dataclass(frozen=True)
 class SavedSession:
     """A transcript on disk and what the picker needs to know about it."""
 
     path: Path
+    """Where the transcript is saved."""
     transcript: Transcript
+    """The conversation."""
     score: float | None
+    """Its overall score (`roleplay.standing.overall_score`), None when nothing is scored."""
+    band: BandMark | None = None
+    """The overall score's band from the rubric."""
 
     @property
     def finished(self) -> bool:
@@ -95,21 +75,41 @@ class SavedSession:
         return len(self.transcript.rep_turns)
 
 
+def saved_session(path: Path, transcript: Transcript, rubric: Rubric | None) -> SavedSession:
+    """A saved transcript with its overall score and band (none without a rubric)."""
+    from roleplay.standing import overall_band, overall_score
+
+    score = overall_score(transcript, rubric) if rubric is not None else None
+    band = overall_band(rubric, score) if rubric is not None and score is not None else None
+    return SavedSession(path, transcript, score, band)
+
+
 @dataclass
 class History:
-    """The rep's saved transcripts: best score per scenario and unfinished sessions."""
+    """The saved transcripts: best score per scenario and rep, and unfinished sessions."""
 
     sessions: list[SavedSession] = field(default_factory=list)
+    """Every transcript that loaded."""
     unreadable: list[str] = field(default_factory=list)
+    """Names of the files that did not."""
 
-    def best_score(self, scenario_id: str) -> float | None:
-        """The best overall score of any finished session of this scenario."""
-        scores = [
-            s.score
+    def best(self, scenario_id: str, rep: str) -> SavedSession | None:
+        """The best-scored finished session of this scenario by this rep (and no one else)."""
+        scored = [
+            s
             for s in self.sessions
-            if s.transcript.scenario_id == scenario_id and s.finished and s.score is not None
+            if s.transcript.scenario_id == scenario_id
+            and s.transcript.rep == rep
+            and s.transcript.branch_of is None
+            and s.finished
+            and s.score is not None
         ]
-        return max(scores) if scores else None
+        return max(scored, key=lambda s: s.score or 0.0) if scored else None
+
+    def best_score(self, scenario_id: str, rep: str) -> float | None:
+        """The best overall score of any finished session of this scenario by this rep."""
+        best = self.best(scenario_id, rep)
+        return best.score if best is not None else None
 
     def unfinished(self, known_ids: Iterable[str] | None = None) -> list[SavedSession]:
         """Sessions cut off before the end with at least one rep turn, newest first."""
@@ -138,7 +138,7 @@ def load_history(directory: Path, rubric: Rubric | None = None) -> History:
         except RoleplayError:
             history.unreadable.append(path.name)
             continue
-        history.sessions.append(SavedSession(path, transcript, overall_score(transcript, rubric)))
+        history.sessions.append(saved_session(path, transcript, rubric))
     return history
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -16,13 +15,13 @@ from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from roleplay.rubric import DIMENSIONS, Rubric
 from roleplay.scenario import Scenario
+from roleplay.standing import Standing, outcome_of, standing_of
 from roleplay.transcript import Transcript
-from roleplay.tui.library import dimension_means, overall_score
 from roleplay.tui.widgets.bands import (
     SHORT_LABELS,
     band_level,
+    colour_of,
     dimension_label,
-    overall_level,
     percent,
 )
 from roleplay.tui.widgets.dimension_bar import bar
@@ -38,32 +37,14 @@ ENDED_BY = {
 }
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """Whether the call met the scenario's success criteria."""
-
-    uncovered: list[str]
-    missed: list[str]
-    success: bool
-
-
-def outcome_of(transcript: Transcript, scenario: Scenario) -> Outcome:
-    """Facts uncovered and missed, and whether the scenario's success criteria were met."""
-    uncovered = [f for f in transcript.revealed if any(h.id == f for h in scenario.hidden_facts)]
-    missed = [f.id for f in scenario.hidden_facts if f.id not in uncovered]
-    required = set(scenario.ending.required_facts)
-    success = len(uncovered) >= scenario.ending.success_facts and required <= set(uncovered)
-    return Outcome(uncovered, missed, success)
-
-
 def coaching_points(
     transcript: Transcript, scenario: Scenario, rubric: Rubric, metrics: Any
 ) -> list[str]:
     """The two or three most useful things to do differently next time, most useful first."""
     points: list[str] = []
-    means = dimension_means(transcript)
+    means = {d: v for d, v in standing_of(transcript, rubric, None).means.items() if v is not None}
     if means:
-        weakest = min(DIMENSIONS, key=lambda name: means[name])
+        weakest = min(means, key=lambda name: means[name])
         band = rubric.dimension(weakest).band_for(means[weakest])
         point = f"{dimension_label(weakest)} ({percent(means[weakest])}, {band.label}): {band.tip}"
         worst = min(
@@ -75,7 +56,7 @@ def coaching_points(
             better = worst.score.explanation.alternative
             point += f' Instead of "{_clip(worst.text, 60)}", try: "{better}"'
         points.append(point)
-    outcome = outcome_of(transcript, scenario)
+    outcome = outcome_of(transcript.revealed, scenario)
     missed = sorted(
         (scenario.fact(f) for f in outcome.missed),
         key=lambda f: f.id not in scenario.ending.required_facts,
@@ -146,6 +127,7 @@ class DebriefScreen(Screen[None]):
         self.transcript = transcript
         self.metrics = metrics
         self.path = path
+        self.standing: Standing = standing_of(transcript, rubric, scenario)
         self.title = "Debrief"
         self.sub_title = self.scenario.title
 
@@ -203,41 +185,46 @@ class DebriefScreen(Screen[None]):
         self.query_one("#retry", Button).focus()
 
     def _summary(self) -> Content:
-        outcome = outcome_of(self.transcript, self.scenario)
-        overall = overall_score(self.transcript, self.rubric)
+        standing = self.standing
+        outcome = standing.outcome
+        assert outcome is not None  # the debrief always has its scenario
         ended = ENDED_BY.get(self.transcript.ended_by or "rep", "The call ended")
         verdict = (
-            "[b $text-success]Success[/]: you earned what this call needed."
+            "[b $text-success]Success[/]: $decided."
             if outcome.success
-            else "[b $text-warning]Not yet[/]: the call did not earn enough of the buyer's story."
+            else "[b $text-warning]Not yet[/]: $decided."
         )
         lines = [
             Content.from_markup(
                 f"$ended after $turns turns. {verdict}",
                 ended=ended,
                 turns=str(len(self.transcript.rep_turns)),
+                decided=outcome.decided_by,
             )
         ]
-        if overall is None:
+        if standing.overall is None or standing.overall_band is None:
             lines.append(Content.from_markup("[dim]No scored turns.[/]"))
         else:
+            colour = colour_of(standing.overall_band)
             lines.append(
                 Content.from_markup(
-                    f"Overall  [b {overall_level(overall)}]$score/100[/]", score=percent(overall)
+                    f"Overall  [b {colour}]$score/100[/] [{colour}]$band[/]",
+                    score=percent(standing.overall),
+                    band=standing.overall_band.label,
                 )
             )
-        means = dimension_means(self.transcript)
         for name in DIMENSIONS:
-            if name not in means:
+            mean, mark = standing.means[name], standing.bands[name]
+            if mean is None or mark is None:
                 continue
-            label, colour = band_level(self.rubric, name, means[name])
+            colour = colour_of(mark)
             lines.append(
                 Content.from_markup(
                     f"$dim [{colour}]$bar[/] [b]$score[/] [{colour}]$band[/]",
                     dim=f"{dimension_label(name):<16}",
-                    bar=bar(means[name], 16),
-                    score=f"{percent(means[name]):>3}",
-                    band=label,
+                    bar=bar(mean, 16),
+                    score=f"{percent(mean):>3}",
+                    band=mark.label,
                 )
             )
         return Content("\n").join(lines)
@@ -250,7 +237,8 @@ class DebriefScreen(Screen[None]):
         )
 
     def _facts(self) -> Content:
-        outcome = outcome_of(self.transcript, self.scenario)
+        outcome = self.standing.outcome
+        assert outcome is not None
         lines: list[Content] = [
             Content(f"You uncovered {len(outcome.uncovered)} of {len(self.scenario.hidden_facts)}.")
         ]

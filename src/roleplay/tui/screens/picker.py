@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from roleplay.tui.library import History, SavedSession
-from roleplay.tui.widgets.bands import overall_level, percent
+from roleplay.tui.widgets.bands import colour_of, percent
 from roleplay.tui.widgets.prose import render_prose
 
 if TYPE_CHECKING:
@@ -160,8 +160,12 @@ class PickerScreen(Screen[None]):
         self.show_preview()
 
     def _option(self, scenario: Scenario) -> Option:
-        best = self.history.best_score(scenario.id)
-        best_text = f"[{overall_level(best)}]best {percent(best)}[/]" if best is not None else "new"
+        best = self.history.best(scenario.id, self.app.rep)
+        best_text = (
+            f"[{colour_of(best.band)}]best {percent(best.score)}[/]"
+            if best is not None and best.score is not None and best.band is not None
+            else "new"
+        )
         prompt = Content.from_markup(
             f"[b]$title[/b]\n[dim]$level · $industry ·[/] {best_text}",
             title=scenario.title,
@@ -191,7 +195,7 @@ class PickerScreen(Screen[None]):
             body.update("")
             return
         buyer = scenario.buyer
-        best = self.history.best_score(scenario.id)
+        best = self.history.best_score(scenario.id, self.app.rep)
         best_line = f"Your best: {percent(best)}/100" if best is not None else "Not tried yet"
         title.update(
             Content.from_markup(

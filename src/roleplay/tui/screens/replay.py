@@ -26,12 +26,14 @@ from textual.widgets import Footer, Header, Input, Label, ListItem, ListView, St
 from roleplay.coach.annotate import add_note, parse_override
 from roleplay.coach.branch import rep_turn_numbers
 from roleplay.coach.lookup import metrics_for
-from roleplay.coach.scores import dimension_means, fmt_score
+from roleplay.coach.scores import override_summary
 from roleplay.errors import RoleplayError
 from roleplay.rubric import DIMENSION_LABELS, DIMENSIONS, Rubric
 from roleplay.scenario import Scenario
+from roleplay.standing import fmt_score, standing_of
 from roleplay.transcript import Scores, Transcript, Turn, load_transcript
 from roleplay.tui.widgets import score_chips
+from roleplay.tui.widgets.bands import colour_of
 
 if TYPE_CHECKING:
     from roleplay.buyer.base import BuyerBackend
@@ -210,7 +212,7 @@ def turn_detail(
                 Content.from_markup(
                     "[b]$label[/] $value  $band  [dim]$cue[/]",
                     label=f"{DIMENSION_LABELS[dim]:<16}",
-                    value=f"{value:.2f}",
+                    value=fmt_score(value),
                     band=band.replace("_", " "),
                     cue=cue,
                 )
@@ -222,7 +224,7 @@ def turn_detail(
         if ex.alternative:
             lines.append(Content.from_markup("[b]Better:[/] [i]$s[/]", s=ex.alternative))
         for rescore in turn.rescores:
-            values = "  ".join(f"{getattr(rescore.scores, d):.2f}" for d in DIMENSIONS)
+            values = "  ".join(fmt_score(getattr(rescore.scores, d)) for d in DIMENSIONS)
             lines.append(
                 Content.from_markup("[dim]Rescored by $r: $v[/]", r=rescore.rubric_id, v=values)
             )
@@ -265,26 +267,35 @@ def turn_detail(
             text = f"{note.author}, {when}: {note.text}" if note.text else f"{note.author}, {when}"
             lines.append(Content.from_markup("• $t", t=text))
             if note.override is not None:
-                values = "  ".join(f"{getattr(note.override, d):.2f}" for d in DIMENSIONS)
-                lines.append(
-                    Content.from_markup(
-                        "  [b]override[/] $v because $r", v=values, r=note.reason or ""
-                    )
-                )
+                lines.append(Content.from_markup("  [b]$o[/]", o=override_summary(note)))
     return Content("\n").join(lines)
 
 
-def metrics_content(transcript: Transcript, scenario: Scenario | None) -> Content:
-    """The whole conversation's figures: mean scores, metrics against their references, and
-    the hidden facts uncovered and missed."""
-    means = dimension_means(transcript)
-    lines = [Content.from_markup("[b]The whole conversation[/]")]
-    lines += [
-        Content.from_markup(
-            "$label $value", label=f"{DIMENSION_LABELS[d]:<28}", value=fmt_score(means[d])
-        )
-        for d in DIMENSIONS
-    ]
+def metrics_content(
+    transcript: Transcript, scenario: Scenario | None, rubric: Rubric | None
+) -> Content:
+    """The whole conversation's figures: the overall and mean scores with their bands (coach
+    overrides counted), the outcome, metrics against their references, and the facts missed."""
+    lines = [Content.from_markup("[b]The whole conversation[/] [dim](out of 100)[/]")]
+    if rubric is not None:
+        standing = standing_of(transcript, rubric, scenario)
+        rows = [("Overall (rubric-weighted)", standing.overall, standing.overall_band)]
+        rows += [(DIMENSION_LABELS[d], standing.means[d], standing.bands[d]) for d in DIMENSIONS]
+        for label, value, band in rows:
+            colour = colour_of(band) if band is not None else "$text-muted"
+            lines.append(
+                Content.from_markup(
+                    f"$label $value [{colour}]$band[/]",
+                    label=f"{label:<28}",
+                    value=fmt_score(value),
+                    band=band.label if band is not None else "",
+                )
+            )
+        if standing.outcome is not None:
+            verdict = "Success" if standing.outcome.success else "Not yet"
+            lines.append(
+                Content.from_markup("[b]$v[/]: $d", v=verdict, d=standing.outcome.decided_by)
+            )
     try:
         metrics = metrics_for(transcript, scenario)
     except RoleplayError as exc:
@@ -401,7 +412,7 @@ class ReplayScreen(Screen[None]):
         self.title = f"Replay: {title}"
         self.sub_title = f"{self.transcript.rep or 'rep'} · {self.path.name} · coach {self.coach}"
         self.query_one("#replay-metrics", Static).update(
-            metrics_content(self.transcript, self.scenario)
+            metrics_content(self.transcript, self.scenario, self.rubric)
         )
         turns = self.query_one("#replay-turns", ListView)
         if self.transcript.turns:
@@ -455,7 +466,7 @@ class ReplayScreen(Screen[None]):
         self._refresh_row(index)
         self.show_turn(index)
         self.query_one("#replay-metrics", Static).update(
-            metrics_content(self.transcript, self.scenario)
+            metrics_content(self.transcript, self.scenario, self.rubric)
         )
         self.notify(f"Saved to {self.path.name}", title="Coach note")
 

@@ -15,7 +15,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from roleplay.tui.library import History, SavedSession, ScenarioCatalog
-from roleplay.tui.widgets.bands import overall_level, percent
+from roleplay.tui.widgets.bands import colour_of, percent
 
 
 def newest_first(history: History) -> list[SavedSession]:
@@ -36,8 +36,8 @@ def session_label(session: SavedSession, catalog: ScenarioCatalog) -> Content:
     else:
         state = "unfinished"
     score = (
-        f"[{overall_level(session.score)}]{percent(session.score)}/100[/]"
-        if session.score is not None
+        f"[{colour_of(session.band)}]{percent(session.score)}/100 {session.band.label}[/]"
+        if session.score is not None and session.band is not None
         else "not scored"
     )
     return Content.from_markup(

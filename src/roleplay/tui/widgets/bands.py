@@ -1,8 +1,10 @@
-"""Colours and short labels for scores, shared by the widgets and screens."""
+"""Theme colours and short labels for scores; which band a score is in is `roleplay.standing`'s."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from roleplay.standing import BandMark, Tone, band_of, overall_band, points
 
 if TYPE_CHECKING:
     from roleplay.rubric import Rubric
@@ -14,36 +16,30 @@ SHORT_LABELS: dict[str, str] = {
 }
 """Chip labels: short enough for three chips on one line at 80 columns."""
 
+TONE_COLOURS: dict[Tone, str] = {"low": "$error", "mid": "$warning", "high": "$success"}
+"""The theme colour variable of each band tone."""
+
+
+def colour_of(mark: BandMark) -> str:
+    """The theme colour variable that marks a band."""
+    return TONE_COLOURS[mark.tone]
+
 
 def band_level(rubric: Rubric, dimension: str, score: float) -> tuple[str, str]:
-    """The band label for `score` and the theme colour variable that marks it.
-
-    The first band is an error colour, the last a success colour, any between a warning.
-    """
-    dim = rubric.dimension(dimension)
-    band = dim.band_for(score)
-    index = dim.bands.index(band)
-    if index == 0:
-        colour = "$error"
-    elif index == len(dim.bands) - 1:
-        colour = "$success"
-    else:
-        colour = "$warning"
-    return band.label, colour
+    """The band label for a dimension's `score` and the theme colour variable that marks it."""
+    mark = band_of(rubric, dimension, score)
+    return mark.label, colour_of(mark)
 
 
-def overall_level(score: float) -> str:
-    """The colour variable for an overall score (same thresholds as the default bands)."""
-    if score >= 0.65:
-        return "$success"
-    if score >= 0.35:
-        return "$warning"
-    return "$error"
+def overall_level(rubric: Rubric, score: float) -> tuple[str, str]:
+    """The band label for an overall score and the theme colour variable that marks it."""
+    mark = overall_band(rubric, score)
+    return mark.label, colour_of(mark)
 
 
 def percent(score: float) -> str:
     """A score from 0 to 1 as a whole number out of 100."""
-    return f"{round(score * 100):d}"
+    return str(points(score))
 
 
 def dimension_label(dimension: str) -> str:

@@ -1,0 +1,749 @@
+"""The team view: who needs help on what, trends by week, most-missed facts, and export rows.
+
+Transcripts are read one at a time and reduced to a small `Attempt` at once, so a folder of
+10,000 transcripts never sits in memory. Every score is `roleplay.standing`'s: rubric-weighted,
+coach overrides counted, banded by the rubric.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from roleplay.coach.lookup import find_scenario, rubric_for
+from roleplay.errors import TranscriptError, UsageError
+from roleplay.rubric import DIMENSIONS, Rubric
+from roleplay.scenario import HiddenFact, Scenario
+from roleplay.standing import BandMark, band_of, overall_band, overall_of, standing_of
+from roleplay.transcript import Transcript, load_transcript
+
+
+def better_question(fact: HiddenFact) -> str:
+    """The question to suggest when a fact was missed: the author's, else the first example."""
+    return fact.suggested_question()
+
+
+# --- reading many transcripts -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file that could not be read as a transcript."""
+
+    path: Path
+    """The file."""
+    reason: str
+    """Why, located in the file."""
+
+
+@dataclass
+class TranscriptFiles:
+    """Transcript files, read one at a time when iterated; the damaged ones are listed."""
+
+    files: list[Path]
+    """The `*.json` files found, in order."""
+    skipped: list[SkippedFile] = field(default_factory=list)
+    """Files that failed to load during the last iteration."""
+    read: int = 0
+    """Files that loaded during the last iteration."""
+
+    def __iter__(self) -> Iterator[tuple[Path, Transcript]]:
+        self.skipped, self.read = [], 0
+        for path in self.files:
+            try:
+                transcript = load_transcript(path)
+            except TranscriptError as exc:
+                self.skipped.append(SkippedFile(path, exc.message))
+                continue
+            self.read += 1
+            yield path, transcript
+
+
+def load_folder(*targets: Path) -> TranscriptFiles:
+    """The transcript files among `targets`: files as given, folders searched recursively for
+    `*.json` (hidden files, such as an atomic save in progress, left out).
+
+    Raises:
+        UsageError: a target does not exist.
+    """
+    files: list[Path] = []
+    for target in targets:
+        if target.is_dir():
+            # Broken links, FIFOs and unreadable files are kept: reading them lists them as
+            # skipped with the reason, rather than dropping them without a word.
+            files.extend(
+                p
+                for p in sorted(target.rglob("*.json"))
+                if not p.name.startswith(".") and not p.is_dir()
+            )
+        elif target.exists() or target.is_symlink():
+            files.append(target)
+        else:
+            raise UsageError(f"{target}: no such file or folder")
+    return TranscriptFiles(list(dict.fromkeys(files)))
+
+
+# --- filters ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamFilter:
+    """Which attempts the team view counts."""
+
+    reps: tuple[str, ...] = ()
+    """Only these reps (all when empty)."""
+    scenarios: tuple[str, ...] = ()
+    """Only these scenario ids (all when empty)."""
+    since: date | None = None
+    """Only attempts started on or after this day."""
+    until: date | None = None
+    """Only attempts started on or before this day."""
+
+    def keeps(self, transcript: Transcript) -> bool:
+        """Whether the attempt passes every filter."""
+        day = transcript.started_at.date()
+        return (
+            (not self.reps or (transcript.rep or "(unnamed)") in self.reps)
+            and (not self.scenarios or transcript.scenario_id in self.scenarios)
+            and (self.since is None or day >= self.since)
+            and (self.until is None or day <= self.until)
+        )
+
+    def describe(self) -> str:
+        """The filters in words ("" when none)."""
+        parts = []
+        if self.reps:
+            parts.append("reps " + ", ".join(self.reps))
+        if self.scenarios:
+            parts.append("scenarios " + ", ".join(self.scenarios))
+        if self.since is not None:
+            parts.append(f"since {self.since:%Y-%m-%d}")
+        if self.until is not None:
+            parts.append(f"until {self.until:%Y-%m-%d}")
+        return "; ".join(parts)
+
+
+# --- what the view holds ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One practice conversation, reduced to what the team view and the export need."""
+
+    path: Path
+    """The transcript file."""
+    transcript_id: str
+    """The transcript's id."""
+    rep: str
+    """Who practised."""
+    scenario_id: str
+    """The scenario practised."""
+    started_at: datetime
+    """When."""
+    means: dict[str, float | None]
+    """Mean per dimension, overrides counted."""
+    overall: float | None
+    """Rubric-weighted overall, overrides counted."""
+    band: BandMark | None
+    """The overall's band."""
+    uncovered: int
+    """Hidden facts uncovered."""
+    facts_total: int | None
+    """Hidden facts in the scenario (None when the scenario was not found)."""
+    success: bool | None
+    """Whether the call met the success criteria (None without the scenario)."""
+    overrides: int
+    """Rep turns a coach re-scored."""
+    first_note: datetime | None
+    """When a coach first annotated this attempt, if ever."""
+
+
+@dataclass
+class RepScenario:
+    """One rep's attempts at one scenario, oldest first."""
+
+    rep: str
+    scenario_id: str
+    attempts: list[Attempt]
+
+    @property
+    def best(self) -> Attempt | None:
+        """The attempt with the highest overall."""
+        rated = [a for a in self.attempts if a.overall is not None]
+        return max(rated, key=lambda a: a.overall or 0.0) if rated else None
+
+    @property
+    def latest(self) -> Attempt:
+        """The most recent attempt."""
+        return self.attempts[-1]
+
+    def trend(self, dimension: str) -> list[float]:
+        """The dimension's mean per attempt, oldest first (attempts without scores left out)."""
+        return [v for a in self.attempts if (v := a.means.get(dimension)) is not None]
+
+    def change(self, dimension: str) -> float | None:
+        """Latest minus first attempt for a dimension; None with fewer than two attempts."""
+        values = self.trend(dimension)
+        return values[-1] - values[0] if len(values) >= 2 else None
+
+
+@dataclass(frozen=True)
+class BandedValue:
+    """A mean score with its band."""
+
+    value: float
+    """The score, 0 to 1."""
+    band: BandMark
+    """Its band in the rubric."""
+
+
+@dataclass
+class RepSummary:
+    """One rep over every attempt counted: the numbers a coach sorts by."""
+
+    rep: str
+    """The rep."""
+    attempts: int
+    """Attempts counted."""
+    scenarios: int
+    """Different scenarios practised."""
+    means: dict[str, BandedValue | None]
+    """Mean of the attempts' means per dimension, banded."""
+    overall: BandedValue | None
+    """Mean overall, banded."""
+    best: float | None
+    """Best overall."""
+    latest: float | None
+    """Latest attempt's overall."""
+    success_rate: float | None
+    """Share of attempts that met the success criteria (None when none could be judged)."""
+    weakest: str | None
+    """The dimension with the lowest mean: where the rep needs help first."""
+    before_note: float | None
+    """Mean overall of attempts started before the rep's first coach note."""
+    after_note: float | None
+    """Mean overall of attempts started after it."""
+
+    def need(self) -> float:
+        """How much help the rep needs: the weakest dimension's mean (lower is more need)."""
+        if self.weakest is None:
+            return 2.0
+        value = self.means[self.weakest]
+        return value.value if value is not None else 2.0
+
+
+@dataclass(frozen=True)
+class WeekPoint:
+    """Mean scores of one week (Monday to Sunday)."""
+
+    week: date
+    """The Monday the week starts on."""
+    means: dict[str, float | None]
+    """Mean per dimension over the week's attempts."""
+    attempts: int
+    """Attempts that week."""
+
+
+@dataclass(frozen=True)
+class MissedFact:
+    """A hidden fact and how often reps missed it."""
+
+    scenario_id: str
+    fact_id: str
+    summary: str
+    better_question: str
+    missed: int
+    """Attempts that missed it."""
+    attempts: int
+    """Attempts at its scenario."""
+
+    @property
+    def rate(self) -> float:
+        """Share of attempts that missed it."""
+        return self.missed / self.attempts if self.attempts else 0.0
+
+
+@dataclass
+class ScenarioSummary:
+    """All attempts at one scenario."""
+
+    scenario_id: str
+    title: str
+    attempts: int
+    reps: list[str]
+    mean_overall: float | None
+    found: bool
+
+
+@dataclass
+class TeamReport:
+    """Everything the team view shows."""
+
+    label: str
+    """What was read (the folder or paths), for the heading."""
+    groups: list[RepScenario]
+    """Per rep and scenario, by rep then scenario."""
+    reps_summary: list[RepSummary]
+    """Per rep, the rep who needs the most help first."""
+    weekly: dict[str, list[WeekPoint]]
+    """Per rep, their weeks, oldest first."""
+    team_weekly: list[WeekPoint]
+    """The whole team's weeks, oldest first."""
+    scenarios: list[ScenarioSummary]
+    missed_facts: list[MissedFact]
+    """Every missed fact, most often missed (by count) first."""
+    branches: int
+    """Branches found: "what if" lines, not attempts."""
+    duplicates: int
+    """Files that repeat a transcript already counted (same id)."""
+    skipped: list[SkippedFile]
+    filters: TeamFilter
+    rubric: Rubric
+    """The rubric whose bands the summary colours use."""
+    warnings: list[str] = field(default_factory=list)
+    sort_by: str = "need"
+    """How the per-rep table is sorted (one of `SORT_KEYS`)."""
+
+    @property
+    def attempts(self) -> int:
+        return sum(len(g.attempts) for g in self.groups)
+
+    @property
+    def reps(self) -> list[str]:
+        return sorted({g.rep for g in self.groups})
+
+    def all_attempts(self) -> list[Attempt]:
+        """Every attempt counted, by rep, scenario and date."""
+        return [a for g in self.groups for a in g.attempts]
+
+
+def _mean(values: Iterable[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return sum(present) / len(present) if present else None
+
+
+def _monday(moment: datetime) -> date:
+    day = moment.date()
+    return day - timedelta(days=day.weekday())
+
+
+def _weeks(attempts: Sequence[Attempt]) -> list[WeekPoint]:
+    by_week: dict[date, list[Attempt]] = defaultdict(list)
+    for attempt in attempts:
+        by_week[_monday(attempt.started_at)].append(attempt)
+    return [
+        WeekPoint(
+            week,
+            {d: _mean(a.means.get(d) for a in rows) for d in DIMENSIONS},
+            len(rows),
+        )
+        for week, rows in sorted(by_week.items())
+    ]
+
+
+def _attempt(
+    path: Path, transcript: Transcript, rubric: Rubric, scenario: Scenario | None
+) -> Attempt:
+    standing = standing_of(transcript, rubric, scenario)
+    notes = [n.time for t in transcript.turns for n in t.notes]
+    return Attempt(
+        path=path,
+        transcript_id=transcript.id,
+        rep=transcript.rep or "(unnamed)",
+        scenario_id=transcript.scenario_id,
+        started_at=transcript.started_at,
+        means=standing.means,
+        overall=standing.overall,
+        band=standing.overall_band,
+        uncovered=(
+            len(standing.outcome.uncovered)
+            if standing.outcome is not None
+            else len(transcript.revealed)
+        ),
+        facts_total=len(scenario.hidden_facts) if scenario is not None else None,
+        success=standing.outcome.success if standing.outcome is not None else None,
+        overrides=sum(1 for t in transcript.rep_turns if any(n.override for n in t.notes)),
+        first_note=min(notes) if notes else None,
+    )
+
+
+def _rep_summary(rep: str, attempts: list[Attempt], rubric: Rubric) -> RepSummary:
+    means: dict[str, BandedValue | None] = {}
+    for dim in DIMENSIONS:
+        value = _mean(a.means.get(dim) for a in attempts)
+        means[dim] = BandedValue(value, band_of(rubric, dim, value)) if value is not None else None
+    overall = overall_of({d: (m.value if m else None) for d, m in means.items()}, rubric)
+    scored = {d: m.value for d, m in means.items() if m is not None}
+    judged = [a.success for a in attempts if a.success is not None]
+    noted = [a.first_note for a in attempts if a.first_note is not None]
+    first_note = min(noted) if noted else None
+    ordered = sorted(attempts, key=lambda a: a.started_at)
+    return RepSummary(
+        rep=rep,
+        attempts=len(attempts),
+        scenarios=len({a.scenario_id for a in attempts}),
+        means=means,
+        overall=BandedValue(overall, overall_band(rubric, overall))
+        if overall is not None
+        else None,
+        best=max((a.overall for a in attempts if a.overall is not None), default=None),
+        latest=ordered[-1].overall,
+        success_rate=sum(judged) / len(judged) if judged else None,
+        weakest=min(scored, key=lambda d: scored[d]) if scored else None,
+        before_note=(
+            _mean(a.overall for a in attempts if a.started_at < first_note)
+            if first_note is not None
+            else None
+        ),
+        after_note=(
+            _mean(a.overall for a in attempts if a.started_at >= first_note)
+            if first_note is not None
+            else None
+        ),
+    )
+
+
+def build_team_report(
+    label: str | Path,
+    transcripts: Iterable[tuple[Path, Transcript]],
+    *,
+    find: Callable[[str], Scenario | None] = find_scenario,
+    rubric_of: Callable[[Transcript], Rubric] = rubric_for,
+    filters: TeamFilter | None = None,
+    sort_by: str = "need",
+) -> TeamReport:
+    """Summarise transcripts per rep and per scenario, reading each only once.
+
+    Scores are `roleplay.standing`'s (rubric-weighted, overrides counted). Branches are counted
+    apart: they are "what if" lines, not attempts. A transcript found twice (same id) counts
+    once.
+    """
+    filters = filters or TeamFilter()
+    scenarios: dict[str, Scenario | None] = {}
+    groups: dict[tuple[str, str], list[Attempt]] = defaultdict(list)
+    missed_counts: Counter[tuple[str, str]] = Counter()
+    attempts_per_scenario: Counter[str] = Counter()
+    seen: set[str] = set()
+    branches = duplicates = 0
+    rubric: Rubric | None = None
+    for path, transcript in transcripts:
+        if transcript.id in seen:
+            duplicates += 1
+            continue
+        seen.add(transcript.id)
+        if transcript.branch_of is not None:
+            branches += 1
+            continue
+        if not filters.keeps(transcript):
+            continue
+        sid = transcript.scenario_id
+        if sid not in scenarios:
+            scenarios[sid] = find(sid)
+        scenario = scenarios[sid]
+        this_rubric = rubric_of(transcript)
+        rubric = rubric or this_rubric
+        attempt = _attempt(path, transcript, this_rubric, scenario)
+        groups[(attempt.rep, sid)].append(attempt)
+        attempts_per_scenario[sid] += 1
+        if scenario is not None:
+            revealed = set(transcript.revealed)
+            for fact in scenario.hidden_facts:
+                if fact.id not in revealed:
+                    missed_counts[(sid, fact.id)] += 1
+    if rubric is None:
+        from roleplay import paths
+        from roleplay.rubric import load_rubric
+
+        rubric = load_rubric(paths.default_rubric())
+    group_list = [
+        RepScenario(rep, sid, sorted(attempts, key=lambda a: a.started_at))
+        for (rep, sid), attempts in sorted(groups.items())
+    ]
+    per_rep: dict[str, list[Attempt]] = defaultdict(list)
+    for group in group_list:
+        per_rep[group.rep].extend(group.attempts)
+    summaries = sorted(
+        (_rep_summary(rep, attempts, rubric) for rep, attempts in per_rep.items()),
+        key=lambda s: (s.need(), s.rep),
+    )
+    scenario_rows = []
+    for sid in sorted(attempts_per_scenario):
+        scenario = scenarios.get(sid)
+        attempts = [a for g in group_list if g.scenario_id == sid for a in g.attempts]
+        scenario_rows.append(
+            ScenarioSummary(
+                scenario_id=sid,
+                title=scenario.title if scenario is not None else sid,
+                attempts=attempts_per_scenario[sid],
+                reps=sorted({a.rep for a in attempts}),
+                mean_overall=_mean(a.overall for a in attempts),
+                found=scenario is not None,
+            )
+        )
+    missed: list[MissedFact] = []
+    for (sid, fact_id), count in missed_counts.items():
+        scenario = scenarios[sid]
+        assert scenario is not None  # only counted when the scenario was found
+        fact = scenario.fact(fact_id)
+        missed.append(
+            MissedFact(
+                sid, fact_id, fact.summary, better_question(fact), count, attempts_per_scenario[sid]
+            )
+        )
+    missed.sort(key=lambda m: (-m.missed, -m.rate, m.scenario_id, m.fact_id))
+    warnings = [
+        f"Scenario '{s.scenario_id}' was not found: its missed facts are not counted."
+        for s in scenario_rows
+        if not s.found
+    ]
+    if duplicates:
+        warnings.append(f"{duplicates} file(s) repeat a transcript already counted (same id).")
+    all_attempts = [a for g in group_list for a in g.attempts]
+    return TeamReport(
+        label=str(label),
+        groups=group_list,
+        reps_summary=summaries,
+        weekly={rep: _weeks(attempts) for rep, attempts in sorted(per_rep.items())},
+        team_weekly=_weeks(all_attempts),
+        scenarios=scenario_rows,
+        missed_facts=missed,
+        branches=branches,
+        duplicates=duplicates,
+        skipped=getattr(transcripts, "skipped", []),
+        filters=filters,
+        rubric=rubric,
+        warnings=warnings,
+        sort_by=sort_by,
+    )
+
+
+# --- export -------------------------------------------------------------------------------
+
+EXPORT_COLUMNS: tuple[str, ...] = (
+    "transcript_id",
+    "rep",
+    "scenario",
+    "date",
+    *DIMENSIONS,
+    "overall",
+    "band",
+    "facts_found",
+    "facts_total",
+    "success",
+    "overrides",
+    "file",
+)
+"""The columns of `report --format csv/json`, one row per attempt."""
+
+
+def export_rows(report: TeamReport) -> list[dict[str, str | int | float | bool | None]]:
+    """One row per attempt, scores out of 100, for a spreadsheet or a CRM."""
+    rows: list[dict[str, str | int | float | bool | None]] = []
+    for a in report.all_attempts():
+        row: dict[str, str | int | float | bool | None] = {
+            "transcript_id": a.transcript_id,
+            "rep": a.rep,
+            "scenario": a.scenario_id,
+            "date": a.started_at.isoformat(),
+        }
+        for dim in DIMENSIONS:
+            value = a.means.get(dim)
+            row[dim] = round(value * 100) if value is not None else None
+        row["overall"] = round(a.overall * 100) if a.overall is not None else None
+        row["band"] = a.band.label if a.band is not None else None
+        row["facts_found"] = a.uncovered
+        row["facts_total"] = a.facts_total
+        row["success"] = a.success
+        row["overrides"] = a.overrides
+        row["file"] = str(a.path)
+        rows.append(row)
+    return rows
+
+
+# --- sections both renderers show -----------------------------------------------------------
+
+SORT_KEYS: tuple[str, ...] = ("need", "rep", "attempts", *DIMENSIONS, "overall", "success")
+"""Columns the "who needs help" table can be sorted by (`report --sort`)."""
+
+Cell = str | BandedValue
+
+
+@dataclass(frozen=True)
+class Section:
+    """One table of the team view, the same in HTML and Markdown."""
+
+    key: str
+    """An anchor name."""
+    title: str
+    """The heading."""
+    headers: list[str]
+    """Column headings."""
+    rows: list[list[Cell]]
+    """Plain text cells, or a banded score the renderer colours."""
+    numeric: set[int]
+    """Columns aligned as numbers."""
+    note: str = ""
+    """A line under the heading that says how to read the table."""
+    empty: str = "Nothing to show."
+    """What to say when there are no rows."""
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{round(value * 100)}%"
+
+
+def _score(value: float | None) -> str:
+    return "–" if value is None else str(round(value * 100))
+
+
+def sorted_reps(report: TeamReport, sort_by: str = "need") -> list[RepSummary]:
+    """The rep summaries sorted by need (weakest behaviour first) or by another column."""
+    rows = list(report.reps_summary)
+    if sort_by == "need":
+        return sorted(rows, key=lambda s: (s.need(), s.rep))
+    if sort_by == "rep":
+        return sorted(rows, key=lambda s: s.rep)
+    if sort_by == "attempts":
+        return sorted(rows, key=lambda s: (-s.attempts, s.rep))
+    if sort_by == "overall":
+        return sorted(rows, key=lambda s: (s.overall.value if s.overall else 2.0, s.rep))
+    if sort_by == "success":
+        return sorted(
+            rows, key=lambda s: (s.success_rate if s.success_rate is not None else 2.0, s.rep)
+        )
+    if sort_by in DIMENSIONS:
+        return sorted(rows, key=lambda s: ((m.value if (m := s.means[sort_by]) else 2.0), s.rep))
+    raise UsageError(f"unknown sort column '{sort_by}' (known: {', '.join(SORT_KEYS)})")
+
+
+def team_sections(report: TeamReport, sort_by: str | None = None) -> list[Section]:
+    """The team view's tables, in order: who needs help on what, per rep and scenario, trends
+    by week, per scenario, most often missed facts."""
+    from roleplay.rubric import DIMENSION_LABELS
+
+    labels = [DIMENSION_LABELS[d] for d in DIMENSIONS]
+    order = sort_by or report.sort_by
+    sections = [
+        Section(
+            "per-rep",
+            "Per rep: who needs help on what",
+            [
+                "Rep",
+                "Attempts",
+                *labels,
+                "Overall",
+                "Success",
+                "Needs help on",
+                "Before / after a coach note",
+            ],
+            [
+                [
+                    s.rep,
+                    str(s.attempts),
+                    *(s.means[d] or "–" for d in DIMENSIONS),
+                    s.overall or "–",
+                    _pct(s.success_rate),
+                    DIMENSION_LABELS[s.weakest] if s.weakest else "–",
+                    (
+                        f"{_score(s.before_note)} → {_score(s.after_note)}"
+                        if s.before_note is not None or s.after_note is not None
+                        else "no note yet"
+                    ),
+                ]
+                for s in sorted_reps(report, order)
+            ],
+            {1},
+            note=(
+                f"Means out of 100 over each rep's attempts, banded by the rubric; a coach's "
+                f"override counts over the machine's score; overall is rubric-weighted. Sorted by "
+                f"{'need (the weakest behaviour first)' if order == 'need' else order}."
+            ),
+            empty="No attempts counted.",
+        ),
+        Section(
+            "per-rep-scenario",
+            "Per rep and scenario",
+            ["Rep", "Scenario", "Attempts", "Best", "Latest", "Facts (latest)", *labels],
+            [
+                [
+                    g.rep,
+                    g.scenario_id,
+                    str(len(g.attempts)),
+                    _banded_overall(g.best),
+                    _banded_overall(g.latest),
+                    (
+                        f"{g.latest.uncovered} of {g.latest.facts_total}"
+                        if g.latest.facts_total is not None
+                        else str(g.latest.uncovered)
+                    ),
+                    *(_trend(g.trend(d)) for d in DIMENSIONS),
+                ]
+                for g in report.groups
+            ],
+            {2},
+            note="Behaviour columns run from the first attempt to the latest, out of 100.",
+            empty="No attempts counted.",
+        ),
+        Section(
+            "trends",
+            "Trends by week",
+            ["Who", "Week of", "Attempts", *labels],
+            [
+                [
+                    who,
+                    f"{p.week:%Y-%m-%d}",
+                    str(p.attempts),
+                    *(_score(p.means[d]) for d in DIMENSIONS),
+                ]
+                for who, weeks in [("Team average", report.team_weekly), *report.weekly.items()]
+                for p in weeks
+            ],
+            {2, 3, 4, 5},
+            note="Each rep's behaviour means per week (Monday to Sunday) against the team's.",
+            empty="No attempts counted.",
+        ),
+        Section(
+            "per-scenario",
+            "Per scenario",
+            ["Scenario", "Id", "Attempts", "Reps", "Mean overall"],
+            [
+                [s.title, s.scenario_id, str(s.attempts), str(len(s.reps)), _score(s.mean_overall)]
+                for s in report.scenarios
+            ],
+            {2, 3, 4},
+        ),
+        Section(
+            "missed-facts",
+            "Most often missed facts",
+            ["Fact", "Scenario", "Missed", "Rate", "A question that earns it"],
+            [
+                [
+                    f"{m.summary} ({m.fact_id})",
+                    m.scenario_id,
+                    f"{m.missed} of {m.attempts}",
+                    _pct(m.rate),
+                    f"“{m.better_question}”",
+                ]
+                for m in report.missed_facts
+            ],
+            {2, 3},
+            note=f"All {len(report.missed_facts)} missed facts, by how many attempts missed them.",
+            empty="No missed facts counted.",
+        ),
+    ]
+    return sections
+
+
+def _banded_overall(attempt: Attempt | None) -> Cell:
+    if attempt is None or attempt.overall is None or attempt.band is None:
+        return "–"
+    return BandedValue(attempt.overall, attempt.band)
+
+
+def _trend(values: list[float]) -> str:
+    from roleplay.coach.scores import trend_text
+
+    return trend_text(values)

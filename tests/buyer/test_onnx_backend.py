@@ -1,0 +1,137 @@
+"""The default buyer on ONNX Runtime GenAI, against the transformers reference.
+
+The ONNX models are built into the real model cache (`paths.cache_dir()`), not a temporary
+one: the first test session on a fresh clone converts them (about a minute in all), and every
+later session reuses them.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from roleplay.buyer import ChatMessage, find_card
+from roleplay.buyer.guard import TEMPLATE_TOKENS
+from roleplay.buyer.onnx_backend import ONNX_MARKER, OnnxBackend
+from roleplay.buyer.transformers_backend import TransformersBackend
+from roleplay.scenario import Scenario
+
+from .conftest import play_opening_in_role
+
+pytestmark = pytest.mark.models
+
+PROMPT = [
+    ChatMessage("system", "You are Dana Whitfield, CFO of a logistics company. Answer briefly."),
+    ChatMessage("user", "Walk me through how your month-end close works today."),
+]
+
+
+@pytest.fixture(scope="session")
+def onnx_buyer() -> OnnxBackend:
+    """The default card's buyer, built into the model cache once (on the first session)."""
+    backend = OnnxBackend(find_card("smollm2-135m"))
+    steps: list[tuple[str, float | None]] = []
+    backend.load(lambda message, fraction: steps.append((message, fraction)))
+    backend.progress_seen = steps  # type: ignore[attr-defined]
+    return backend
+
+
+@pytest.fixture(scope="session")
+def onnx_fp32() -> OnnxBackend:
+    card = find_card("smollm2-135m").model_copy(update={"precision": "fp32"})
+    backend = OnnxBackend(card)
+    backend.load()
+    return backend
+
+
+@pytest.fixture(scope="session")
+def reference() -> TransformersBackend:
+    """The transformers reference on the same safetensors cache."""
+    backend = TransformersBackend(find_card("smollm2-135m-transformers"))
+    backend.load()
+    return backend
+
+
+def test_the_default_buyer_is_onnx_built_once_into_the_cache(onnx_buyer: OnnxBackend) -> None:
+    assert find_card(None).backend == "onnx"
+    folder = onnx_buyer.onnx_path()
+    marker = json.loads((folder / ONNX_MARKER).read_text())
+    assert marker["precision"] == onnx_buyer.card.precision
+    assert (folder / "genai_config.json").is_file() and list(folder.glob("*.onnx"))
+    assert not (folder / "builder-cache").exists()
+    fractions = [f for _, f in onnx_buyer.progress_seen if f is not None]  # type: ignore[attr-defined]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    again = OnnxBackend(onnx_buyer.card)
+    assert again.cache_ready()
+    steps: list[str] = []
+    again.load(lambda message, fraction: steps.append(message))
+    assert not again.converted and not any("ONNX" in step for step in steps)
+    assert again.model_id == "onnx-int4:SmolLM2-135M-Instruct.Q4_1"
+
+
+def test_float32_onnx_says_what_transformers_says(
+    onnx_fp32: OnnxBackend, reference: TransformersBackend
+) -> None:
+    started = [*PROMPT, ChatMessage("assistant", "Honestly, our close")]
+    for prompt in (PROMPT, started):
+        assert onnx_fp32.prompt_ids(prompt).tolist() == reference.prompt_ids(prompt)[0].tolist()
+        ours = "".join(onnx_fp32.stream(prompt, max_new_tokens=40, temperature=0.0))
+        theirs = "".join(reference.stream(prompt, max_new_tokens=40, temperature=0.0))
+        assert ours == theirs and len(ours.split()) > 5
+
+
+def test_a_started_reply_is_continued(onnx_buyer: OnnxBackend) -> None:
+    started = [*PROMPT, ChatMessage("assistant", "Honestly, our close")]
+    assert onnx_buyer.prompt_text(started).endswith("<|im_start|>assistant\nHonestly, our close")
+    rest = "".join(onnx_buyer.stream(started, max_new_tokens=16, temperature=0.0))
+    assert rest.strip() and not rest.startswith("Honestly")
+
+
+def test_streams_seeded_stops_at_end_of_turn_and_when_asked(onnx_buyer: OnnxBackend) -> None:
+    first = list(onnx_buyer.stream(PROMPT, max_new_tokens=12, temperature=0.7, seed=4))
+    second = list(onnx_buyer.stream(PROMPT, max_new_tokens=12, temperature=0.7, seed=4))
+    assert first == second and len(first) > 1
+    short = [ChatMessage("user", "Answer with one word, yes or no: is water wet?")]
+    reply = "".join(onnx_buyer.stream(short, max_new_tokens=200, temperature=0.0))
+    assert 0 < onnx_buyer.token_count(reply) < 200
+    assert not TEMPLATE_TOKENS.search(reply)
+    chunks: list[str] = []
+    for chunk in onnx_buyer.stream(PROMPT, max_new_tokens=40, should_stop=lambda: len(chunks) >= 3):
+        chunks.append(chunk)
+    assert len(chunks) == 3
+
+
+def test_start_up_imports_neither_torch_nor_transformers(onnx_buyer: OnnxBackend) -> None:
+    code = (
+        "import sys\n"
+        "from roleplay import paths\n"
+        "from roleplay.buyer import ChatMessage, load_backend\n"
+        "from roleplay.rubric import load_rubric\n"
+        "from roleplay.scoring import TurnScorer\n"
+        "buyer = load_backend(None)\n"
+        "buyer.load()\n"
+        "TurnScorer.load(load_rubric(paths.default_rubric()))\n"
+        "reply = ''.join(buyer.stream([ChatMessage('user', 'Hello')], max_new_tokens=4))\n"
+        "heavy = sorted({'torch', 'transformers'} & set(sys.modules))\n"
+        "print(buyer.model_id, bool(reply), *heavy)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300
+    )
+    assert done.stdout.split() == [onnx_buyer.model_id, "True"]
+
+
+def test_a_scenario_plays_end_to_end_on_the_onnx_buyer(
+    onnx_buyer: OnnxBackend,
+    cfo: Scenario,
+    default_rubric,  # type: ignore[no-untyped-def]
+    scorer,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    session = play_opening_in_role(onnx_buyer, cfo, default_rubric, scorer, tmp_path / "t.json")
+    outcomes = session.guard.outcomes
+    assert outcomes["first_try"] + outcomes["regenerated"] + outcomes["authored"] >= 1
