@@ -32,7 +32,7 @@ def _prompt() -> list[Any]:
     from roleplay.scenario import load_scenario
     from roleplay.transcript import Turn
 
-    scenario = load_scenario(paths.scenarios_dir() / "cfo-logistics-close.yaml")
+    scenario = load_scenario(paths.shipped_scenarios_dir() / "cfo-logistics-close.yaml")
     director = BuyerDirector(scenario, None, seed=1)
     rep = "Walk me through how your month-end close works today, and where it gets stuck."
     beat = director.decide(rep, None, director.initial_state(), 0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import signal
 import sys
@@ -23,11 +24,13 @@ COMMAND_MODULES = (
     "validate",
     "schema",
     "new",
+    "migrate",
     "list",
     "score_turns",
     "eval",
     "models",
     "simulate",
+    "check",
     "replay",
     "compare",
     "branch",
@@ -101,11 +104,29 @@ def _exit_on_terminate(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def quiet_library_warnings() -> None:
+    """Keep library warnings (PyTorch, transformers, tokenizers) off the terminal, where they
+    would print in the middle of a buyer's reply or the app's screen.
+
+    Python warnings go to the `py.warnings` logger, which writes to the file named by
+    `$ROLEPLAY_LOG` if set and nowhere otherwise; transformers' own logger says errors only.
+    """
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    logging.captureWarnings(True)
+    logger = logging.getLogger("py.warnings")
+    logger.propagate = False
+    if logger.handlers:
+        return
+    log_file = os.environ.get("ROLEPLAY_LOG")
+    logger.addHandler(logging.FileHandler(log_file) if log_file else logging.NullHandler())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `roleplay` command; returns the process exit code."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    quiet_library_warnings()
     args = parse_args(argv)
     previous = None
     if args.command != DEFAULT_COMMAND and threading.current_thread() is threading.main_thread():

@@ -3,16 +3,73 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 """The checkout roleplay runs from (it is installed in editable mode by the Makefile)."""
 
 
-def scenarios_dir() -> Path:
-    """Scenario files: `$ROLEPLAY_SCENARIOS`, else `scenarios/` in the working directory if
-    present, else the project's own."""
-    return _pick("ROLEPLAY_SCENARIOS", "scenarios")
+SHIPPED = "shipped"
+"""The origin of the scenarios that come with roleplay."""
+
+
+@dataclass(frozen=True)
+class ScenarioFolder:
+    """A folder scenarios are read from, and where it comes from (for `roleplay list`)."""
+
+    path: Path
+    origin: str
+    """`shipped`, `$ROLEPLAY_SCENARIOS` or `~/.roleplay/scenarios`."""
+
+
+def shipped_scenarios_dir() -> Path:
+    """The scenarios that come with roleplay, and their rep scripts in `scripts/`."""
+    return PROJECT_ROOT / "scenarios"
+
+
+def user_scenarios_dirs() -> list[ScenarioFolder]:
+    """The author's own scenario folders: each folder in `$ROLEPLAY_SCENARIOS` (separated by
+    `os.pathsep`), else `scenarios/` under `$ROLEPLAY_HOME` (`~/.roleplay`)."""
+    env = os.environ.get("ROLEPLAY_SCENARIOS")
+    if env:
+        return [
+            ScenarioFolder(Path(part), "$ROLEPLAY_SCENARIOS")
+            for part in env.split(os.pathsep)
+            if part
+        ]
+    return [ScenarioFolder(data_dir() / "scenarios", "~/.roleplay/scenarios")]
+
+
+def scenario_folders() -> list[ScenarioFolder]:
+    """Where scenario ids are looked up, in order: the author's folders, then the shipped ones.
+
+    The same from any working folder: a `scenarios/` folder in the current directory is not
+    read unless it is named in `$ROLEPLAY_SCENARIOS`. A user folder that does not exist is
+    left out, unless `$ROLEPLAY_SCENARIOS` names it (then loading it reports it missing).
+    """
+    shipped = shipped_scenarios_dir()
+    folders = [
+        folder
+        for folder in user_scenarios_dirs()
+        if folder.path.is_dir() or folder.origin == "$ROLEPLAY_SCENARIOS"
+    ]
+    seen = {_same(folder.path) for folder in folders}
+    if _same(shipped) not in seen:
+        folders.append(ScenarioFolder(shipped, SHIPPED))
+    return folders
+
+
+def new_scenarios_dir() -> Path:
+    """Where `roleplay new` writes a scenario: the first of the author's own folders."""
+    return user_scenarios_dirs()[0].path
+
+
+def _same(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
 
 
 def rubrics_dir() -> Path:

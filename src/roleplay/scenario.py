@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
 from roleplay.errors import InvalidFileError, Problem
 from roleplay.model_base import StrictModel
 from roleplay.topics import TOPIC_PROTOTYPES, Topic
-from roleplay.yamlio import iter_yaml_files, load_model
+from roleplay.yamlio import LoadedYaml, PathKey, iter_yaml_files, load_model
 
 Identifier = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9_\-]*$", min_length=2, max_length=64)
@@ -298,49 +298,104 @@ class Scenario(StrictModel):
 
 
 def check_scenario(scenario: Scenario) -> list[Problem]:
-    """Problems a schema cannot see: duplicate ids and references to unknown hidden facts."""
+    """Problems a schema cannot see in a scenario already built: see `reference_problems`."""
     loaded = scenario._source
-    name = str(loaded.path) if loaded is not None else scenario.id
+    if loaded is None:
+        return reference_problems(scenario.model_dump(mode="json"), scenario.id, lambda _: (1, 1))
+    return reference_problems(loaded.data, str(loaded.path), loaded.locate)
+
+
+def _mappings(value: object) -> list[tuple[int, dict[str, Any]]]:
+    """The (index, item) pairs of a list's mapping items; nothing for anything else."""
+    if not isinstance(value, list):
+        return []
+    return [(index, item) for index, item in enumerate(value) if isinstance(item, dict)]
+
+
+def _names(value: object) -> list[tuple[int, str]]:
+    """The (index, text) pairs of a list's text items; nothing for anything else."""
+    if not isinstance(value, list):
+        return []
+    return [(index, item) for index, item in enumerate(value) if isinstance(item, str)]
+
+
+def _section(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def reference_problems(
+    data: object, name: str, locate: Callable[[PathKey], tuple[int, int]]
+) -> list[Problem]:
+    """Problems a schema cannot see: duplicate ids, references to unknown hidden facts (with a
+    did-you-mean), and a required fact the call is too short to earn.
+
+    Reads the scenario's raw data, so it runs beside the schema check and a file with both
+    kinds of mistake gets all of them in one report; parts the schema rejects are skipped.
+    """
+    if not isinstance(data, dict):
+        return []
     problems: list[Problem] = []
 
-    def at(path: tuple[str | int, ...], message: str) -> None:
-        line, col = loaded.locate(path) if loaded is not None else (1, 1)
+    def at(path: PathKey, message: str) -> None:
+        line, col = locate(path)
         problems.append(Problem(name, line, col, ".".join(map(str, path)), message))
 
-    fact_ids = [f.id for f in scenario.hidden_facts]
-    for kind, ids in (
-        ("hidden_facts", fact_ids),
-        ("objections", [o.id for o in scenario.objections]),
-    ):
+    facts = _mappings(data.get("hidden_facts"))
+    objections = _mappings(data.get("objections"))
+    fact_ids = [fact["id"] for _, fact in facts if isinstance(fact.get("id"), str)]
+    for kind, items in (("hidden_facts", facts), ("objections", objections)):
         seen: set[str] = set()
-        for index, item_id in enumerate(ids):
-            if item_id in seen:
+        for index, item in items:
+            item_id = item.get("id")
+            if isinstance(item_id, str) and item_id in seen:
                 at((kind, index, "id"), f"duplicate id '{item_id}' in {kind}")
-            seen.add(item_id)
+            if isinstance(item_id, str):
+                seen.add(item_id)
     known = set(fact_ids)
-    for index, objection in enumerate(scenario.objections):
-        for ref_index, ref in enumerate(objection.trigger.while_hidden):
-            if ref not in known:
-                at(
-                    ("objections", index, "trigger", "while_hidden", ref_index),
-                    _unknown_fact(ref, fact_ids),
-                )
-        if objection.trigger.when == "phrase" and not objection.trigger.examples:
-            at(("objections", index, "trigger"), "a 'phrase' trigger needs 'examples'")
-    for index, ref in enumerate(scenario.ending.required_facts):
+
+    def check_ref(path: PathKey, ref: str, own_id: object = None) -> None:
         if ref not in known:
-            at(("ending", "required_facts", index), _unknown_fact(ref, fact_ids))
-    for index, fact in enumerate(scenario.hidden_facts):
-        for ref_index, ref in enumerate(fact.leads_to):
-            if ref not in known:
-                at(("hidden_facts", index, "leads_to", ref_index), _unknown_fact(ref, fact_ids))
-            elif ref == fact.id:
-                at(("hidden_facts", index, "leads_to", ref_index), "a fact cannot lead to itself")
-    if scenario.ending.success_facts > len(fact_ids):
+            at(path, _unknown_fact(ref, fact_ids))
+        elif ref == own_id:
+            at(path, "a fact cannot lead to itself")
+
+    for index, objection in objections:
+        trigger = _section(objection, "trigger")
+        for ref_index, ref in _names(trigger.get("while_hidden")):
+            check_ref(("objections", index, "trigger", "while_hidden", ref_index), ref)
+        if trigger.get("when") == "phrase" and not trigger.get("examples"):
+            at(("objections", index, "trigger"), "a 'phrase' trigger needs 'examples'")
+    ending = _section(data, "ending")
+    required = _names(ending.get("required_facts"))
+    for ref_index, ref in required:
+        check_ref(("ending", "required_facts", ref_index), ref)
+    for index, fact in facts:
+        for ref_index, ref in _names(fact.get("leads_to")):
+            check_ref(("hidden_facts", index, "leads_to", ref_index), ref, fact.get("id"))
+    success_facts = ending.get("success_facts")
+    if type(success_facts) is int and success_facts > len(facts):
         at(
             ("ending", "success_facts"),
-            f"asks for {scenario.ending.success_facts} facts but the scenario has {len(fact_ids)}",
+            f"asks for {success_facts} facts but the scenario has {len(facts)}",
         )
+    trust = _section(data, "buyer").get(
+        "trust_to_share", Buyer.model_fields["trust_to_share"].default
+    )
+    max_turns = ending.get("max_turns", Ending.model_fields["max_turns"].default)
+    if type(trust) is int and type(max_turns) is int and trust >= max_turns:
+        by_id = {fact.get("id"): fact for _, fact in facts}
+        for ref_index, ref in required:
+            fact = by_id.get(ref, {})
+            if fact.get("layer") == "trusted" or (
+                fact.get("needs_trust") is True and "layer" not in fact
+            ):
+                at(
+                    ("ending", "required_facts", ref_index),
+                    f"'{ref}' can never be earned: it is a trusted fact, the buyer needs "
+                    f"{trust} turns of good listening (buyer.trust_to_share) before sharing it, "
+                    f"and the call ends after {max_turns} turns (ending.max_turns)",
+                )
     return problems
 
 
@@ -351,16 +406,18 @@ def _unknown_fact(ref: str, fact_ids: list[str]) -> str:
     return f"unknown hidden fact '{ref}'{hint} (known: {', '.join(fact_ids)})"
 
 
+def _check_loaded(loaded: LoadedYaml, name: str) -> list[Problem]:
+    return reference_problems(loaded.data, name, loaded.locate)
+
+
 def load_scenario(path: Path) -> Scenario:
-    """Read and validate one scenario file, including its cross-references.
+    """Read and validate one scenario file: its YAML, its schema and its cross-references,
+    every problem reported at once.
 
     Raises:
         InvalidFileError: with every problem found, each located in the file.
     """
-    scenario: Scenario = load_model(Path(path), Scenario)
-    problems = check_scenario(scenario)
-    if problems:
-        raise InvalidFileError(problems)
+    scenario: Scenario = load_model(Path(path), Scenario, check=_check_loaded)
     return scenario
 
 

@@ -6,7 +6,8 @@ item, so a validation error deep in a scenario can point at the exact place in t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,9 @@ class LoadedYaml:
     text: str
     locations: dict[PathKey, Location] = field(default_factory=dict)
     duplicate_keys: list[Problem] = field(default_factory=list)
+    recovered: list[Problem] = field(default_factory=list)
+    """Problems the reader worked around to read the rest of the file (tabs in indentation);
+    the file is still invalid, but every other problem in it can be reported in the same run."""
 
     def locate(self, path: PathKey) -> Location:
         """Line and column (1-based) of the deepest known node on `path`."""
@@ -149,8 +153,125 @@ def _walk(
             _walk(item, (*at, index), out, dupes, name)
 
 
-def load_yaml(path: Path, display_name: str | None = None) -> LoadedYaml:
+TAB_WIDTHS = (2, 4, 8)
+"""Indent widths tried, in order, when reading past tabs: the first that parses is used."""
+
+_TAB_MESSAGE = "tab character used for indentation; indent with spaces"
+
+
+def _leading_tabs(text: str, name: str) -> list[Problem]:
+    """A problem for every line whose indentation holds a tab."""
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            problems.append(Problem(name, number, indent.index("\t") + 1, "", _TAB_MESSAGE))
+    return problems
+
+
+def _untabbed(text: str, width: int) -> str:
+    """`text` with each tab in a line's indentation replaced by `width` spaces."""
+
+    def expand(match: re.Match[str]) -> str:
+        return match.group(0).replace("\t", " " * width)
+
+    return re.sub(r"^[ \t]+", expand, text, flags=re.MULTILINE)
+
+
+def _misaligned_neighbour(text: str, line: int, col: int) -> tuple[int, int] | None:
+    """The nearest line above `line` that starts one or two columns away from `col`: the
+    sibling a mis-indented key or list item was meant to line up with."""
+    lines = text.splitlines()
+    for number in range(min(line, len(lines)) - 1, 0, -1):
+        above = lines[number - 1]
+        content = above.lstrip(" ")
+        if not content or content.startswith("#"):
+            continue
+        start = len(above) - len(content) + 1
+        if start != col and abs(start - col) <= 2:
+            return number, start
+    return None
+
+
+def _describe(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, int, int]:
+    """A message a person can act on for a YAML syntax error, with its line and column."""
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or "invalid YAML"
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    start = exc.context_mark
+    if problem.startswith("expected <block end>"):
+        neighbour = _misaligned_neighbour(text, line, col)
+        where = (
+            f"this line starts in column {col}, but line {neighbour[0]} above it starts in "
+            f"column {neighbour[1]}"
+            if neighbour
+            else "this line is indented differently from the lines above it"
+        )
+        return (
+            f"{where}; keys of one mapping, and the '-' of items of one list, must start in "
+            "the same column",
+            line,
+            col,
+        )
+    if problem == "mapping values are not allowed here":
+        return (
+            "unexpected ':' here; if the value contains ': ', put it in quotes, and if this "
+            "line starts a new key, indent it like the keys above it",
+            line,
+            col,
+        )
+    if problem.startswith("could not find expected ':'"):
+        return (
+            "expected 'key: value' on this line; a value that runs over several lines needs "
+            "quotes or '>-', and each line of it must be indented",
+            line,
+            col,
+        )
+    if exc.context and start is not None:
+        # "found unexpected end of stream" at the last line helps nobody: point at
+        # where the unfinished thing (a quoted string, a list) started.
+        problem = f"{problem} ({exc.context} started at line {start.line + 1})"
+        if "end of stream" in (exc.problem or ""):
+            line, col = start.line + 1, start.column + 1
+    if "\t" in text and "cannot start any token" in problem:
+        problem = _TAB_MESSAGE
+    return problem, line, col
+
+
+def _parse(text: str, name: str) -> yaml.Node:
+    """The document's node tree.
+
+    Raises:
+        InvalidFileError: the text is not valid YAML (with a message a person can act on).
+    """
+    try:
+        loader = _BoundedLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        message, line, col = _describe(exc, text)
+        raise InvalidFileError.single(name, f"invalid YAML: {message}", line, col) from None
+    except yaml.YAMLError as exc:
+        raise InvalidFileError.single(name, f"invalid YAML: {exc}") from None
+    if node is None:
+        raise InvalidFileError.single(name, "file has no content, only comments")
+    aliases = _alias_problem(node)
+    if aliases is not None:
+        line, col = _mark(aliases[1])
+        raise InvalidFileError.single(name, aliases[0], line, col)
+    return node
+
+
+def load_yaml(
+    path: Path, display_name: str | None = None, *, keep_going: bool = False
+) -> LoadedYaml:
     """Parse one YAML file safely, recording the location of every key and list item.
+
+    With `keep_going`, a file indented with tabs is read as if the tabs were spaces (the first
+    width in `TAB_WIDTHS` that parses), and each tab is listed in `recovered`, so a validator
+    can report the tabs and every other problem in one run.
 
     Raises:
         InvalidFileError: the file is missing, too large, not UTF-8, empty or not valid YAML.
@@ -162,39 +283,39 @@ def load_yaml(path: Path, display_name: str | None = None) -> LoadedYaml:
         raise InvalidFileError([replace(p, file=name) for p in exc.problems]) from None
     if not text.strip():
         raise InvalidFileError.single(name, "file is empty")
+    tabs = _leading_tabs(text, name)
     try:
-        loader = _BoundedLoader(text)
-        try:
-            node = loader.get_single_node()
-            if node is None:
-                raise InvalidFileError.single(name, "file has no content, only comments")
-            aliases = _alias_problem(node)
-            if aliases is not None:
-                line, col = _mark(aliases[1])
-                raise InvalidFileError.single(name, aliases[0], line, col)
-            data = loader.construct_document(node)
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or "invalid YAML"
-        if exc.context and exc.context_mark is not None:
-            # "found unexpected end of stream" at the last line helps nobody: point at
-            # where the unfinished thing (a quoted string, a list) started.
-            start = exc.context_mark
-            problem = f"{problem} ({exc.context} started at line {start.line + 1})"
-            if "end of stream" in (exc.problem or ""):
-                mark = start
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        if "\t" in text and "cannot start any token" in problem:
-            problem = "tab character used for indentation; indent with spaces"
-        raise InvalidFileError.single(name, f"invalid YAML: {problem}", line, col) from None
-    except yaml.YAMLError as exc:
-        raise InvalidFileError.single(name, f"invalid YAML: {exc}") from None
+        node = _parse(text, name)
+        tabs = []  # tabs inside a block scalar's text are content, not indentation
+    except InvalidFileError as exc:
+        if not tabs:
+            raise
+        readable = None
+        if keep_going:
+            for width in TAB_WIDTHS:
+                try:
+                    readable = _parse(_untabbed(text, width), name)
+                    break
+                except InvalidFileError:
+                    continue
+        if readable is None:
+            others = [p for p in exc.problems if not p.message.endswith(_TAB_MESSAGE)]
+            raise InvalidFileError([*tabs, *others]) from None
+        node = readable
+    data = _construct(node)
     locations: dict[PathKey, Location] = {(): _mark(node)}
     dupes: list[Problem] = []
     _walk(node, (), locations, dupes, name)
-    return LoadedYaml(Path(path), data, text, locations, dupes)
+    return LoadedYaml(Path(path), data, text, locations, dupes, tabs)
+
+
+def _construct(node: yaml.Node) -> Any:
+    """The Python value of a parsed node, built by the safe loader's constructor."""
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def dump_yaml(data: Any) -> str:
@@ -265,8 +386,17 @@ def field_map(model: Any) -> dict[PathKey, list[str]]:
     return out
 
 
-def load_model(path: Path, model: Any, display_name: str | None = None) -> Any:
+def load_model(
+    path: Path,
+    model: Any,
+    display_name: str | None = None,
+    check: Callable[[LoadedYaml, str], list[Problem]] | None = None,
+) -> Any:
     """Read `path` as YAML and validate it as pydantic `model`, reporting every problem at once.
+
+    Tabs in indentation, duplicate keys, schema errors and the problems `check` finds in the
+    parsed data (cross-references a schema cannot see) are all reported in one run; `check`
+    reads the raw data, so it runs even when the schema fails.
 
     Raises:
         InvalidFileError: listing every problem with its file, line, column and field.
@@ -274,11 +404,14 @@ def load_model(path: Path, model: Any, display_name: str | None = None) -> Any:
     from pydantic import ValidationError
 
     name = display_name or str(path)
-    loaded = load_yaml(path, name)
+    loaded = load_yaml(path, name, keep_going=True)
     if not isinstance(loaded.data, dict):
         kind = type(loaded.data).__name__
-        raise InvalidFileError.single(name, f"expected a mapping of fields at the top, got {kind}")
-    problems = list(loaded.duplicate_keys)
+        problem = Problem(name, 1, 1, "", f"expected a mapping of fields at the top, got {kind}")
+        raise InvalidFileError([*loaded.recovered, problem])
+    problems = [*loaded.recovered, *loaded.duplicate_keys]
+    if check is not None:
+        problems.extend(check(loaded, name))
     try:
         value = model.model_validate(loaded.data)
     except ValidationError as exc:

@@ -131,3 +131,30 @@ def test_the_app_records_the_rep_named_by_the_option_or_the_config(
     args = parse_args(["app"])
     args.run(args)
     assert made["rep"] == "Alex Kim"
+
+
+LIBRARY_WARNING = """
+import warnings
+from roleplay.cli import quiet_library_warnings
+quiet_library_warnings()
+warnings.warn("TypedStorage is deprecated", UserWarning)
+print("the buyer's reply")
+"""
+
+
+@pytest.mark.parametrize("log_to_file", [False, True])
+def test_library_warnings_never_reach_the_terminal(tmp_path: Path, log_to_file: bool) -> None:
+    import os
+    import subprocess
+
+    env = dict(os.environ, PYTHONWARNINGS="default")
+    env.pop("ROLEPLAY_LOG", None)
+    log = tmp_path / "roleplay.log"
+    if log_to_file:
+        env["ROLEPLAY_LOG"] = str(log)
+    done = subprocess.run(
+        [sys.executable, "-c", LIBRARY_WARNING], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout == "the buyer's reply\n"
+    assert done.stderr == ""
+    assert ("TypedStorage is deprecated" in log.read_text()) if log_to_file else not log.exists()

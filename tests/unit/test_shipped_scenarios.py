@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from roleplay.scenario import Scenario, load_scenario
+from roleplay.topics import Topic
 
 SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 SCRIPTS_DIR = SCENARIOS_DIR / "scripts"
 SCENARIO_FILES = sorted(SCENARIOS_DIR.glob("*.yaml"))
 GENERIC_SCRIPTS = ("generic-discovery.txt", "generic-pitch.txt")
+FIGURE = re.compile(
+    r"\$?\d[\d,.]*%?|\b(?:four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|"
+    r"seventeen|eighteen|(?:twenty|thirty|forty|fifty|sixty)(?:-\w+)?)\b"
+)
+"""Numbers in digits or words, to compare what context says with what facts hold back (one to
+three are left out: "two plants" or "three teams" say nothing a fact is there to earn)."""
 
 
 def script_lines(path: Path) -> list[str]:
@@ -53,11 +61,59 @@ def test_each_scenario_gives_the_director_enough_to_work_with(
         assert len(scenario.product.features) >= 5, scenario.id
         assert len(scenario.small_talk_lines) >= 4, scenario.id
         assert 10 <= scenario.ending.max_turns <= 14, scenario.id
-        assert any(fact.needs_trust for fact in scenario.hidden_facts), scenario.id
+        assert any(fact.trusted for fact in scenario.hidden_facts), scenario.id
         for fact in scenario.hidden_facts:
             assert len(fact.lines) >= 2, (scenario.id, fact.id)
             assert len(fact.earned_by) >= 4, (scenario.id, fact.id)
             assert fact.better_question, (scenario.id, fact.id)
+
+
+def test_each_scenario_is_written_in_layers_with_topics_and_threads(
+    shipped_scenarios: list[Scenario],
+) -> None:
+    """The headline problem is on the surface, every fact says what it answers, every
+    hidden fact is on a thread from the surface, and the public layer answers situation
+    questions."""
+    for scenario in shipped_scenarios:
+        facts = scenario.hidden_facts
+        assert any(fact.depth == "surface" for fact in facts), scenario.id
+        assert all(fact.layer is not None and not fact.needs_trust for fact in facts), scenario.id
+        assert all(fact.topics for fact in facts), scenario.id
+        reachable = {fact.id for fact in facts if fact.depth == "surface"}
+        frontier = list(reachable)
+        while frontier:
+            for follow_up in scenario.fact(frontier.pop()).leads_to:
+                if follow_up not in reachable:
+                    reachable.add(follow_up)
+                    frontier.append(follow_up)
+        assert reachable == {fact.id for fact in facts}, scenario.id
+        assert 5 <= len(scenario.context) <= 8, scenario.id
+        assert any(Topic.SITUATION in line.topics for line in scenario.context), scenario.id
+
+
+def test_context_lines_give_away_no_hidden_figure(shipped_scenarios: list[Scenario]) -> None:
+    """Public context never says a number that a hidden fact is there to earn (numbers the
+    briefing already tells the rep are public)."""
+    for scenario in shipped_scenarios:
+        public = scenario.briefing + scenario.buyer.company_size
+        hidden_figures = {
+            figure
+            for fact in scenario.hidden_facts
+            for line in (fact.summary, *fact.lines)
+            for figure in FIGURE.findall(line.lower())
+        } - set(FIGURE.findall(public.lower()))
+        for context in scenario.context:
+            said = set(FIGURE.findall(context.line.lower()))
+            assert not said & hidden_figures, (scenario.id, context.line)
+
+
+def test_opening_line_agrees_with_the_briefing(shipped_scenarios: list[Scenario]) -> None:
+    """The buyer does not credit someone the briefing never mentions for the meeting."""
+    for scenario in shipped_scenarios:
+        briefing = scenario.briefing.lower()
+        for who in ("plant manager", "trade show", "webinar", "colleague"):
+            if who in scenario.opening_line.lower():
+                assert who in briefing, (scenario.id, who)
 
 
 def test_each_scenario_punishes_pitching_closing_and_price_or_phrase(

@@ -42,6 +42,7 @@ def problem_lines(err: str) -> list[re.Match[str]]:
             "objections.0.trigger.while_hidden.0",
             "unknown hidden",
         ),
+        ("bad_indent.yaml", 58, None, "line 56 above it starts in column 5"),
         ("empty.yaml", 1, None, "file is empty"),
         ("not_utf8.yaml", 19, None, "not UTF-8"),
         ("top_level_list.yaml", 1, None, "expected a mapping"),
@@ -166,3 +167,71 @@ def test_the_starter_scenario_validates_and_is_listed(
 def test_a_bad_id_for_a_new_scenario_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["new", "scenario", "Bad Id!"]) == 1
     assert "not a valid id" in capsys.readouterr().err
+
+
+def test_a_file_with_five_mistakes_reports_all_five_in_one_run(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A tab does not hide the schema errors, and the schema errors do not hide the
+    references, so an author fixes everything after one run."""
+    code, _, err = run_validate(capsys, str(BAD / "five_mistakes.yaml"))
+    assert code == 1
+    found = {(int(m["line"]), m["rest"]) for m in problem_lines(err)}
+    assert len(found) == 5, err
+    expected = [
+        (20, "tab character used for indentation"),
+        (29, "buyer.patience: Input should be a valid integer"),
+        (61, "did you mean 'needs_trust'?"),
+        (69, "did you mean 'close_takes_twelve_days'?"),
+        (87, "did you mean 'controller_leaving'?"),
+    ]
+    for line, phrase in expected:
+        assert any(at == line and phrase in rest for at, rest in found), (line, phrase, err)
+
+
+def test_a_bad_indent_gets_a_message_a_person_can_act_on(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, _, err = run_validate(capsys, str(BAD / "bad_indent.yaml"))
+    assert "<block end>" not in err
+    assert "must start in the same column" in err
+
+
+def scenario_with(tmp_path: Path, test_data: Path, replacements: dict[str, str]) -> Path:
+    """A copy of the valid scenario with some pieces of text replaced."""
+    text = (test_data / "valid_scenario.yaml").read_text(encoding="utf-8")
+    for old, new in replacements.items():
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "edited.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+LAST_FACT_ID = "  - id: controller_leaving"
+
+
+def test_every_fact_reference_gets_a_did_you_mean(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, test_data: Path
+) -> None:
+    leads = {LAST_FACT_ID: "    leads_to: [controler_leaving]\n" + LAST_FACT_ID}
+    _, _, err = run_validate(capsys, str(scenario_with(tmp_path, test_data, leads)))
+    [match] = problem_lines(err)
+    assert match["rest"].startswith("hidden_facts.0.leads_to.0: unknown hidden fact")
+    assert "did you mean 'controller_leaving'?" in match["rest"]
+
+
+def test_a_required_fact_behind_more_trust_than_the_call_has_turns_is_unreachable(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, test_data: Path
+) -> None:
+    short_call = {
+        "required_facts: [close_takes_twelve_days]": "required_facts: [controller_leaving]",
+        "trust_to_share: 2 ": "trust_to_share: 10",
+        "max_turns: 12": "max_turns: 5",
+    }
+    path = scenario_with(tmp_path, test_data, short_call)
+    code, _, err = run_validate(capsys, str(path))
+    assert code == 1
+    [match] = problem_lines(err)
+    assert match["rest"].startswith("ending.required_facts.0: 'controller_leaving' can never")
+    assert "10 turns" in match["rest"] and "after 5 turns" in match["rest"]

@@ -123,7 +123,7 @@ def evaluate(
     from roleplay.session import PracticeSession
 
     started = time.perf_counter()
-    folder = scripts_dir or paths.scenarios_dir() / "scripts"
+    folder = scripts_dir or paths.shipped_scenarios_dir() / "scripts"
     report = FidelityReport(buyer.model_id)
     for script in scripts:
         lines = read_script(folder / f"{script}.txt")[: max_turns or None]
@@ -172,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from roleplay.scoring import TurnScorer
 
     try:
-        scenarios, problems = load_scenarios([paths.scenarios_dir()])
+        scenarios, problems = load_scenarios([paths.shipped_scenarios_dir()])
         for problem in problems:
             print(f"skipped: {problem}", file=sys.stderr)
         rubric = load_rubric(paths.default_rubric())

@@ -7,12 +7,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from roleplay import paths
 from roleplay.buyer.text import part_of
-from roleplay.errors import InvalidFileError, UsageError
+from roleplay.errors import InvalidFileError
 from roleplay.files import read_text
 from roleplay.limits import MAX_TURN_CHARS
-from roleplay.scenario import Scenario, load_scenario, load_scenarios
 from roleplay.session import PracticeSession
 from roleplay.transcript import Turn
 
@@ -63,24 +61,6 @@ def read_script(path: Path) -> list[str]:
     if not turns:
         raise InvalidFileError.single(path, "the rep script has no turns (one turn a line)")
     return turns
-
-
-def find_scenario(name: str) -> Scenario:
-    """A scenario by path, or by id among the shipped scenarios.
-
-    Raises:
-        UsageError: no scenario has that id (the message lists them).
-        InvalidFileError: the file is invalid.
-    """
-    path = Path(name)
-    if path.suffix in {".yaml", ".yml"} or path.exists():
-        return load_scenario(path)
-    scenarios, _ = load_scenarios([paths.scenarios_dir()])
-    for scenario in scenarios:
-        if scenario.id == name:
-            return scenario
-    known = ", ".join(sorted(s.id for s in scenarios)) or "none"
-    raise UsageError(f"no scenario '{name}' (known: {known}); give an id or a path to a file")
 
 
 def play(

@@ -12,6 +12,7 @@ from roleplay import paths
 from roleplay.errors import RoleplayError
 from roleplay.rubric import Rubric, load_rubric
 from roleplay.scenario import Scenario, load_scenario, load_scenarios
+from roleplay.scenario_lookup import find_scenarios
 from roleplay.transcript import Transcript
 
 if TYPE_CHECKING:
@@ -27,10 +28,20 @@ class ScenarioNotFoundError(RoleplayError):
 
 
 def find_scenario(scenario_id: str, places: Iterable[Path] | None = None) -> Scenario | None:
-    """The scenario with this id among `places` (files or folders; default: the scenarios
-    folder), or None when no valid scenario file has it."""
-    key = tuple(sorted(str(p) for p in (places or [paths.scenarios_dir()])))
+    """The scenario with this id among `places` (files or folders; default: the scenario
+    folders, as `roleplay list` shows them), or None when no valid scenario file has it."""
+    if places is None:
+        return _folders_index(tuple(paths.scenario_folders())).get(scenario_id)
+    key = tuple(sorted(str(p) for p in places))
     return _scenario_index(key).get(scenario_id)
+
+
+@lru_cache(maxsize=4)
+def _folders_index(folders: tuple[paths.ScenarioFolder, ...]) -> dict[str, Scenario]:
+    found = find_scenarios(list(folders))
+    if found.problems:
+        log.info("some scenario files did not load: %s", "; ".join(map(str, found.problems)))
+    return {s.id: s for s in found.scenarios}
 
 
 @lru_cache(maxsize=16)
@@ -66,7 +77,7 @@ def require_scenario(transcript: Transcript, scenario_path: Path | None = None) 
     """Like `scenario_for`, but a missing scenario is an error that says where it looked."""
     scenario = scenario_for(transcript, scenario_path)
     if scenario is None:
-        where = scenario_path or paths.scenarios_dir()
+        where = scenario_path or ", ".join(str(f.path) for f in paths.scenario_folders())
         raise ScenarioNotFoundError(
             f"scenario '{transcript.scenario_id}' not found in {where}; "
             "pass the scenario file with --scenario PATH"

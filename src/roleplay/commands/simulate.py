@@ -67,10 +67,11 @@ def progress_printer(out: TextIO) -> Progress:
 
 def run(args: argparse.Namespace) -> int:
     from roleplay.buyer import load_backend
-    from roleplay.buyer.simulation import find_scenario, play, read_script
+    from roleplay.buyer.simulation import play, read_script
     from roleplay.config import rep_name
     from roleplay.files import check_output
     from roleplay.rubric import load_rubric
+    from roleplay.scenario_lookup import find_scenario
     from roleplay.scoring import TurnScorer
     from roleplay.session import PracticeSession
 

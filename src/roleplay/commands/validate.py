@@ -13,6 +13,7 @@ from roleplay import paths
 from roleplay.errors import InvalidFileError, Problem, RoleplayError
 from roleplay.rubric import load_rubric
 from roleplay.scenario import load_scenarios
+from roleplay.scenario_lookup import find_scenarios
 from roleplay.yamlio import iter_yaml_files, load_yaml
 
 
@@ -31,7 +32,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         nargs="*",
         type=Path,
         metavar="PATH",
-        help="files or folders (default: the scenarios, rubrics and models folders)",
+        help="files or folders (default: the scenario folders `roleplay list` reads, the "
+        "rubrics and the models)",
     )
     parser.set_defaults(run=run)
 
@@ -151,9 +153,21 @@ def validate_paths(targets: list[Path]) -> tuple[int, list[Problem]]:
     return sum(len(files) for files in files_of.values()) + len(others), problems
 
 
+def validate_defaults() -> tuple[int, list[Problem]]:
+    """Validate the scenario folders (each on its own, as `roleplay list` reads them, so an
+    author's scenario may replace a shipped one of the same id), the rubrics and the models."""
+    found = find_scenarios()
+    checked = sum(
+        len(list(iter_yaml_files(folder.path)))
+        for folder in paths.scenario_folders()
+        if folder.path.is_dir()
+    )
+    others, problems = validate_paths([paths.rubrics_dir(), paths.models_dir()])
+    return checked + others, [*found.problems, *problems]
+
+
 def run(args: argparse.Namespace) -> int:
-    targets = list(args.paths) or [paths.scenarios_dir(), paths.rubrics_dir(), paths.models_dir()]
-    checked, problems = validate_paths(targets)
+    checked, problems = validate_paths(list(args.paths)) if args.paths else validate_defaults()
     for problem in problems:
         print(problem, file=sys.stderr)
     bad_files = len({p.file for p in problems})

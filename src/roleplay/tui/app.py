@@ -106,7 +106,7 @@ class RoleplayApp(App[None]):
         *,
         buyer_factory: BuyerFactory,
         scorer_factory: ScorerFactory,
-        scenario_paths: list[Path],
+        scenario_paths: list[Path] | None,
         rubric_path: Path,
         transcripts_dir: Path,
         start_scenario: str | None = None,
@@ -596,7 +596,8 @@ def make_app(
         buyer_factory: Builds the buyer backend for a scenario (default: the model card
             `model` through `roleplay.buyer.load_backend`).
         scorer_factory: Builds the turn scorer (default: `TurnScorer.load`, real MiniLM).
-        scenarios_dir: Where scenario files are (default: `paths.scenarios_dir()`).
+        scenarios_dir: Where scenario files are (default: the author's folders and the
+            shipped scenarios, `paths.scenario_folders()`).
         rubric_path: The rubric (default: `paths.default_rubric()`).
         transcripts_dir: Where transcripts are saved (default: `paths.transcripts_dir()`).
         model: The model card name for the default buyer factory (None: the default model).
@@ -609,7 +610,7 @@ def make_app(
     return RoleplayApp(
         buyer_factory=buyer_factory or _default_buyer_factory(model),
         scorer_factory=scorer_factory or _default_scorer_factory,
-        scenario_paths=[scenarios_dir or paths.scenarios_dir()],
+        scenario_paths=[scenarios_dir] if scenarios_dir else None,
         rubric_path=rubric_path or paths.default_rubric(),
         transcripts_dir=transcripts_dir or paths.transcripts_dir(),
         start_scenario=scenario,

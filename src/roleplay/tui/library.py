@@ -37,11 +37,17 @@ class ScenarioCatalog:
         return sorted({p.file for p in self.problems})
 
 
-def load_catalog(paths: Sequence[Path]) -> ScenarioCatalog:
-    """Load every scenario it can from `paths`; never raises for a bad file."""
+def load_catalog(paths: Sequence[Path] | None = None) -> ScenarioCatalog:
+    """Load every scenario it can from `paths` (default: the scenario folders, as
+    `roleplay.scenario_lookup.find_scenarios`); never raises for a bad file."""
     from roleplay.scenario import load_scenarios
+    from roleplay.scenario_lookup import find_scenarios
 
-    scenarios, problems = load_scenarios(list(paths))
+    if paths is None:
+        found = find_scenarios()
+        scenarios, problems = found.scenarios, found.problems
+    else:
+        scenarios, problems = load_scenarios(list(paths))
     return ScenarioCatalog(sorted(scenarios, key=lambda s: (s.difficulty.value, s.id)), problems)
 
 

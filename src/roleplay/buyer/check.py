@@ -1,0 +1,184 @@
+"""Playability: does ordinary good discovery reach every fact, and does a pitch meet push-back?
+
+`roleplay check SCENARIO` plays the built-in rep styles (`scenarios/scripts/check/`) on the
+deterministic buyer, which says the scenario's authored lines, so what it finds is about the
+scenario and the director, never about a model's wording. It reports the facts no discovery
+style earned, endings no style reached within `max_turns`, the turns where the buyer gave a
+non-answer to a discovery question, and a pitching rep that never met an objection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from roleplay import paths
+from roleplay.buyer.simulation import play, read_script
+from roleplay.buyer.text import split_sentences
+
+if TYPE_CHECKING:
+    from roleplay.rubric import Rubric
+    from roleplay.scenario import Scenario
+    from roleplay.session import TurnScorerLike
+
+StyleKind = Literal["discovery", "pitch"]
+
+NON_ANSWER_WORDS = 8
+"""A reply of this many words or fewer that earns nothing is a non-answer (issue 10's measure:
+"Go on.", "Narrow it down for me."), as is a reply that is only a question back."""
+
+
+@dataclass(frozen=True)
+class Style:
+    """A built-in rep style: a script of turns written for no scenario in particular."""
+
+    name: str
+    kind: StyleKind
+    script: Path
+
+
+def builtin_styles() -> list[Style]:
+    """The styles `roleplay check` plays: four discovery voices and a pitching rep."""
+    scripts = paths.shipped_scenarios_dir() / "scripts"
+    return [
+        Style("open", "discovery", scripts / "generic-discovery.txt"),
+        Style("spin", "discovery", scripts / "check" / "spin.txt"),
+        Style("reflective", "discovery", scripts / "check" / "reflective.txt"),
+        Style("blunt", "discovery", scripts / "check" / "blunt.txt"),
+        Style("pitch", "pitch", scripts / "generic-pitch.txt"),
+    ]
+
+
+@dataclass(frozen=True)
+class NonAnswer:
+    """A discovery turn the buyer met with a non-answer."""
+
+    style: str
+    turn: int
+    """The rep's turn number in the call, from 1."""
+    rep: str
+    buyer: str
+
+
+@dataclass
+class StyleRun:
+    """What one style's call produced."""
+
+    style: Style
+    uncovered: list[str]
+    objections: list[str]
+    succeeded: bool
+    ended_by: str
+    turns_played: int
+    non_answers: list[NonAnswer] = field(default_factory=list)
+
+
+@dataclass
+class CheckReport:
+    """Everything `roleplay check` found about one scenario."""
+
+    scenario: Scenario
+    runs: list[StyleRun]
+
+    @property
+    def discovery_runs(self) -> list[StyleRun]:
+        return [run for run in self.runs if run.style.kind == "discovery"]
+
+    @property
+    def pitch_runs(self) -> list[StyleRun]:
+        return [run for run in self.runs if run.style.kind == "pitch"]
+
+    @property
+    def unearned(self) -> list[str]:
+        """Facts no discovery style earned, in the scenario's order."""
+        earned = {fact for run in self.discovery_runs for fact in run.uncovered}
+        return [f.id for f in self.scenario.hidden_facts if f.id not in earned]
+
+    @property
+    def non_answers(self) -> list[NonAnswer]:
+        return [answer for run in self.discovery_runs for answer in run.non_answers]
+
+    def warnings(self) -> list[str]:
+        """What an author should fix, one sentence each; empty when the scenario plays well."""
+        found: list[str] = []
+        for fact_id in self.unearned:
+            fact = self.scenario.fact(fact_id)
+            topics = ", ".join(fact.topics) or "none"
+            found.append(
+                f"no discovery style earned '{fact_id}' ({fact.depth}; topics: {topics}); "
+                "see docs/authoring.md, 'a fact that never comes out'"
+            )
+        if self.discovery_runs and not any(run.succeeded for run in self.discovery_runs):
+            ending = self.scenario.ending
+            required = f" including {', '.join(ending.required_facts)}" * bool(
+                ending.required_facts
+            )
+            found.append(
+                f"no discovery style reached a successful ending ({ending.success_facts} "
+                f"facts{required}) within {ending.max_turns} turns"
+            )
+        for answer in self.non_answers:
+            found.append(
+                f"{answer.style}, turn {answer.turn}: non-answer {answer.buyer!r} to {answer.rep!r}"
+            )
+        for run in self.pitch_runs:
+            if run.uncovered:
+                found.append(f"the pitching rep earned {', '.join(run.uncovered)}")
+            if not run.objections:
+                found.append("the pitching rep met no objection")
+        return found
+
+
+def is_non_answer(reply: str) -> bool:
+    """Whether a buyer's reply that earned nothing says nothing: a few words, or only a
+    question back."""
+    sentences = split_sentences(reply)
+    if len(reply.split()) <= NON_ANSWER_WORDS:
+        return True
+    return len(sentences) == 1 and reply.rstrip().endswith("?")
+
+
+def check_scenario_play(
+    scenario: Scenario,
+    rubric: Rubric,
+    scorer: TurnScorerLike,
+    *,
+    styles: Sequence[Style] | None = None,
+    seed: int = 1,
+) -> CheckReport:
+    """Play every style on the deterministic buyer and collect what each call did."""
+    from roleplay.buyer import load_backend
+    from roleplay.session import PracticeSession
+
+    runs: list[StyleRun] = []
+    for style in styles if styles is not None else builtin_styles():
+        buyer = load_backend("deterministic", scenario)
+        session = PracticeSession(scenario, rubric, buyer, scorer, seed=seed)
+        result = play(session, read_script(style.script))
+        turns = session.transcript.turns
+        objections = [o for turn in turns for o in turn.objections]
+        run = StyleRun(
+            style,
+            list(session.state.uncovered),
+            objections,
+            session.succeeded,
+            session.ended_by or "",
+            result.rep_turns_played,
+        )
+        if style.kind == "discovery":
+            rep_number = 0
+            for index, turn in enumerate(turns):
+                if turn.role == "rep":
+                    rep_number += 1
+                    continue
+                if index == 0 or turn.revealed or turn.objections:
+                    continue
+                ending = index == len(turns) - 1 and session.ended_by != "rep"
+                if not ending and is_non_answer(turn.text):
+                    run.non_answers.append(
+                        NonAnswer(style.name, rep_number, turns[index - 1].text, turn.text)
+                    )
+        runs.append(run)
+    return CheckReport(scenario, runs)
