@@ -87,24 +87,8 @@ def run() -> dict[str, float | str]:
 
         figures["team_report_1000_html_s"] = _time(lambda: team("html"), repeat=3)
         figures["team_report_1000_md_s"] = _time(lambda: team("md"), repeat=3)
-        env = dict(os.environ, ROLEPLAY_SCENARIOS=str(SCENARIOS))
         started = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "roleplay.cli",
-                "report",
-                str(folder),
-                "--format",
-                "html",
-                "--output",
-                str(Path(tmp) / "team.html"),
-            ],
-            check=True,
-            env=env,
-            capture_output=True,
-        )
+        _cli_report(folder, Path(tmp) / "team.html")
         figures["team_report_1000_cli_html_s"] = time.perf_counter() - started
     with tempfile.TemporaryDirectory() as tmp:
         seconds, peak_mb = large_team_report(Path(tmp))
@@ -114,26 +98,19 @@ def run() -> dict[str, float | str]:
     return figures
 
 
+def _cli_report(folder: Path, output: Path) -> None:
+    """Run `roleplay report FOLDER -o OUTPUT` in a fresh process, as a coach would."""
+    env = dict(os.environ, ROLEPLAY_SCENARIOS=str(SCENARIOS))
+    command = [sys.executable, "-m", "roleplay.cli", "report", str(folder), "-o", str(output)]
+    subprocess.run(command, check=True, env=env, capture_output=True)
+
+
 def large_team_report(tmp: Path, count: int = LARGE_TEAM_SIZE) -> tuple[float, float]:
     """Wall time and peak resident memory (MB) of `roleplay report` over `count` transcripts."""
     folder = tmp / "team"
     generate(folder, count)
-    env = dict(os.environ, ROLEPLAY_SCENARIOS=str(SCENARIOS))
     started = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "roleplay.cli",
-            "report",
-            str(folder),
-            "--output",
-            str(tmp / "team.html"),
-        ],
-        check=True,
-        env=env,
-        capture_output=True,
-    )
+    _cli_report(folder, tmp / "team.html")
     seconds = time.perf_counter() - started
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return seconds, peak_kb / 1024
