@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from roleplay import __version__
 from roleplay.errors import InvalidFileError, RoleplayError
+from roleplay.offline import use_offline_models
 
 COMMAND_MODULES = (
     "app",
@@ -123,9 +124,7 @@ def quiet_library_warnings() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `roleplay` command; returns the process exit code."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    use_offline_models()
     quiet_library_warnings()
     args = parse_args(argv)
     previous = None
