@@ -411,12 +411,23 @@ class BuyerDirector:
         )
 
     def _selling(self, text: str, scores: Scores | None) -> tuple[bool, bool, bool]:
-        """Whether the turn pitches, closes, and talks price."""
+        """Whether the turn pitches, closes, and talks price.
+
+        Words of the buyer's world (`vocabulary.buyer_terms`) are taken out first: in that
+        scenario they are never selling. `vocabulary.seller_terms` name the pitch as the
+        product's name does.
+        """
+        for term in sorted(self.scenario.vocabulary.buyer_terms, key=len, reverse=True):
+            text = re.sub(rf"(?i)\b{re.escape(term)}\b", " ", text)
         lowered = text.lower()
         term_hits = sum(1 for term in self._terms if re.search(rf"\b{re.escape(term)}\b", lowered))
         product_named = any(
             name.lower() in lowered
-            for name in (self.scenario.product.name, self.scenario.product.vendor)
+            for name in (
+                self.scenario.product.name,
+                self.scenario.product.vendor,
+                *self.scenario.vocabulary.seller_terms,
+            )
         )
         selling = bool(SELLING.search(text))
         problem_focus = scores.problem_focus if scores is not None else 0.5
@@ -609,6 +620,16 @@ class BuyerDirector:
             target = None
         if reading.small_talk:
             return self._short_beat("small_talk", new, turn_index, "the turn is small talk")
+        context = next(
+            (
+                m
+                for m in reading.context_matches
+                if not self._was_said(self.scenario.context[int(m.item_id.split(":")[1])].line)
+            ),
+            None,
+        )
+        if target is not None and context is not None and context.score > target.score:
+            target = None  # the public answer fits the question better than any secret
         if target is None and reading.probe and new.thread:
             # "Go on." / "Why?" after a fact: the buyer carries on along the thread.
             target = next((m for m in hidden if m.item_id in new.thread), None)

@@ -40,8 +40,9 @@ if TYPE_CHECKING:
     from roleplay.scenario import Scenario
     from roleplay.session import PracticeSession, TurnScorerLike
 
-ScriptKind = Literal["discovery", "generic", "pitching"]
-"""Briefing-aware discovery, generic discovery, or a pitching or mixed script."""
+ScriptKind = Literal["discovery", "generic", "pitching", "mixed"]
+"""Briefing-aware discovery, generic discovery, pure pitching, or mixed (discovery, then a
+pitch, a demo push and price talk)."""
 
 GENERIC_STYLES = ("spin", "reflective", "peer", "junior", "challenger", "nonnative")
 """The discovery voices, each written once per scenario and once generically."""
@@ -69,13 +70,20 @@ def scripts_in(folder: Path) -> list[Script]:
     found: list[Script] = []
     for path in sorted(folder.glob("*.txt")):
         stem = path.stem
+        kind: ScriptKind
         if stem.startswith("generic-"):
-            pitching = stem.startswith(("generic-pitch", "generic-mixed"))
-            found.append(Script(stem, "pitching" if pitching else "generic", path, None))
+            kind = (
+                "pitching"
+                if stem.startswith("generic-pitch")
+                else "mixed"
+                if stem.startswith("generic-mixed")
+                else "generic"
+            )
+            found.append(Script(stem, kind, path, None))
             continue
         scenario_id, _, style = stem.partition(".")
-        pitching = style in ("mixed", "pitch")
-        found.append(Script(stem, "pitching" if pitching else "discovery", path, scenario_id))
+        kind = "pitching" if style == "pitch" else "mixed" if style == "mixed" else "discovery"
+        found.append(Script(stem, kind, path, scenario_id))
     return found
 
 
@@ -91,7 +99,7 @@ class FidelityReport:
     """Per script kind, hidden facts there were to uncover (summed over runs)."""
     runs: Counter[str] = field(default_factory=Counter)
     """Per script kind, runs played."""
-    pitching_runs_with_objection: int = 0
+    selling_runs_with_objection: int = 0
     """Pitching or mixed runs that heard at least one objection before patience ran out."""
     pitching_runs_out_of_patience_unwarned: int = 0
     """Pitching or mixed runs that ran out of patience without one objection (target 0)."""
@@ -133,12 +141,18 @@ class FidelityReport:
     def figures(self) -> dict[str, float | str]:
         """The report as named figures (for benchmarks and `make eval`)."""
         out: dict[str, float | str] = {"buyer_model": self.model_id}
-        labels = {"discovery": "briefing_aware", "generic": "generic", "pitching": "pitching"}
+        labels = {
+            "discovery": "briefing_aware",
+            "generic": "generic",
+            "pitching": "pitching",
+            "mixed": "mixed",
+        }
         for kind, label in labels.items():
             out[f"facts_uncovered_{label}"] = round(self.share(kind), 3)
             out[f"runs_{label}"] = self.runs[kind]
-        out["pitching_runs_with_objection"] = (
-            f"{self.pitching_runs_with_objection} of {self.runs['pitching']}"
+        selling = self.runs["pitching"] + self.runs["mixed"]
+        out["pitching_and_mixed_runs_with_objection"] = (
+            f"{self.selling_runs_with_objection} of {selling}"
         )
         out["pitching_runs_out_of_patience_without_objection"] = (
             self.pitching_runs_out_of_patience_unwarned
@@ -254,9 +268,9 @@ def evaluate(
             report.available[script.kind] += len(scenario.hidden_facts)
             report.per_scenario.setdefault(scenario.id, {})[script.name] = result.uncovered
             turns = session.transcript.turns
-            if script.kind == "pitching":
+            if script.kind in ("pitching", "mixed"):
                 if result.objections:
-                    report.pitching_runs_with_objection += 1
+                    report.selling_runs_with_objection += 1
                 elif session.ended_by == "patience":
                     report.pitching_runs_out_of_patience_unwarned += 1
             else:
