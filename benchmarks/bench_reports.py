@@ -1,10 +1,12 @@
-"""Report generation: one transcript to HTML and Markdown, and the team view over a folder
-of 1,000 generated transcripts (21 turns each, 25 reps, one scenario)."""
+"""Report generation: one transcript to HTML and Markdown, the team view over a folder
+of 1,000 generated transcripts (21 turns each, 25 reps, one scenario), and `roleplay report`
+over 10,000 of them with its peak memory (target: 3 s and 300 MB)."""
 
 from __future__ import annotations
 
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -14,13 +16,15 @@ from datetime import timedelta
 from pathlib import Path
 
 from roleplay.coach.lookup import find_scenario
-from roleplay.coach.report import build_report, build_team_report, load_folder, render
+from roleplay.coach.report import build_report, render
+from roleplay.coach.team import build_team_report, load_folder
 from roleplay.transcript import Scores, load_transcript
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "data" / "transcripts"
 SCENARIOS = FIXTURES / "scenarios"
 TEAM_SIZE = 1000
+LARGE_TEAM_SIZE = 10_000
 
 
 def generate(folder: Path, count: int = TEAM_SIZE, seed: int = 11) -> None:
@@ -83,24 +87,36 @@ def run() -> dict[str, float | str]:
 
         figures["team_report_1000_html_s"] = _time(lambda: team("html"), repeat=3)
         figures["team_report_1000_md_s"] = _time(lambda: team("md"), repeat=3)
-        env = dict(os.environ, ROLEPLAY_SCENARIOS=str(SCENARIOS))
         started = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "roleplay.cli",
-                "report",
-                str(folder),
-                "--format",
-                "html",
-                "--output",
-                str(Path(tmp) / "team.html"),
-            ],
-            check=True,
-            env=env,
-            capture_output=True,
-        )
+        _cli_report(folder, Path(tmp) / "team.html")
         figures["team_report_1000_cli_html_s"] = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as tmp:
+        seconds, peak_mb = large_team_report(Path(tmp))
+        figures["team_report_10000_cli_html_s"] = seconds
+        figures["team_report_10000_cli_peak_mb"] = peak_mb
     figures["note"] = "wall times on a shared CPU; noisy"
     return figures
+
+
+def _cli_report(folder: Path, output: Path) -> None:
+    """Run `roleplay report FOLDER -o OUTPUT` in a fresh process, as a coach would."""
+    env = dict(os.environ, ROLEPLAY_SCENARIOS=str(SCENARIOS))
+    command = [sys.executable, "-m", "roleplay.cli", "report", str(folder), "-o", str(output)]
+    subprocess.run(command, check=True, env=env, capture_output=True)
+
+
+def large_team_report(tmp: Path, count: int = LARGE_TEAM_SIZE) -> tuple[float, float]:
+    """Wall time and peak resident memory (MB) of `roleplay report` over `count` transcripts."""
+    folder = tmp / "team"
+    generate(folder, count)
+    started = time.perf_counter()
+    _cli_report(folder, tmp / "team.html")
+    seconds = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, peak_kb / 1024
+
+
+if __name__ == "__main__":
+    with tempfile.TemporaryDirectory() as tmp:
+        seconds, peak = large_team_report(Path(tmp))
+        print(f"team report over {LARGE_TEAM_SIZE} transcripts: {seconds:.2f} s, {peak:.0f} MB")

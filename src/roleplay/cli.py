@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from roleplay import __version__
 from roleplay.errors import InvalidFileError, RoleplayError
+from roleplay.offline import use_offline_models
 
 COMMAND_MODULES = (
     "app",
@@ -100,6 +101,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def _exit_on_terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def quiet_library_warnings() -> None:
     """Keep library warnings (PyTorch, transformers, tokenizers) off the terminal, where they
     would print in the middle of a buyer's reply or the app's screen.
@@ -117,15 +122,9 @@ def quiet_library_warnings() -> None:
     logger.addHandler(logging.FileHandler(log_file) if log_file else logging.NullHandler())
 
 
-def _exit_on_terminate(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `roleplay` command; returns the process exit code."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    use_offline_models()
     quiet_library_warnings()
     args = parse_args(argv)
     previous = None

@@ -33,7 +33,6 @@ DISCOVERY_IN_THEIR_WORDS = {
 """Sincere discovery turns that use words the default lists take for selling."""
 
 
-@pytest.mark.xfail(strict=True, reason="the director reads `vocabulary` in the rewrite of issue 10")
 @pytest.mark.parametrize("scenario_id", sorted(DISCOVERY_IN_THEIR_WORDS))
 def test_the_buyers_own_words_draw_no_objection(
     scenario_id: str, make_session: SessionFactory

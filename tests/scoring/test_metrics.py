@@ -75,7 +75,9 @@ def test_metrics_of_a_hand_built_call(scenario) -> None:  # type: ignore[no-unty
     assert rows["Rep talk share"].reference.startswith("~43%")
     assert rows["Reflections per question"].verdict == "poor"
     assert "2:1" in rows["Reflections per question"].reference
-    assert rows["Questions asked"].reference == "11-14 per discovery call"
+    # A practice call shorter than a discovery call is judged by its rate per rep turn.
+    assert rows["Questions asked"].reference == "about 1 a turn (11-14 per discovery call)"
+    assert "a turn)" in rows["Questions asked"].value
     assert rows["First pitch"].value == "turn #6 (1 fact uncovered before)"
     assert rows["Hidden facts uncovered"].value == f"1 of {len(scenario.hidden_facts)}"
     assert all(row.verdict in {"good", "fair", "poor", "n/a"} for row in rows.values())
@@ -101,3 +103,22 @@ def test_scored_turns_decide_reflections(scorer, scenario) -> None:  # type: ign
     metrics = conversation_metrics(transcript, scenario)
     assert metrics.reflection_count == (1 if score.scores.listening >= 0.5 else 0)
     assert metrics.reflection_count == 1
+
+
+def test_a_call_too_short_to_judge_says_so() -> None:
+    from roleplay.scoring.metrics import ConversationMetrics
+
+    short = ConversationMetrics(
+        rep_turns=2,
+        rep_words=20,
+        buyer_words=30,
+        question_count=2,
+        open_question_count=1,
+        reflection_count=0,
+        longest_monologue_words=10,
+        facts_uncovered=0,
+        facts_total=4,
+        facts_needed=2,
+    )
+    row = next(r for r in short.rows() if r.label == "Questions asked")
+    assert row.verdict == "n/a" and "too short to judge" in row.value

@@ -124,8 +124,7 @@ def test_a_hostile_scenario_in_the_scenarios_folder_does_not_stall_list(
     monkeypatch.setenv("ROLEPLAY_SCENARIOS", str(folder))
     code, out, err = run(capsys, "list")
     assert code == 0
-    listed = {line.split()[0]: line for line in out.splitlines()}
-    assert listed["valid-starter"].endswith("[$ROLEPLAY_SCENARIOS]")  # beside the shipped ones
+    assert any(line.startswith("valid-starter ") for line in out.splitlines())
     assert "alias bomb" in err and "nested more than" in err and "contains it" in err
 
 

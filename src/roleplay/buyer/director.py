@@ -213,6 +213,8 @@ class Reading:
     """The scorer's listening score."""
     problem_focus: float
     """The scorer's problem-focus score."""
+    text: str = ""
+    """The turn as read."""
     question: bool = False
     """The turn asks something of the buyer (a question or an invitation to talk)."""
     vague: bool = False
@@ -227,8 +229,29 @@ class Reading:
 
     @property
     def discovery(self) -> bool:
-        """Whether the turn is a sincere question about the buyer's world."""
-        return not self.selling and not self.small_talk and self.question and not self.vague
+        """Whether the turn is a sincere question about the buyer's world: it asks, is not
+        vague, and the scorer reads it as context-seeking, or it names a discovery topic, or
+        it asks squarely about one of the buyer's facts."""
+        return (
+            not self.selling
+            and not self.small_talk
+            and self.question
+            and not self.vague
+            and (
+                self.context_seeking >= BuyerDirector.DISCOVERY_CONTEXT
+                or max(self.topics.values(), default=0.0) >= 0.5
+                or (bool(self.matches) and self.matches[0].score >= BuyerDirector.EARN)
+            )
+        )
+
+    @property
+    def probe(self) -> bool:
+        """Whether the turn is a short invitation to go on ("Go on.", "Why?", "Tell me more.")."""
+        return (
+            self.vague
+            and len(self.text.split()) <= 4
+            and self.context_seeking >= BuyerDirector.DISCOVERY_CONTEXT
+        )
 
     @property
     def fact_similarity(self) -> dict[str, float]:
@@ -369,7 +392,7 @@ class BuyerDirector:
             or cues.invitation is not None
             or context_seeking >= self.DISCOVERY_CONTEXT
         )
-        vague = max(topics.values()) < 0.5 and len(content_words(text)) <= 3
+        vague = max(topics.values()) < 0.5 and len(content_words(text)) <= 1
         return Reading(
             matches=tuple(self.index.facts(pieces, rows, topics, thread)),
             context_matches=tuple(m for m, _ in self.index.context(pieces, rows, topics)),
@@ -381,18 +404,30 @@ class BuyerDirector:
             context_seeking=context_seeking,
             listening=scores.listening if scores is not None else 0.0,
             problem_focus=scores.problem_focus if scores is not None else 0.5,
+            text=text,
             question=question,
             vague=vague,
             small_talk=small_talk_only(cues) and not question,
         )
 
     def _selling(self, text: str, scores: Scores | None) -> tuple[bool, bool, bool]:
-        """Whether the turn pitches, closes, and talks price."""
+        """Whether the turn pitches, closes, and talks price.
+
+        Words of the buyer's world (`vocabulary.buyer_terms`) are taken out first: in that
+        scenario they are never selling. `vocabulary.seller_terms` name the pitch as the
+        product's name does.
+        """
+        for term in sorted(self.scenario.vocabulary.buyer_terms, key=len, reverse=True):
+            text = re.sub(rf"(?i)\b{re.escape(term)}\b", " ", text)
         lowered = text.lower()
         term_hits = sum(1 for term in self._terms if re.search(rf"\b{re.escape(term)}\b", lowered))
         product_named = any(
             name.lower() in lowered
-            for name in (self.scenario.product.name, self.scenario.product.vendor)
+            for name in (
+                self.scenario.product.name,
+                self.scenario.product.vendor,
+                *self.scenario.vocabulary.seller_terms,
+            )
         )
         selling = bool(SELLING.search(text))
         problem_focus = scores.problem_focus if scores is not None else 0.5
@@ -572,7 +607,7 @@ class BuyerDirector:
     def _answer_beat(self, reading: Reading, new: BuyerState, turn_index: int) -> Beat:
         """The reply to a turn that does not sell: a fact, context, more, or a short line."""
         hidden = [m for m in reading.matches if m.item_id not in new.uncovered]
-        asked = reading.discovery or reading.vague
+        asked = reading.discovery or reading.probe
         target = hidden[0] if hidden and hidden[0].score >= self.EARN else None
         best = reading.matches[0] if reading.matches else None
         if (
@@ -585,7 +620,18 @@ class BuyerDirector:
             target = None
         if reading.small_talk:
             return self._short_beat("small_talk", new, turn_index, "the turn is small talk")
-        if target is None and reading.vague and new.thread:
+        context = next(
+            (
+                m
+                for m in reading.context_matches
+                if not self._was_said(self.scenario.context[int(m.item_id.split(":")[1])].line)
+            ),
+            None,
+        )
+        if target is not None and context is not None and context.score > target.score:
+            target = None  # the public answer fits the question better than any secret
+        if target is None and reading.probe and new.thread:
+            # "Go on." / "Why?" after a fact: the buyer carries on along the thread.
             target = next((m for m in hidden if m.item_id in new.thread), None)
         if target is None and not asked and reading.listening >= self.LISTENING_FOR_TRUST:
             # A reflection that lands: the buyer goes on with the story.

@@ -52,7 +52,7 @@ CONTENT_SPAN = 0.40
 """Cosine above `CONTENT_FLOOR` at which the turn is squarely on the fact's content."""
 TOPIC_WEIGHT = 0.5
 """How much the topic counts in a fact's match, against its content (the rest)."""
-THREAD_BONUS = 0.30
+THREAD_BONUS = 0.15
 """Added to the match of a fact the last fact leads to, for a turn that follows it up."""
 SURFACE_BONUS = 0.15
 """Added to a surface fact's match for a turn about the buyer's priorities or problem."""

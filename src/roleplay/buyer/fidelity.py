@@ -1,9 +1,20 @@
 """How faithfully the buyer plays its scenarios: `python -m roleplay.buyer.fidelity`.
 
-Over every shipped scenario, plays the generic discovery script and the generic pitching
-script (from `scenarios/scripts/`) and reports: the share of hidden facts each uncovers, how
-often the guard passed a model reply on the first try, how often it fell back to the authored
-line, and role leaks that reached the transcript (the target is zero).
+Plays the blind rep scripts (`scenarios/scripts/blind/report/`, written from the briefing
+alone by writers who never saw the hidden facts) against every shipped scenario and reports
+what a rep learns from the buyer:
+
+- facts uncovered by briefing-aware discovery (each scenario's own scripts in six voices), by
+  generic discovery (the same voices, written with no scenario at all) and by pitching or
+  mixed scripts;
+- pitching and mixed runs that heard at least one objection before patience ran out;
+- non-answers to discovery turns (a reply of at most eight words, or a bare question back);
+- buyer sentences whose figures or names the scenario does not support at that point;
+- reveals credited without the fact's figures said, and role leaks (targets: zero);
+- the share of buyer words the model wrote (the rest are the scenario's authored words);
+- the guard's counts and the time to the buyer's first words.
+
+`--set dev` plays the development scripts instead (the only ones the director is tuned on).
 """
 
 from __future__ import annotations
@@ -17,18 +28,63 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from roleplay import paths
+from roleplay.buyer.figures import carries, unsupported
+from roleplay.buyer.text import split_sentences
 
 if TYPE_CHECKING:
     from roleplay.buyer.base import BuyerBackend
     from roleplay.rubric import Rubric
     from roleplay.scenario import Scenario
-    from roleplay.session import TurnScorerLike
+    from roleplay.session import PracticeSession, TurnScorerLike
 
-SCRIPTS = ("generic-discovery", "generic-pitch")
-"""The scripts every scenario is played with."""
+ScriptKind = Literal["discovery", "generic", "pitching", "mixed"]
+"""Briefing-aware discovery, generic discovery, pure pitching, or mixed (discovery, then a
+pitch, a demo push and price talk)."""
+
+GENERIC_STYLES = ("spin", "reflective", "peer", "junior", "challenger", "nonnative")
+"""The discovery voices, each written once per scenario and once generically."""
+
+NON_ANSWER_WORDS = 8
+"""A reply to a discovery turn this short (or a bare question back) is a non-answer."""
+
+
+@dataclass(frozen=True)
+class Script:
+    """One rep script and what it is for."""
+
+    name: str
+    """The file's stem, e.g. `coo-saas-churn.spin` or `generic-peer`."""
+    kind: ScriptKind
+    """What the script measures."""
+    path: Path
+    """The file."""
+    scenario_id: str | None
+    """The scenario it was written for (None: any scenario)."""
+
+
+def scripts_in(folder: Path) -> list[Script]:
+    """The scripts of a blind set, each classified by its name."""
+    found: list[Script] = []
+    for path in sorted(folder.glob("*.txt")):
+        stem = path.stem
+        kind: ScriptKind
+        if stem.startswith("generic-"):
+            kind = (
+                "pitching"
+                if stem.startswith("generic-pitch")
+                else "mixed"
+                if stem.startswith("generic-mixed")
+                else "generic"
+            )
+            found.append(Script(stem, kind, path, None))
+            continue
+        scenario_id, _, style = stem.partition(".")
+        kind = "pitching" if style == "pitch" else "mixed" if style == "mixed" else "discovery"
+        found.append(Script(stem, kind, path, scenario_id))
+    return found
 
 
 @dataclass
@@ -37,18 +93,32 @@ class FidelityReport:
 
     model_id: str
     """The buyer backend and model."""
-    facts_uncovered: dict[str, float] = field(default_factory=dict)
-    """Per script, the share of hidden facts uncovered over all scenarios."""
-    objections: dict[str, int] = field(default_factory=dict)
-    """Per script, the objections raised over all scenarios."""
+    found: Counter[str] = field(default_factory=Counter)
+    """Per script kind, hidden facts uncovered (summed over runs)."""
+    available: Counter[str] = field(default_factory=Counter)
+    """Per script kind, hidden facts there were to uncover (summed over runs)."""
+    runs: Counter[str] = field(default_factory=Counter)
+    """Per script kind, runs played."""
+    selling_runs_with_objection: int = 0
+    """Pitching or mixed runs that heard at least one objection before patience ran out."""
+    pitching_runs_out_of_patience_unwarned: int = 0
+    """Pitching or mixed runs that ran out of patience without one objection (target 0)."""
+    discovery_replies: int = 0
+    """Buyer replies to discovery turns (turns of discovery scripts)."""
+    non_answers: list[str] = field(default_factory=list)
+    """Those replies that were non-answers, as `scenario/script: reply`."""
+    unsupported_sentences: list[str] = field(default_factory=list)
+    """Buyer sentences naming a figure or name the scenario did not support at that point."""
+    uncredited_reveals: list[str] = field(default_factory=list)
+    """Reveals credited although the reply lacked the fact's figures (target none)."""
+    role_leaks: list[str] = field(default_factory=list)
+    """Buyer turns in the transcripts that broke role (target none)."""
+    words: Counter[str] = field(default_factory=Counter)
+    """Buyer words by who wrote them: `authored` or `model`."""
     guard: Counter[str] = field(default_factory=Counter)
     """Guard outcomes over all voiced replies."""
     buyer_turns: int = 0
     """Buyer replies to rep turns."""
-    authored_fallbacks: int = 0
-    """Replies that fell back to the authored line after two failed model replies."""
-    role_leaks: list[str] = field(default_factory=list)
-    """Buyer turns in the transcripts that broke role (target: none)."""
     per_scenario: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     """Per scenario and script, the facts uncovered."""
     seconds: float = 0.0
@@ -58,35 +128,53 @@ class FidelityReport:
     reply_seconds: list[float] = field(default_factory=list)
     """Per rep turn, seconds from sending it to the end of the buyer's reply."""
 
+    def share(self, kind: str) -> float:
+        """Share of hidden facts uncovered by scripts of one kind."""
+        return self.found[kind] / self.available[kind] if self.available[kind] else 0.0
+
     @property
     def first_try_rate(self) -> float:
-        """Share of voiced replies the guard passed on the model's first try."""
+        """Share of model-voiced replies the guard passed on the first try."""
         voiced = self.guard["first_try"] + self.guard["regenerated"] + self.guard["authored"]
         return self.guard["first_try"] / voiced if voiced else 1.0
 
     def figures(self) -> dict[str, float | str]:
         """The report as named figures (for benchmarks and `make eval`)."""
         out: dict[str, float | str] = {"buyer_model": self.model_id}
-        for script, share in self.facts_uncovered.items():
-            out[f"facts_uncovered_{script.replace('-', '_')}"] = round(share, 3)
-        for script, count in self.objections.items():
-            out[f"objections_{script.replace('-', '_')}"] = count
-        out["guard_first_try_rate"] = round(self.first_try_rate, 3)
-        out["guard_regenerated"] = self.guard["regenerated"]
-        out["guard_truncated"] = self.guard["truncated"]
-        out["authored_fallbacks"] = self.authored_fallbacks
-        failures = sorted(
-            ((k.removeprefix("fail:"), v) for k, v in self.guard.items() if k.startswith("fail:")),
-            key=lambda item: -item[1],
+        labels = {
+            "discovery": "briefing_aware",
+            "generic": "generic",
+            "pitching": "pitching",
+            "mixed": "mixed",
+        }
+        for kind, label in labels.items():
+            out[f"facts_uncovered_{label}"] = round(self.share(kind), 3)
+            out[f"runs_{label}"] = self.runs[kind]
+        selling = self.runs["pitching"] + self.runs["mixed"]
+        out["pitching_and_mixed_runs_with_objection"] = (
+            f"{self.selling_runs_with_objection} of {selling}"
         )
-        out["guard_failures"] = ", ".join(f"{k} {v}" for k, v in failures) or "none"
+        out["pitching_runs_out_of_patience_without_objection"] = (
+            self.pitching_runs_out_of_patience_unwarned
+        )
+        rate = len(self.non_answers) / self.discovery_replies if self.discovery_replies else 0.0
+        out["non_answers_to_discovery"] = round(rate, 3)
+        out["non_answers_count"] = f"{len(self.non_answers)} of {self.discovery_replies}"
+        out["unsupported_figures_or_names"] = len(self.unsupported_sentences)
+        out["reveals_without_their_figures"] = len(self.uncredited_reveals)
+        out["role_leaks_in_transcripts"] = len(self.role_leaks)
+        total_words = self.words["authored"] + self.words["model"]
+        out["model_written_word_share"] = (
+            round(self.words["model"] / total_words, 3) if total_words else 0.0
+        )
+        out["guard_first_try_rate"] = round(self.first_try_rate, 3)
+        out["guard_authored_fallbacks"] = self.guard["authored"]
         cuts = sorted(
             ((k.removeprefix("cut:"), v) for k, v in self.guard.items() if k.startswith("cut:")),
             key=lambda item: -item[1],
         )
         out["guard_cuts"] = ", ".join(f"{k} {v}" for k, v in cuts) or "none"
         out["buyer_turns"] = self.buyer_turns
-        out["role_leaks_in_transcripts"] = len(self.role_leaks)
         if self.first_words_seconds:
             out["first_words_median_s"] = round(statistics.median(self.first_words_seconds), 3)
             out["first_words_p95_s"] = round(_p95(self.first_words_seconds), 3)
@@ -101,6 +189,45 @@ def _p95(values: Sequence[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+def is_non_answer(reply: str) -> bool:
+    """A reply that gives the rep nothing: eight words or fewer, or a bare question back."""
+    words = reply.split()
+    sentences = split_sentences(reply)
+    return len(words) <= NON_ANSWER_WORDS or (
+        bool(sentences) and all(s.endswith("?") for s in sentences)
+    )
+
+
+def audit(session: PracticeSession, label: str, report: FidelityReport) -> None:
+    """Check every buyer sentence of a played conversation against the scenario."""
+    scenario = session.scenario
+    guard = session.guard
+    uncovered: list[str] = []
+    for turn in session.transcript.turns[1:]:
+        if turn.role != "buyer":
+            continue
+        for fact_id in turn.revealed:
+            lines = scenario.fact(fact_id).lines if fact_id in _ids(scenario) else []
+            if lines and not any(carries(turn.text, line) for line in lines):
+                report.uncredited_reveals.append(f"{label}: {fact_id}: {turn.text}")
+        uncovered.extend(turn.revealed)
+        known = guard.known_text(uncovered)
+        for span in turn.spans:
+            report.words[span.source] += len(span.text.split())
+            if span.source != "model":
+                continue
+            for sentence in split_sentences(span.text):
+                missing = unsupported(sentence, known)
+                if missing:
+                    report.unsupported_sentences.append(
+                        f"{label}: {sentence} (not in the scenario: {', '.join(missing)})"
+                    )
+
+
+def _ids(scenario: Scenario) -> set[str]:
+    return {f.id for f in scenario.hidden_facts}
+
+
 def evaluate(
     scenarios: Sequence[Scenario],
     rubric: Rubric,
@@ -108,14 +235,14 @@ def evaluate(
     scorer: TurnScorerLike,
     *,
     scripts_dir: Path | None = None,
-    scripts: Sequence[str] = SCRIPTS,
     seed: int = 7,
     max_turns: int | None = None,
     save_to: Path | None = None,
 ) -> FidelityReport:
-    """Play every script against every scenario and collect the fidelity figures.
+    """Play every script of a set against the scenarios it fits and collect the figures.
 
     Args:
+        scripts_dir: The set (default: the blind report set).
         max_turns: Play at most this many lines of each script (None: all).
         save_to: A folder to save every transcript in, as `SCENARIO.SCRIPT.json`.
     """
@@ -123,43 +250,63 @@ def evaluate(
     from roleplay.session import PracticeSession
 
     started = time.perf_counter()
-    folder = scripts_dir or paths.shipped_scenarios_dir() / "scripts"
+    folder = scripts_dir or paths.shipped_scenarios_dir() / "scripts" / "blind" / "report"
     report = FidelityReport(buyer.model_id)
-    for script in scripts:
-        lines = read_script(folder / f"{script}.txt")[: max_turns or None]
-        uncovered = total = raised = 0
+    for script in scripts_in(folder):
+        lines = read_script(script.path)[: max_turns or None]
         for scenario in scenarios:
-            path = save_to / f"{scenario.id}.{script}.json" if save_to is not None else None
+            if script.scenario_id is not None and script.scenario_id != scenario.id:
+                continue
+            label = f"{scenario.id}/{script.name}"
+            path = save_to / f"{scenario.id}.{script.name}.json" if save_to is not None else None
+            if hasattr(buyer, "scenario"):
+                buyer.scenario = scenario  # the deterministic buyer's neutral lines
             session = PracticeSession(scenario, rubric, buyer, scorer, seed=seed, save_to=path)
             result = play(session, lines)
-            uncovered += len(result.uncovered)
-            total += len(scenario.hidden_facts)
-            raised += len(result.objections)
+            report.runs[script.kind] += 1
+            report.found[script.kind] += len(set(result.uncovered))
+            report.available[script.kind] += len(scenario.hidden_facts)
+            report.per_scenario.setdefault(scenario.id, {})[script.name] = result.uncovered
+            turns = session.transcript.turns
+            if script.kind in ("pitching", "mixed"):
+                if result.objections:
+                    report.selling_runs_with_objection += 1
+                elif session.ended_by == "patience":
+                    report.pitching_runs_out_of_patience_unwarned += 1
+            else:
+                for rep, reply in zip(turns[1::2], turns[2::2], strict=False):
+                    if rep.role != "rep" or reply.role != "buyer":
+                        continue
+                    report.discovery_replies += 1
+                    if is_non_answer(reply.text):
+                        report.non_answers.append(f"{label}: {rep.text} -> {reply.text}")
+            audit(session, label, report)
             report.guard.update(session.guard.outcomes)
-            buyer_turns = [t for t in session.transcript.turns[1:] if t.role == "buyer"]
-            report.buyer_turns += len(buyer_turns)
-            report.authored_fallbacks += session.guard.outcomes["authored"]
-            report.role_leaks.extend(f"{scenario.id}/{script}: {leak}" for leak in result.leaks)
-            report.per_scenario.setdefault(scenario.id, {})[script] = result.uncovered
+            report.buyer_turns += sum(1 for t in turns[1:] if t.role == "buyer")
+            report.role_leaks.extend(f"{label}: {leak}" for leak in result.leaks)
             report.first_words_seconds.extend(result.first_words_seconds)
             report.reply_seconds.extend(result.reply_seconds)
-        report.facts_uncovered[script] = uncovered / total if total else 0.0
-        report.objections[script] = raised
     report.seconds = time.perf_counter() - started
     return report
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the evaluation and print the figures (JSON with --json)."""
-    import os
+    from roleplay.offline import use_offline_models
 
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    use_offline_models()
     parser = argparse.ArgumentParser(prog="python -m roleplay.buyer.fidelity", description=__doc__)
     parser.add_argument("--model", default=None, help="model card (default: the selected one)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--set",
+        choices=("report", "dev"),
+        default="report",
+        help="the blind scripts to play (default: report; dev is for tuning)",
+    )
     parser.add_argument("--max-turns", type=int, default=None, help="lines of each script")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--details", action="store_true", help="list non-answers and findings")
     parser.add_argument(
         "--save", type=Path, default=None, metavar="DIR", help="save every transcript in DIR"
     )
@@ -179,11 +326,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         buyer = load_backend(args.model)
         buyer.load()
         scorer = TurnScorer.load(rubric)
+        if args.save is not None:
+            args.save.mkdir(parents=True, exist_ok=True)
         report = evaluate(
             scenarios,
             rubric,
             buyer,
             scorer,
+            scripts_dir=paths.shipped_scenarios_dir() / "scripts" / "blind" / args.set,
             seed=args.seed,
             max_turns=args.max_turns,
             save_to=args.save,
@@ -198,9 +348,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         width = max(len(k) for k in figures)
         for key, value in figures.items():
             print(f"{key:<{width}}  {value}")
-        for scenario_id, by_script in report.per_scenario.items():
-            for script, facts in by_script.items():
-                print(f"  {scenario_id} / {script}: {', '.join(facts) or 'none'}")
+    if args.details:
+        for title, items in (
+            ("non-answer", report.non_answers),
+            ("unsupported", report.unsupported_sentences),
+            ("uncredited", report.uncredited_reveals),
+        ):
+            for item in items:
+                print(f"{title}: {item}")
     for leak in report.role_leaks:
         print(f"leak: {leak}")
     return 0

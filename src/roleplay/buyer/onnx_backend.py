@@ -38,6 +38,7 @@ from roleplay.buyer.base import ChatMessage, Progress, register_backend
 from roleplay.buyer.decoding import STOP_TOKENS, Logits, Sampling, decode_reply
 from roleplay.buyer.transformers_backend import TransformersBackend, publish_folder
 from roleplay.errors import BackendError, ModelError
+from roleplay.offline import offline_environment
 
 if TYPE_CHECKING:
     from roleplay.buyer.cards import ModelCard
@@ -188,7 +189,7 @@ class OnnxBackend:
         ]
         if self.card.accuracy_level and self.card.precision != "fp32":
             command += ["--extra_options", f"accuracy_level={self.card.accuracy_level}"]
-        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+        env = offline_environment()
         log.info("building the ONNX model: %s", " ".join(command))
         tail: deque[str] = deque(maxlen=12)
         try:

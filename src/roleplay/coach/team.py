@@ -429,6 +429,7 @@ def build_team_report(
     seen: set[str] = set()
     branches = duplicates = 0
     rubric: Rubric | None = None
+    rubrics: dict[str, Rubric] = {}  # one rubric file per id, read once
     for path, transcript in transcripts:
         if transcript.id in seen:
             duplicates += 1
@@ -443,7 +444,9 @@ def build_team_report(
         if sid not in scenarios:
             scenarios[sid] = find(sid)
         scenario = scenarios[sid]
-        this_rubric = rubric_of(transcript)
+        if transcript.rubric_id not in rubrics:
+            rubrics[transcript.rubric_id] = rubric_of(transcript)
+        this_rubric = rubrics[transcript.rubric_id]
         rubric = rubric or this_rubric
         attempt = _attempt(path, transcript, this_rubric, scenario)
         groups[(attempt.rep, sid)].append(attempt)

@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from roleplay.errors import ModelError, ScoringError
+from roleplay.offline import use_offline_models
 from roleplay.rubric import DIMENSIONS
 
 FloatArray = npt.NDArray[np.float32]
@@ -52,9 +53,7 @@ class Embedder(Protocol):
 
 def _offline() -> None:
     """Nothing may reach a model hub, and tokenizers must not fork threads of their own."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    use_offline_models()
 
 
 def _configured_threads() -> int | None:
@@ -311,7 +310,7 @@ class SentenceTransformersEmbedder:
     model_id = EMBEDDER_ID
 
     def __init__(self, path: Path | None = None) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        use_offline_models()
         path = path or minilm_path()
         started = time.perf_counter()
         try:
