@@ -98,8 +98,9 @@ class CheckReport:
     def non_answers(self) -> list[NonAnswer]:
         return [answer for run in self.discovery_runs for answer in run.non_answers]
 
-    def warnings(self) -> list[str]:
-        """What an author should fix, one sentence each; empty when the scenario plays well."""
+    def problems(self) -> list[str]:
+        """What an author must fix, one sentence each: a fact no discovery style earned, an
+        ending none reached, a pitching rep that earned a fact or met no objection."""
         found: list[str] = []
         for fact_id in self.unearned:
             fact = self.scenario.fact(fact_id)
@@ -117,16 +118,21 @@ class CheckReport:
                 f"no discovery style reached a successful ending ({ending.success_facts} "
                 f"facts{required}) within {ending.max_turns} turns"
             )
-        for answer in self.non_answers:
-            found.append(
-                f"{answer.style}, turn {answer.turn}: non-answer {answer.buyer!r} to {answer.rep!r}"
-            )
         for run in self.pitch_runs:
             if run.uncovered:
                 found.append(f"the pitching rep earned {', '.join(run.uncovered)}")
             if not run.objections:
                 found.append("the pitching rep met no objection")
         return found
+
+    def notes(self) -> list[str]:
+        """Discovery turns the buyer met with a non-answer, to read: often a question the
+        scenario has nothing for (add a context line or a topic), sometimes a turn after
+        everything was said."""
+        return [
+            f"{answer.style}, turn {answer.turn}: non-answer {answer.buyer!r} to {answer.rep!r}"
+            for answer in self.non_answers
+        ]
 
 
 def check_scenario_play(

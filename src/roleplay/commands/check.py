@@ -18,7 +18,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "Play four discovery styles and a pitching rep (scenarios/scripts/check/) on the "
             "deterministic buyer, and list the facts no discovery style earned, endings no "
             "style reached within max_turns, the turns where the buyer gave a non-answer, and "
-            "a pitching rep that met no objection. Exits 1 if there is anything to fix."
+            "a pitching rep that met no objection. Exits 1 if a fact, an ending or the pitch "
+            "needs fixing; non-answers are listed to read, not counted as failures."
         ),
     )
     parser.add_argument("scenario", metavar="SCENARIO", help="a scenario id or a path to a file")
@@ -58,11 +59,18 @@ def run(args: argparse.Namespace) -> int:
             f"{len(style_run.uncovered):>2}/{facts:<2}  {non_answers:>11}  "
             f"{len(style_run.objections):>10}  {outcome}"
         )
-    warnings = report.warnings()
-    if not warnings:
-        print("plays well: every fact earned by some discovery style, no non-answers")
+    problems, notes = report.problems(), report.notes()
+    if notes:
+        print(f"\n{len(notes)} non-answer(s) to discovery turns:")
+        for note in notes:
+            print(f"- {note}")
+    if not problems:
+        print(
+            "\nplays: every fact earned by some discovery style, a successful ending reached, "
+            "and the pitching rep met objections and earned nothing"
+        )
         return 0
-    print(f"\n{len(warnings)} thing(s) to look at:")
-    for warning in warnings:
-        print(f"- {warning}")
+    print(f"\n{len(problems)} problem(s) to fix:")
+    for problem in problems:
+        print(f"- {problem}")
     return 1
