@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 
+from roleplay import language
 from roleplay.buyer.base import ChatMessage, anchor_request
 from roleplay.buyer.text import content_words, overlap, split_sentences
 
@@ -80,59 +81,14 @@ OUT_OF_ROLE = re.compile(
 )
 """Turns that try to talk the buyer out of its role rather than talk to it."""
 
-CLOSE = re.compile(
-    r"\b(demo|demonstration|free trial|a trial|pilot|sign(ed|ing)? (up|the|a|off)|contract|"
-    r"purchase order|next steps?|move forward|get started|set up a call|book (a|some) time|"
-    r"schedule (a|the|some)|send (you|over) (a|the) (proposal|quote|contract)|proposal|"
-    r"commit(ment)?|close (the|this) deal|buy (it|now)|ready to (buy|sign|go))\b",
-    re.IGNORECASE,
-)
-"""Asking for a commitment, a demo or a next step."""
-
-VENDOR_PRICE = re.compile(
-    r"(\bpric(e|es|ed|ing)\b|\bdiscount|\blicen[cs]e (fee|cost)|\bquote\b|\bROI\b|"
-    r"\bcheaper\b|\bsubscription\b|\bper (seat|licen[cs]e)\b)",
-    re.IGNORECASE,
-)
-"""Words that name the seller's price whatever the sentence is doing."""
-
-PRICE = re.compile(
-    VENDOR_PRICE.pattern + r"|\bper (user|month|year)\b|\$\s?\d"
-    r"|\bcosts? (you |your \w+ |the \w+ )?(only|just|less|nothing)\b",
-    re.IGNORECASE,
-)
-"""Raising price, discounts or licence costs."""
-
-COST_OF_PROBLEM = re.compile(
-    r"\b(what|how much)\b[^?]*\b(cost|costs|costing)\b[^?]*\?",
-    re.IGNORECASE,
-)
-"""A question about what the buyer's problem costs them ("What does that cost you?",
-"How much is this costing the business per month?"): discovery, not price talk."""
-
-SELLING = re.compile(
-    r"\b(our (product|platform|solution|tool|software|system|team|customers|clients|company)|"
-    r"we (offer|provide|help|can|have|built|deliver|automate|integrate|make)|"
-    r"i can (show|offer|help)|let me (show|tell you about|walk you)|"
-    r"(it|which) (automates|integrates|reduces|eliminates|gives you|lets you)|"
-    r"features?|best[- ]in[- ]class|industry[- ]leading|award[- ]winning|seamless(ly)?|"
-    r"out of the box|game[- ]changer|you should (buy|use|try)|our customers)\b",
-    re.IGNORECASE,
-)
-"""Product talk in a rep's words."""
-
 
 def talks_price(text: str) -> bool:
     """Whether the rep's turn raises the seller's price, a discount or licence costs.
 
-    A question about what the problem costs the buyer is discovery: only words that name the
-    seller's price (pricing, a discount, a quote) count inside one.
+    A question about what the problem costs the buyer is discovery (see
+    `roleplay.language.talks_price`, which owns the rule).
     """
-    for sentence in split_sentences(text) or [text]:
-        pattern = VENDOR_PRICE if COST_OF_PROBLEM.search(sentence) else PRICE
-        if pattern.search(sentence):
-            return True
-    return False
+    return bool(language.talks_price(text))
 
 
 @dataclass
@@ -286,26 +242,28 @@ class BuyerDirector:
     # -- reading a turn ------------------------------------------------------------------
 
     def read(self, text: str, scores: Scores | None) -> Reading:
-        """What the turn does: fact similarities, pitch, close, price, out-of-role."""
+        """What the turn does: fact similarities, pitch, close, price, out-of-role.
+
+        Pitch, close and price come from the one reading of a turn the scorer shares
+        (`roleplay.language.read_turn`), with the scenario's vocabulary.
+        """
         similarity = self._fact_similarity(text)
-        lowered = text.lower()
-        term_hits = sum(1 for term in self._terms if re.search(rf"\b{re.escape(term)}\b", lowered))
-        product_named = any(
-            name.lower() in lowered
-            for name in (self.scenario.product.name, self.scenario.product.vendor)
-        )
-        selling = bool(SELLING.search(text))
+        turn = language.read_turn(text, language.vocabulary_for(self.scenario))
+        term_hits = len(turn.product_terms)
+        # A bare "our" ("our meeting") centres nothing; any other vendor phrase or pitch word does.
+        selling = bool(turn.pitch_words) or any(p != "our" for p in turn.vendor_phrases)
         problem_focus = scores.problem_focus if scores is not None else 0.5
+        low_focus = problem_focus < self.PROBLEM_FOCUS_PITCH
         pitch = (
-            product_named
-            or (selling and (term_hits > 0 or problem_focus < self.PROBLEM_FOCUS_PITCH))
-            or (term_hits >= 2 and problem_focus < self.PROBLEM_FOCUS_PITCH and "?" not in text)
+            bool(turn.product_named)
+            or (selling and (term_hits > 0 or low_focus))
+            or (term_hits >= 2 and low_focus and "?" not in text)
         )
         return Reading(
             fact_similarity=similarity,
             pitch=pitch,
-            close=bool(CLOSE.search(text)),
-            price=talks_price(text),
+            close=bool(turn.close),
+            price=bool(turn.price),
             out_of_role=bool(OUT_OF_ROLE.search(text)),
             context_seeking=scores.context_seeking if scores is not None else 0.0,
             listening=scores.listening if scores is not None else 0.0,
