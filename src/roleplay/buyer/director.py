@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from roleplay import language
 from roleplay.buyer.base import ChatMessage, anchor_request
 from roleplay.buyer.disclosure import Embedder, FactIndex, Match
 from roleplay.buyer.text import content_words, overlap, split_sentences
@@ -112,59 +113,14 @@ OUT_OF_ROLE = re.compile(
 )
 """Turns that try to talk the buyer out of its role rather than talk to it."""
 
-CLOSE = re.compile(
-    r"\b(demo|demonstration|free trial|a trial|pilot|sign(ed|ing)? (up|the|a|off)|contract|"
-    r"purchase order|next steps?|move forward|get started|set up a call|book (a|some) time|"
-    r"schedule (a|the|some)|send (you|over) (a|the) (proposal|quote|contract)|proposal|"
-    r"commit(ment)?|close (the|this) deal|buy (it|now)|ready to (buy|sign|go))\b",
-    re.IGNORECASE,
-)
-"""Asking for a commitment, a demo or a next step."""
-
-VENDOR_PRICE = re.compile(
-    r"(\bpric(e|es|ed|ing)\b|\bdiscount|\blicen[cs]e (fee|cost)|\bquote\b|\bROI\b|"
-    r"\bcheaper\b|\bsubscription\b|\bper (seat|licen[cs]e)\b)",
-    re.IGNORECASE,
-)
-"""Words that name the seller's price whatever the sentence is doing."""
-
-PRICE = re.compile(
-    VENDOR_PRICE.pattern + r"|\bper (user|month|year)\b|\$\s?\d"
-    r"|\bcosts? (you |your \w+ |the \w+ )?(only|just|less|nothing)\b",
-    re.IGNORECASE,
-)
-"""Raising price, discounts or licence costs."""
-
-COST_OF_PROBLEM = re.compile(
-    r"\b(what|how much)\b[^?]*\b(cost|costs|costing)\b[^?]*\?",
-    re.IGNORECASE,
-)
-"""A question about what the buyer's problem costs them ("What does that cost you?",
-"How much is this costing the business per month?"): discovery, not price talk."""
-
-SELLING = re.compile(
-    r"\b(our (product|platform|solution|tool|software|system|team|customers|clients|company)|"
-    r"we (offer|provide|help|can|have|built|deliver|automate|integrate|make)|"
-    r"i can (show|offer|help)|let me (show|tell you about|walk you)|"
-    r"(it|which) (automates|integrates|reduces|eliminates|gives you|lets you)|"
-    r"features?|best[- ]in[- ]class|industry[- ]leading|award[- ]winning|seamless(ly)?|"
-    r"out of the box|game[- ]changer|you should (buy|use|try)|our customers)\b",
-    re.IGNORECASE,
-)
-"""Product talk in a rep's words."""
-
 
 def talks_price(text: str) -> bool:
     """Whether the rep's turn raises the seller's price, a discount or licence costs.
 
-    A question about what the problem costs the buyer is discovery: only words that name the
-    seller's price (pricing, a discount, a quote) count inside one.
+    A question about what the problem costs the buyer is discovery (see
+    `roleplay.language.talks_price`, which owns the rule).
     """
-    for sentence in split_sentences(text) or [text]:
-        pattern = VENDOR_PRICE if COST_OF_PROBLEM.search(sentence) else PRICE
-        if pattern.search(sentence):
-            return True
-    return False
+    return bool(language.talks_price(text))
 
 
 @dataclass
@@ -314,6 +270,9 @@ class BuyerDirector:
     SAME_ASK = 0.10
     """A hidden fact within this of the best match (a fact already shared) is asked about too;
     further below, the turn asks about what was shared and gets more of it."""
+    SOME_TOPIC = 0.30
+    """A turn this much about some discovery topic may get the buyer's headline problem when
+    nothing closer answers it (a question about their tools alone does not)."""
     DISCOVERY_CONTEXT = 0.40
     """The scorer's context-seeking score from which a turn counts as a sincere question."""
     PHRASE_SIMILARITY = 0.60
@@ -413,30 +372,24 @@ class BuyerDirector:
     def _selling(self, text: str, scores: Scores | None) -> tuple[bool, bool, bool]:
         """Whether the turn pitches, closes, and talks price.
 
-        Words of the buyer's world (`vocabulary.buyer_terms`) are taken out first: in that
-        scenario they are never selling. `vocabulary.seller_terms` name the pitch as the
-        product's name does.
+        From the one reading of a turn the scorer shares (`roleplay.language.read_turn`), with
+        the scenario's vocabulary: its `buyer_terms` are never selling, its `seller_terms` are.
         """
-        for term in sorted(self.scenario.vocabulary.buyer_terms, key=len, reverse=True):
-            text = re.sub(rf"(?i)\b{re.escape(term)}\b", " ", text)
-        lowered = text.lower()
-        term_hits = sum(1 for term in self._terms if re.search(rf"\b{re.escape(term)}\b", lowered))
-        product_named = any(
-            name.lower() in lowered
-            for name in (
-                self.scenario.product.name,
-                self.scenario.product.vendor,
-                *self.scenario.vocabulary.seller_terms,
-            )
-        )
-        selling = bool(SELLING.search(text))
+        turn = language.read_turn(text, language.vocabulary_for(self.scenario))
+        term_hits = len(turn.product_terms)
+        # A bare "our" ("our meeting") centres nothing; any other vendor phrase does.
+        vendor = any(p != "our" for p in turn.vendor_phrases)
         problem_focus = scores.problem_focus if scores is not None else 0.5
+        low_focus = problem_focus < self.PROBLEM_FOCUS_PITCH
+        # Pitch words in a question ("how do your customers...") ask about the buyer's world;
+        # in a statement that is not about the buyer's problem, they sell.
+        statement = "?" not in text
         pitch = (
-            product_named
-            or (selling and (term_hits > 0 or problem_focus < self.PROBLEM_FOCUS_PITCH))
-            or (term_hits >= 2 and problem_focus < self.PROBLEM_FOCUS_PITCH and "?" not in text)
+            bool(turn.product_named)
+            or (vendor and (term_hits > 0 or low_focus))
+            or (statement and low_focus and (term_hits >= 2 or bool(turn.pitch_words)))
         )
-        return pitch, bool(CLOSE.search(text)), talks_price(text)
+        return pitch, bool(turn.close), bool(turn.price)
 
     def _phrase_similarity(self, text: str, objection: Objection) -> float:
         examples = objection.trigger.examples
@@ -651,7 +604,8 @@ class BuyerDirector:
             more = self._more_beat(reading, new, turn_index)
             if more is not None:
                 return more
-        if reading.discovery:
+        if reading.discovery and max(reading.topics.values(), default=0.0) >= self.SOME_TOPIC:
+            # A sincere question about their world, with nothing closer to give: the headline.
             surface = next(
                 (
                     m
@@ -663,6 +617,7 @@ class BuyerDirector:
             )
             if surface is not None:
                 return self._reveal(self.scenario.fact(surface.item_id), surface, new, turn_index)
+        if reading.discovery:
             return self._short_beat(
                 "small_talk", new, turn_index, "nothing left to say on that", pool=SAID_ALL_LINES
             )

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from roleplay.language import ScenarioVocabulary, vocabulary_for
 from roleplay.rubric import DIMENSIONS, Rubric
 from roleplay.scenario import Scenario
 from roleplay.scoring.explain import explain
@@ -20,7 +21,6 @@ from roleplay.scoring.features import (
     CUE_NAMES,
     SMALL_TALK_CAP,
     Cues,
-    ScenarioVocabulary,
     cue_vector,
     extract_cues,
     small_talk_only,
@@ -81,7 +81,6 @@ class TurnScorer:
         self.heads = heads
         self.embedder_id = embedder.model_id
         self._rubric_hash = rubric.content_hash()
-        self._vocab: dict[int, tuple[Scenario, ScenarioVocabulary]] = {}
         self._recent = _RecentEmbeddings(embedder)
         if tuple(heads.cue_names) != CUE_NAMES:
             from roleplay.errors import ScoringError
@@ -109,13 +108,7 @@ class TurnScorer:
 
     def vocabulary(self, scenario: Scenario | None) -> ScenarioVocabulary:
         """The product vocabulary of a scenario, computed once per scenario object."""
-        if scenario is None:
-            return ScenarioVocabulary(frozenset(), ())
-        cached = self._vocab.get(id(scenario))
-        if cached is None or cached[0] is not scenario:
-            cached = (scenario, ScenarioVocabulary.from_scenario(scenario))
-            self._vocab[id(scenario)] = cached
-        return cached[1]
+        return vocabulary_for(scenario)
 
     def predict(
         self, items: Sequence[tuple[str, str]], scenario: Scenario | None = None

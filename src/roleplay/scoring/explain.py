@@ -12,16 +12,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import numpy.typing as npt
 
+from roleplay.language import STOPWORDS, content_words, sentences
 from roleplay.rubric import DIMENSION_LABELS, DIMENSIONS, Rubric
 from roleplay.scenario import Scenario
-from roleplay.scoring.features import (
-    CONCERN_WORDS,
-    CUE_NAMES,
-    STOPWORDS,
-    Cues,
-    content_words,
-    small_talk_only,
-)
+from roleplay.scoring.features import CONCERN_WORDS, CUE_NAMES, Cues, small_talk_only
 from roleplay.scoring.model import EMBEDDING_DIM
 from roleplay.transcript import Explanation
 
@@ -190,7 +184,7 @@ def key_phrase(line: str, max_words: int = 10, names: Sequence[str] = ()) -> str
     """
     name_words = frozenset(w for name in names for w in content_words(name))
     best, best_score = "", -1.0
-    for sentence in re.split(r"(?<=[.!?])\s+", line.strip()):
+    for sentence in sentences(line):
         if sentence.rstrip(" \"')").endswith("?"):
             continue
         for clause in _CLAUSE_SPLIT.split(sentence):
