@@ -239,7 +239,7 @@ def _describe(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, int, int]:
 
 
 def _parse(text: str, name: str) -> yaml.Node:
-    """The document's node tree.
+    """The document's node tree, within the nesting and alias limits.
 
     Raises:
         InvalidFileError: the text is not valid YAML (with a message a person can act on).
@@ -262,6 +262,15 @@ def _parse(text: str, name: str) -> yaml.Node:
         line, col = _mark(aliases[1])
         raise InvalidFileError.single(name, aliases[0], line, col)
     return node
+
+
+def _construct(node: yaml.Node) -> Any:
+    """The Python value of a parsed node, built by the safe loader's constructor."""
+    loader = _BoundedLoader("")
+    try:
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def load_yaml(
@@ -307,15 +316,6 @@ def load_yaml(
     dupes: list[Problem] = []
     _walk(node, (), locations, dupes, name)
     return LoadedYaml(Path(path), data, text, locations, dupes, tabs)
-
-
-def _construct(node: yaml.Node) -> Any:
-    """The Python value of a parsed node, built by the safe loader's constructor."""
-    loader = yaml.SafeLoader("")
-    try:
-        return loader.construct_document(node)
-    finally:
-        loader.dispose()
 
 
 def dump_yaml(data: Any) -> str:

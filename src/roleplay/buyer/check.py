@@ -4,7 +4,9 @@
 deterministic buyer, which says the scenario's authored lines, so what it finds is about the
 scenario and the director, never about a model's wording. It reports the facts no discovery
 style earned, endings no style reached within `max_turns`, the turns where the buyer gave a
-non-answer to a discovery question, and a pitching rep that never met an objection.
+non-answer to a discovery question (the director's `small_talk` and `non_answer` beats, read
+from its decisions, not guessed from the reply), and a pitching rep that never met an
+objection.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 from roleplay import paths
 from roleplay.buyer.simulation import play, read_script
-from roleplay.buyer.text import split_sentences
+from roleplay.buyer.trace import DecisionLog
 
 if TYPE_CHECKING:
     from roleplay.rubric import Rubric
@@ -24,10 +26,6 @@ if TYPE_CHECKING:
     from roleplay.session import TurnScorerLike
 
 StyleKind = Literal["discovery", "pitch"]
-
-NON_ANSWER_WORDS = 8
-"""A reply of this many words or fewer that earns nothing is a non-answer (issue 10's measure:
-"Go on.", "Narrow it down for me."), as is a reply that is only a question back."""
 
 
 @dataclass(frozen=True)
@@ -131,15 +129,6 @@ class CheckReport:
         return found
 
 
-def is_non_answer(reply: str) -> bool:
-    """Whether a buyer's reply that earned nothing says nothing: a few words, or only a
-    question back."""
-    sentences = split_sentences(reply)
-    if len(reply.split()) <= NON_ANSWER_WORDS:
-        return True
-    return len(sentences) == 1 and reply.rstrip().endswith("?")
-
-
 def check_scenario_play(
     scenario: Scenario,
     rubric: Rubric,
@@ -156,29 +145,21 @@ def check_scenario_play(
     for style in styles if styles is not None else builtin_styles():
         buyer = load_backend("deterministic", scenario)
         session = PracticeSession(scenario, rubric, buyer, scorer, seed=seed)
+        log = DecisionLog(session)
         result = play(session, read_script(style.script))
-        turns = session.transcript.turns
-        objections = [o for turn in turns for o in turn.objections]
         run = StyleRun(
             style,
-            list(session.state.uncovered),
-            objections,
+            list(result.uncovered),
+            result.objections,
             session.succeeded,
             session.ended_by or "",
             result.rep_turns_played,
         )
         if style.kind == "discovery":
-            rep_number = 0
-            for index, turn in enumerate(turns):
-                if turn.role == "rep":
-                    rep_number += 1
-                    continue
-                if index == 0 or turn.revealed or turn.objections:
-                    continue
-                ending = index == len(turns) - 1 and session.ended_by != "rep"
-                if not ending and is_non_answer(turn.text):
-                    run.non_answers.append(
-                        NonAnswer(style.name, rep_number, turns[index - 1].text, turn.text)
-                    )
+            run.non_answers = [
+                NonAnswer(style.name, decision.turn, decision.text, decision.beat.anchor)
+                for decision in log.decisions
+                if decision.non_answer
+            ]
         runs.append(run)
     return CheckReport(scenario, runs)

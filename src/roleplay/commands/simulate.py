@@ -42,6 +42,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "~/.roleplay/config.yaml, else your login name)",
     )
     parser.add_argument("--quiet", action="store_true", help="print only the summary")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="under each reply, what the director read in the rep's turn, the nearest facts with "
+        "their scores and what held each back, and the beat it chose and why",
+    )
     parser.set_defaults(run=run)
 
 
@@ -68,6 +74,7 @@ def progress_printer(out: TextIO) -> Progress:
 def run(args: argparse.Namespace) -> int:
     from roleplay.buyer import load_backend
     from roleplay.buyer.simulation import play, read_script
+    from roleplay.buyer.trace import DecisionLog, explain
     from roleplay.config import rep_name
     from roleplay.files import check_output
     from roleplay.rubric import load_rubric
@@ -91,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
     )
     out = sys.stdout
     buyer_name = scenario.buyer.name.split()[0]
+    log = DecisionLog(session) if args.explain else None
     quiet = args.quiet
 
     def on_rep(turn: object) -> None:
@@ -132,6 +140,9 @@ def run(args: argparse.Namespace) -> int:
             notes.append(str(turn.source))
         notes.append(f"patience {turn.patience}, trust {turn.trust}")
         out.write(f"\n    ({'; '.join(notes)})\n")
+        if log is not None and log.decisions:
+            for line in explain(log.director, log.decisions[-1]):
+                out.write(f"    | {line}\n")
         out.flush()
 
     result = play(session, rep_lines, on_rep=on_rep, on_chunk=on_chunk, on_buyer=on_buyer)
