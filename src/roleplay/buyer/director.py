@@ -55,9 +55,17 @@ DEFLECT_LINES = (
 
 GUARDED_LINES = (
     "That's a longer story, and I don't know you well enough yet to get into it.",
-    "Maybe. Let's see where this conversation goes first.",
+    "Maybe later. I'd want to know you understand the business before I go into that.",
 )
 """What a buyer says when a trust-gated fact is asked about too early."""
+
+PITCHED_LINES = (
+    "You've spent more of this meeting on your product than on my business, so I'll keep "
+    "that to myself for now.",
+    "I'm not going into that with someone who's mostly been selling to me. Ask me about the "
+    "business first.",
+)
+"""What a buyer says to a question after more pushes to sell than good listening turns."""
 
 PREMATURE_LINES: dict[str, tuple[str, ...]] = {
     "pitch": (
@@ -504,8 +512,6 @@ class BuyerDirector:
                 objection.patience_cost if not premature else max(1, objection.patience_cost)
             )
             new.raised.append(objection.id)
-            if premature:
-                new.trust = max(0, new.trust - 1)
             line = self._pick(objection.lines, turn_index, objection.id)
             return Beat(
                 "objection",
@@ -555,6 +561,8 @@ class BuyerDirector:
         fact = self.scenario.fact(match.item_id)
         if fact.trusted and state.trust < self.scenario.buyer.trust_to_share:
             return "trust"
+        if fact.depth != "surface" and len(state.raised) > state.trust:
+            return "pitched"  # every push to sell needs a turn of real listening to repair
         return "earned"
 
     def _answer_beat(self, reading: Reading, new: BuyerState, turn_index: int) -> Beat:
@@ -590,14 +598,25 @@ class BuyerDirector:
             # A reflection that lands: the buyer goes on with the story.
             target = next((m for m in hidden if m.item_id in new.thread), None)
         if target is not None and (asked or target.thread):
-            if self._gate(target, new) == "trust":
-                line = self._pick(GUARDED_LINES, turn_index, "guarded")
+            gate = self._gate(target, new)
+            if gate in ("trust", "pitched"):
+                pitched = gate == "pitched"
+                line = self._pick(
+                    PITCHED_LINES if pitched else GUARDED_LINES, turn_index, f"guarded-{gate}"
+                )
+                why = (
+                    f"asked about {target.item_id} (match {target.score:.2f}), but the rep has "
+                    f"pushed to sell {len(new.raised)} time(s) against {new.trust} turn(s) of "
+                    "trust"
+                    if pitched
+                    else f"asked about {target.item_id} (match {target.score:.2f}), which needs "
+                    f"trust {self.scenario.buyer.trust_to_share} (now {new.trust})"
+                )
                 return Beat(
                     "guarded",
                     line,
                     "Hold back politely; you don't trust them yet.",
-                    why=f"asked about {target.item_id} (match {target.score:.2f}), which needs "
-                    f"trust {self.scenario.buyer.trust_to_share} (now {new.trust})",
+                    why=why,
                 )
             return self._reveal(self.scenario.fact(target.item_id), target, new, turn_index)
         if asked or reading.listening >= self.LISTENING_FOR_TRUST:

@@ -176,7 +176,12 @@ class BuyerGuard:
 
     def _world(self, uncovered: tuple[str, ...]) -> list[str]:
         """Sentences the buyer may say once `uncovered` facts are earned."""
-        from roleplay.buyer.director import DEFLECT_LINES, GUARDED_LINES, NEUTRAL_LINES
+        from roleplay.buyer.director import (
+            DEFLECT_LINES,
+            GUARDED_LINES,
+            NEUTRAL_LINES,
+            PITCHED_LINES,
+        )
 
         cached = self._worlds.get(uncovered)
         if cached is None:
@@ -198,6 +203,7 @@ class BuyerGuard:
                 ending.success_line or "",
                 *DEFLECT_LINES,
                 *GUARDED_LINES,
+                *PITCHED_LINES,
                 *NEUTRAL_LINES,
             ]
             cached = [piece for line in lines for piece in split_sentences(line)]
