@@ -25,7 +25,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 # The scorer against held-out labels, then the buyer's fidelity over every shipped scenario:
-# first on the deterministic buyer (seconds), then on the embedded model (about 20 minutes).
+# first on the deterministic buyer (seconds), then on the embedded model (ONNX, int8).
 eval: $(STAMP)
 	$(BIN)/roleplay eval --standing
 	$(BIN)/python -m roleplay.buyer.fidelity --model deterministic
