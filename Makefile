@@ -32,8 +32,10 @@ EMBEDDED_SCRIPTS := --only '*.spin' --only '*.nonnative' --only '*.mixed' \
 	--only generic-peer --only generic-pitch-disguised
 eval: $(STAMP)
 	$(BIN)/roleplay eval --standing
-	$(BIN)/python -m roleplay.buyer.fidelity --model deterministic
-	$(BIN)/python -m roleplay.buyer.fidelity --model smollm2-135m $(EMBEDDED_SCRIPTS)
+	$(BIN)/python -m roleplay.buyer.fidelity --model deterministic \
+	  --figures benchmarks/fidelity-deterministic.json
+	$(BIN)/python -m roleplay.buyer.fidelity --model smollm2-135m $(EMBEDDED_SCRIPTS) \
+	  --figures benchmarks/fidelity-embedded.json
 
 install: $(STAMP)
 

@@ -321,6 +321,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="play only scripts whose names match (repeatable), e.g. '*.spin' or 'generic-*'",
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--figures",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also write the figures as JSON to FILE (make eval writes the README's figures)",
+    )
     parser.add_argument("--details", action="store_true", help="list non-answers and findings")
     parser.add_argument(
         "--save", type=Path, default=None, metavar="DIR", help="save every transcript in DIR"
@@ -358,6 +365,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"roleplay: {exc.message}", file=sys.stderr)
         return 1
     figures = report.figures()
+    if args.figures is not None:
+        from roleplay.files import write_atomic
+
+        measured = {
+            "command": " ".join(["python -m roleplay.buyer.fidelity", *(argv or sys.argv[1:])])
+        }
+        write_atomic(args.figures, json.dumps({**measured, **figures}, indent=2) + "\n")
     if args.json:
         print(json.dumps(figures, indent=2))
     else:
