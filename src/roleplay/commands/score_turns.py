@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -18,8 +19,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "score-turns",
         help="score rep turns read as JSON Lines",
         description=(
-            'Read JSON Lines, each {"id": str, "turn": str, "previous": str} (previous is the '
-            "buyer's line before the turn, may be empty or absent), and write one line per "
+            'Read JSON Lines, each {"id": str, "turn": str, "previous": str, "history": [...]} '
+            "(previous is the buyer's line before the turn, may be empty or absent; history, "
+            'optional, is the conversation before the turn, oldest first, as {"role": "buyer" '
+            'or "rep", "text": str}), and write one line per '
             'input, in order: {"id", "scores", "band", "explanation"}. Every line is checked '
             "before anything is scored; a bad line is reported with its line number and "
             "nothing is written."
@@ -51,6 +54,7 @@ class TurnInput:
     id: str
     turn: str
     previous: str
+    history: tuple[tuple[str, str], ...] = ()
 
 
 def parse_lines(lines: list[str], name: str) -> list[TurnInput]:
@@ -89,12 +93,36 @@ def parse_lines(lines: list[str], name: str) -> list[TurnInput]:
         if not isinstance(previous, str):
             bad("'previous' must be a string (or absent)", "previous")
             ok = False
+        history = parse_history(data.get("history"), bad)
+        if history is None:
+            ok = False
         if ok:
-            assert isinstance(turn_id, str) and isinstance(turn, str)
-            items.append(TurnInput(turn_id, turn.strip(), str(previous).strip()))
+            assert isinstance(turn_id, str) and isinstance(turn, str) and history is not None
+            items.append(TurnInput(turn_id, turn.strip(), str(previous).strip(), history))
     if problems:
         raise InvalidFileError(problems)
     return items
+
+
+def parse_history(raw: Any, bad: Callable[..., None]) -> tuple[tuple[str, str], ...] | None:
+    """A line's optional `history` as `(role, text)` pairs; None (after reporting) when bad."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        bad('\'history\' must be a list of {"role": "buyer" or "rep", "text": "..."}', "history")
+        return None
+    out: list[tuple[str, str]] = []
+    for index, entry in enumerate(raw):
+        role = entry.get("role") if isinstance(entry, dict) else None
+        text = entry.get("text") if isinstance(entry, dict) else None
+        if role not in ("buyer", "rep") or not isinstance(text, str):
+            bad(
+                'each history entry needs "role" ("buyer" or "rep") and a "text" string',
+                f"history.{index}",
+            )
+            return None
+        out.append((str(role), text))
+    return tuple(out)
 
 
 def _read(source: Path | None, stdin: IO[str]) -> tuple[list[str], str]:
@@ -120,7 +148,11 @@ def run(args: argparse.Namespace) -> int:
     rubric = load_rubric(args.rubric or paths.default_rubric())
     scenario = load_scenario(args.scenario) if args.scenario else None
     scorer = TurnScorer.load(rubric)
-    results = scorer.score_many([(item.turn, item.previous) for item in items], scenario)
+    results = scorer.score_many(
+        [(item.turn, item.previous) for item in items],
+        scenario,
+        [item.history for item in items],
+    )
     out = []
     for item, result in zip(items, results, strict=True):
         record = {
