@@ -315,8 +315,106 @@ CLOSE_PHRASES = (
     "end of quarter",
     "send over",
     "send you",
+    "choose a vendor",
+    "choosing a vendor",
+    "choose the vendor",
+    "choosing the vendor",
+    "picking a vendor",
+    "pick a vendor",
+    "select a vendor",
+    "selecting a vendor",
+    "vendor selection",
+    "choose a partner",
+    "picking a partner",
+    "buying decision",
+    "purchase decision",
+    "making a decision on a solution",
+    "decision on a solution",
+    "paid pilot",
+    "paid discovery",
 )
 """Closing cues: asking for a commitment, a demo or the next step."""
+
+MONEY_ASK = re.compile(
+    r"\b(invest(ing|ment)?|budget (for|set aside|to|would)|(have|find|put|get|any|kind of) "
+    r"budget|budget set aside|set aside|allocate|earmark|afford|fund (a|the|this|it)|"
+    r"(willing|comfortable|prepared|ready|open) to (pay|spend|invest|commit|sign|put|fund|"
+    r"spending)|(willing|comfortable|open) (paying|spending|investing)|put toward|"
+    r"get \S+ approved|want to spend|thinking you'?d (want to )?spend|worth \$?\d[\d,.]*k?|"
+    r"can (you|\w+) (commit|sign)|sign this (week|month|quarter|year))\b",
+    re.IGNORECASE,
+)
+"""Asking how much the buyer would spend or commit, in a question: a close, not discovery.
+("How much are you spending on overtime today?" asks what the problem costs and is not one.)"""
+
+THIRD_PARTY = (
+    "one of our customers",
+    "one of our clients",
+    "one of our very first customers",
+    "a customer of ours",
+    "a client of ours",
+    "another customer",
+    "another client",
+    "our customers",
+    "our clients",
+    "we worked with",
+    "we just worked with",
+    "we helped",
+    "we've helped",
+    "i worked with",
+    "a company like yours",
+    "companies like yours",
+    "firms like yours",
+    "teams like yours",
+    "organisations like yours",
+    "organizations like yours",
+)
+"""Stories about other customers: someone else's problem, told to sell."""
+
+GENERIC_PAIN = re.compile(
+    r"\b(most|many|a lot of|lots of|nearly all|almost all|every|half the|all the)\s+"
+    r"(?:[a-z0-9-]+\s+){0,3}?(companies|firms|organi[sz]ations|businesses|teams|hospitals|banks|"
+    r"schools|districts|retailers|manufacturers|makers|carriers|insurers|plants|agencies|"
+    r"universities|utilities|airlines|hotel groups|hotels|groups|cfos|ctos|cios|leaders|"
+    r"executives|operators|providers|brands|players|publishers|3pls|gcs|sponsors|cities|"
+    r"co-?ops|distributors|clinics|practices|shops|stores|chains|sites)\b"
+    r"|\bevery\s+(?!time\b)(?:[a-z-]+\s+){0,2}?(company|firm|publisher|hospital|bank|plant|retailer|"
+    r"insurer|carrier|district|school|city|team|cfo|organi[sz]ation|business|provider)\b"
+    r"|\b(across|in) (the|your|this|our) (whole )?(industry|sector|space|market)\b"
+    r"|\bacross (the )?[a-z-]+ (industry|sector|retail|manufacturing|cable|banking)\b"
+    r"|\b(the|an?) (industry|sector) (lost|loses|average|is)\b|\bthe average [a-z-]+\b"
+    r"|\b(on average|industry[- ]wide|nationally|all over the country|everywhere)\b"
+    r"|\b(studies|research|surveys?|benchmarks?) (show|shows|find|finds|say|says)\b"
+    r"|\byou'?re (certainly |definitely )?not alone\b|\b(very )?common (story|problem)\b",
+    re.IGNORECASE,
+)
+"""Generic industry pain: other people's problem told as the buyer's (`Most mid-size firms lose
+millions to slow closes`)."""
+
+CLAIM_SUBJECTS = frozenset(
+    "platform tool system software app product module engine dashboard solution".split()  # noqa: SIM905
+)
+"""Nouns that, as `the <noun>` doing something, are the product making a claim."""
+
+_CAPITALISED = re.compile(r"(?<![\w'’])([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)(?:['’]s)?(?=\W|$)")
+_CLAIM_AFTER = re.compile(
+    r"^(?:\s+(?:is|was) (?:built|designed|made)|\s+really shines|['’]s\s+([A-Za-z-]+)"
+    r"|\s+(?:[a-z]+ly\s+|really\s+|also\s+|just\s+)?([a-z]+s)\b)"
+)
+"""What follows a name that makes a product claim: a possessive, a verb, `was built for`."""
+
+CLAIM_VERBS = frozenset(
+    """
+    automates handles sends flags ships connects assigns digitizes digitises scores optimises
+    optimizes captures rebuilds tracks predicts cuts reduces gives integrates syncs pulls catches
+    replaces routes matches reconciles monitors alerts detects shows builds runs fixes solves
+    eliminates streamlines helps turns plugs checks rewrites does delivers provides offers
+    enables learns finds spots forecasts links generates creates manages saves lowers removes
+    stops prevents gets ties
+    """.split()  # noqa: SIM905
+)
+"""Verbs a product does things with, in a pitch (`Closeline flags duplicates`)."""
+
 
 VENDOR_PRICE = re.compile(
     r"\bpric(e|es|ed|ing)\b|\bdiscount|\blicen[cs](e|es|ing) (fee|cost)s?\b|\bquote\b|\broi\b"
@@ -327,7 +425,7 @@ VENDOR_PRICE = re.compile(
 """Words that name the seller's price whatever the sentence is doing."""
 
 PRICE = re.compile(
-    VENDOR_PRICE.pattern + r"|\bper (user|month|year)\b|[$€£]\s?\d|\bdollars\b"
+    VENDOR_PRICE.pattern + r"|\bper (user|month|year)\b|[$€£]\s?\d[\d,.]*[km]?|\bdollars\b"
     r"|\bcosts? (you |your \w+ |the \w+ )?(only|just|less|nothing)\b",
     re.IGNORECASE,
 )
@@ -510,6 +608,58 @@ def talks_price(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def product_claims(text: str, heard_words: frozenset[str] = frozenset()) -> list[str]:
+    """Names that act like a product in the turn, when no scenario names the product.
+
+    A CamelCase name (`ClaimSight`), or a capitalised word the buyer never used followed by a
+    claim (`Ledgerly automates ...`, `Keystone's dashboard`, `Hangarly was built for ...`), or
+    `the platform` (tool, system, ...) doing something.
+    """
+    found: list[str] = []
+    for match in _CAPITALISED.finditer(text):
+        name = match.group(1)
+        lowered = name.lower()
+        if lowered in STOPWORDS or lowered in heard_words or len(name) < 3:
+            continue
+        if name[:-1].isupper():  # an acronym in the plural (`PMs`, `AOGs`) is no product
+            continue
+        camel = any(c.isupper() for c in name[1:]) and not name.isupper()
+        after = _CLAIM_AFTER.match(text[match.end(1) :])
+        owned, verb = (after.group(1), after.group(2)) if after is not None else (None, None)
+        owned = owned.lower() if owned is not None else None
+        if owned is not None:
+            claim = owned in PITCH_WORDS or owned in CLAIM_SUBJECTS or owned in ("ai", "app")
+        else:
+            claim = after is not None and (
+                verb is None or verb in CLAIM_VERBS or verb.endswith(("ates", "izes", "ises"))
+            )
+        if camel or claim:
+            found.append(lowered)
+    pattern = r"\bthe (\w+) (?:[a-z]+ly |is |really )?([a-z]+s|[a-z]+ing|was built)\b"
+    for match in re.finditer(pattern, text.lower()):
+        subject, verb = match.group(1), match.group(2)
+        if subject in heard_words or subject not in CLAIM_SUBJECTS:
+            continue
+        if verb in CLAIM_VERBS or verb.endswith(("ing", "ates", "izes", "ises", "built")):
+            found.append(f"the {match.group(1)}")
+    return list(dict.fromkeys(found))
+
+
+def money_asks(text: str) -> list[str]:
+    """Asks for money or commitment in the turn's questions (`What would you invest?`)."""
+    found: list[str] = []
+    for sentence in sentences(text):
+        if not sentence.rstrip(" \"')").endswith("?"):
+            continue
+        found.extend(m.group(0).lower() for m in MONEY_ASK.finditer(sentence))
+    return list(dict.fromkeys(found))
+
+
+def _said_amount(trigger: str, heard_numbers: set[str]) -> bool:
+    """Whether a price trigger is an amount the buyer said (a reflection, not a price)."""
+    return bool(numbers(trigger)) and numbers(trigger) <= heard_numbers
+
+
 @dataclass(frozen=True)
 class SentenceReading:
     """What one sentence of a turn does."""
@@ -542,9 +692,17 @@ class TurnReading:
     """Generic pitch vocabulary (`platform`, `seamless`) in the turn."""
     vendor_phrases: tuple[str, ...]
     """Phrases that centre the vendor (`we offer`, `our platform`)."""
+    product_claims: tuple[str, ...]
+    """Names acting as a product with no scenario naming it (`Ledgerly automates ...`)."""
     pitch: tuple[str, ...]
     """The words that make the turn a pitch: a name, product words, or pitch words with the
     vendor at the centre. Empty when the turn does not pitch."""
+    third_party: tuple[str, ...]
+    """Stories about other customers (`one of our customers`)."""
+    generic_pain: tuple[str, ...]
+    """Other people's pain told as the buyer's (`most mid-size firms lose ...`)."""
+    money_ask: tuple[str, ...]
+    """Questions about what the buyer would spend or commit (also counted in `close`)."""
     close: tuple[str, ...]
     """Closing cues: asking for a commitment, a demo or the next step."""
     price: tuple[str, ...]
@@ -592,6 +750,20 @@ def _product_stem(word: str, vocabulary: ScenarioVocabulary, heard: frozenset[st
     return stemmed in vocabulary.terms and stemmed not in heard
 
 
+_QUOTED = re.compile(r"[\"\u201c]([^\"\u201d]{2,300})[\"\u201d]")
+
+
+def unquote_heard(text: str, heard_words: frozenset[str]) -> str:
+    """`text` without the quotations of the buyer's own words (`You said "our churn is 18%"`):
+    a quote of the buyer is theirs, never the rep's product, vendor or price talk."""
+
+    def drop(match: re.Match[str]) -> str:
+        quoted = words(match.group(1))
+        return " " if quoted and all(w in heard_words for w in quoted) else match.group(0)
+
+    return _QUOTED.sub(drop, text)
+
+
 def read_turn(
     text: str, vocabulary: ScenarioVocabulary | None = None, heard: str = ""
 ) -> TurnReading:
@@ -606,11 +778,15 @@ def read_turn(
     vocabulary = vocabulary or ScenarioVocabulary()
     lowered = normalise(text)
     # The buyer's world (`Vocabulary.buyer_terms`) is never selling: blank it out first.
-    masked = _mask(text, vocabulary.buyer_terms)
+    heard_words = frozenset(words(heard))
+    masked = unquote_heard(_mask(text, vocabulary.buyer_terms), heard_words)
     selling_text = normalise(masked)
     tokens = tuple(words(text))
     selling_tokens = words(selling_text)
     heard_stems = frozenset(stem(w) for w in content_words(heard))
+    heard_numbers = numbers(heard)
+    claims = tuple(product_claims(masked, heard_words))
+    money = tuple(money_asks(masked))
     named = tuple(
         n for n in (*vocabulary.names, *vocabulary.seller_terms) if n and n in selling_text
     )
@@ -620,14 +796,18 @@ def read_turn(
     pitch_words = tuple(sorted({t for t in selling_tokens if t in PITCH_WORDS}))
     vendor = tuple(find_phrases(selling_text, VENDOR_PHRASES))
     pitch: tuple[str, ...] = ()
-    if named or product_terms or len(pitch_words) >= 2 or (pitch_words and vendor):
-        pitch = (*named, *product_terms, *pitch_words)
+    if named or product_terms or claims or len(pitch_words) >= 2 or (pitch_words and vendor):
+        pitch = tuple(dict.fromkeys((*named, *claims, *product_terms, *pitch_words)))
     parts = sentences(text)
     sentence_readings = tuple(
         SentenceReading(
             part,
             question_kind(part),
-            _sentence_pitch(_mask(part, vocabulary.buyer_terms), vocabulary, heard_stems),
+            _sentence_pitch(
+                unquote_heard(_mask(part, vocabulary.buyer_terms), heard_words),
+                vocabulary,
+                heard_stems,
+            ),
         )
         for part in parts
     )
@@ -640,9 +820,15 @@ def read_turn(
         product_terms=product_terms,
         pitch_words=pitch_words,
         vendor_phrases=vendor,
+        product_claims=claims,
         pitch=pitch,
-        close=tuple(find_phrases(selling_text, CLOSE_PHRASES)),
-        price=tuple(talks_price(masked)),
+        third_party=tuple(find_phrases(selling_text, THIRD_PARTY)),
+        generic_pain=tuple(
+            dict.fromkeys(m.group(0).lower() for m in GENERIC_PAIN.finditer(selling_text))
+        ),
+        money_ask=money,
+        close=tuple(dict.fromkeys((*find_phrases(selling_text, CLOSE_PHRASES), *money))),
+        price=tuple(p for p in talks_price(masked) if not _said_amount(p, heard_numbers)),
         question="?" in text or bool(invitation),
         open_question="open" in kinds or bool(invitation),
         closed_question="closed" in kinds,

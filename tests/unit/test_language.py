@@ -83,7 +83,7 @@ def test_buyer_terms_are_never_a_close_or_price(cfo: Scenario) -> None:
 def test_seller_terms_mark_the_pitch(cfo: Scenario) -> None:
     scenario = with_vocabulary(cfo, [], ["Smart Close"])
     reading = read_turn("Smart Close handles that.", ScenarioVocabulary.from_scenario(scenario))
-    assert reading.pitch == ("smart close",)
+    assert "smart close" in reading.pitch
 
 
 @pytest.mark.parametrize(
@@ -110,3 +110,59 @@ def test_a_lone_word_or_mark_is_content_free(text: str) -> None:
 def test_seller_talk_is_the_guards_rule() -> None:
     assert SELLER_TALK.search("Let me show you our platform.")
     assert not SELLER_TALK.search("Our team is exhausted after every close.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ledgerly automates intercompany eliminations end to end.",
+        "That is exactly what ClaimSight was built for.",
+        "The platform is checking every invoice against the contract.",
+    ],
+)
+def test_a_product_name_pitch_is_a_pitch_without_we_or_our(text: str) -> None:
+    assert read_turn(text).pitch
+
+
+def test_a_name_the_buyer_used_is_not_a_product() -> None:
+    heard = "Marguerite in procurement owns the renewal."
+    assert not read_turn("Marguerite handles the renewal?", heard=heard).product_claims
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How much would you be comfortable investing to fix this, fifty thousand or a hundred?",
+        "What kind of budget would you be prepared to commit to this year?",
+        "Can you get 300k approved before year end?",
+    ],
+)
+def test_a_money_ask_phrased_as_a_question_is_a_close(text: str) -> None:
+    reading = read_turn(text)
+    assert reading.money_ask and reading.close
+
+
+def test_asking_what_the_buyer_spends_today_is_discovery() -> None:
+    assert not read_turn("How much are you spending on overtime each month?").money_ask
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Most mid-size logistics firms lose millions a year to slow closes.",
+        "Across the industry, sponsors lose millions to slow enrolment.",
+        "Every regional publisher is in that box.",
+    ],
+)
+def test_generic_industry_pain_is_recognised(text: str) -> None:
+    assert read_turn(text).generic_pain
+
+
+def test_another_customers_story_is_third_party() -> None:
+    assert read_turn("One of our customers, a co-op in Kansas, had the same issue.").third_party
+
+
+def test_an_amount_the_buyer_said_is_a_reflection_not_a_price() -> None:
+    heard = "Every late close costs us about $40,000 in overtime."
+    assert not read_turn("So every late close costs you $40,000.", heard=heard).price
+    assert read_turn("It's only $40,000 a year.").price

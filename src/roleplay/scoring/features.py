@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from roleplay.language import (
     OPEN_STARTERS,
     ScenarioVocabulary,
+    TurnReading,
     content_words,
     find_phrases,
     normalise,
     read_turn,
     stem,
+    unquote_heard,
     words,
 )
 
@@ -50,6 +52,12 @@ REFLECTION_OPENERS = (
     "to summarize",
     "let me play that back",
     "what you're describing",
+    "you must be",
+    "you seem",
+    "you sound",
+    "i can hear",
+    "i can imagine",
+    "seems like",
     "that means",
     "which means",
 )
@@ -99,8 +107,105 @@ IMPACT_PHRASES = (
     "what's that",
     "on your plate",
     "keeps you up",
+    "competing for your attention",
+    "top of your list",
+    "top of the list",
+    "matters most",
+    "what's at stake",
+    "what is at stake",
+    "if nothing changes",
+    "if it stays",
+    "hardest part",
+    "biggest",
+    "worries you",
+    "worry you",
+    "priority",
+    "priorities",
+    "rank",
+    "what would change",
+    "what would that change",
+    "what changes",
+    "who feels",
+    "who notices",
+    "where does it hurt",
+    "where does that leave",
+    "what's behind",
+    "what is behind",
+    "what got in the way",
+    "what gets in the way",
 )
 """Implication and need-payoff phrasing (SPIN) and other questions about the buyer's world."""
+
+FEELING_WORDS = frozenset(
+    """
+    anxious afraid angry annoyed ashamed burnt burned burnout confused depressed disappointed
+    discouraged drained embarrassed exhausted fed feel feeling feelings felt frightened
+    frustrated frustrating guilty helpless hopeless hurt isolated lonely lost nervous
+    overwhelmed overwhelming panicked pressured relieved sad scared shocked stressed stressful
+    stuck tense tired trapped uncertain unsure upset worried worn
+    """.split()  # noqa: SIM905
+)
+"""Words for how someone feels: a statement about the buyer with one reflects a feeling."""
+
+REASSURANCE = (
+    "i understand",
+    "i can understand",
+    "i know how",
+    "i know what",
+    "that must be",
+    "it must be",
+    "i'm sorry",
+    "i am sorry",
+    "sorry to hear",
+    "don't worry",
+    "you're not alone",
+    "you are not alone",
+    "you can do",
+    "you will be",
+    "you'll be",
+    "i'm sure",
+    "i am sure",
+    "it's okay",
+    "it is okay",
+    "it's ok",
+    "it's normal",
+    "it is normal",
+    "good for you",
+    "that's great",
+    "that is great",
+    "that's good",
+    "you're doing",
+    "proud of you",
+    "hang in there",
+    "stay strong",
+    "glad",
+)
+"""Reassurance and sympathy: kind, but they show no particular thing was heard."""
+
+ADVICE = (
+    "you should",
+    "you could try",
+    "you can try",
+    "have you tried",
+    "have you thought about",
+    "have you considered",
+    "maybe you could",
+    "maybe you can",
+    "i suggest",
+    "i recommend",
+    "i would recommend",
+    "i'd recommend",
+    "i would suggest",
+    "i'd suggest",
+    "try to",
+    "it might help",
+    "it may help",
+    "it helps to",
+    "one thing that",
+    "what helped me",
+    "if i were you",
+)
+"""Advice and suggestions: telling, the counselling analogue of a pitch."""
 
 GENERIC_ACKS = (
     "i hear you",
@@ -174,6 +279,10 @@ class Cues:
     """Implication and need-payoff phrasing."""
     small_talk: list[str]
     """Small-talk topics."""
+    reading: TurnReading | None = None
+    """The shared reading of the turn (`roleplay.language.read_turn`)."""
+    earlier_picked_up: list[str] = field(default_factory=list)
+    """Words of the buyer's earlier lines (before `previous`) that the turn repeats."""
     extra: dict[str, float] = field(default_factory=dict)
     """Other numeric cues, by name."""
 
@@ -203,13 +312,39 @@ class Cues:
         )
 
 
-def extract_cues(turn: str, previous: str = "", vocab: ScenarioVocabulary | None = None) -> Cues:
-    """Every surface cue of a rep turn, given the buyer's previous line and the scenario."""
-    reading = read_turn(turn, vocab, heard=previous)
+History = Sequence[tuple[str, str]]
+"""The conversation before a turn, oldest first, as `(role, text)`, role `buyer` or `rep`."""
+
+
+def buyer_lines(previous: str, history: History = ()) -> list[str]:
+    """The buyer's lines before a turn, oldest first, ending with `previous` (once)."""
+    lines = [text for role, text in history if role == "buyer" and text.strip()]
+    if previous.strip() and (not lines or lines[-1].strip() != previous.strip()):
+        lines.append(previous)
+    return lines
+
+
+def _picked(line_stems: set[str], turn_stems: set[str]) -> int:
+    return len(line_stems & turn_stems)
+
+
+def extract_cues(
+    turn: str,
+    previous: str = "",
+    vocab: ScenarioVocabulary | None = None,
+    history: History = (),
+) -> Cues:
+    """Every surface cue of a rep turn, given the buyer's previous line, the conversation
+    before it (`history`, oldest first) and the scenario."""
+    lines = buyer_lines(previous, history)
+    reading = read_turn(turn, vocab, heard=" ".join(lines))
     text = normalise(turn)
     tokens = list(reading.words)
     n = max(len(tokens), 1)
     kinds = [s.question for s in reading.sentences]
+    heard_words = frozenset(words(" ".join(lines)))
+    # The buyer's words quoted back ("You said \"our churn is 18%\"") are not the rep's "our".
+    own_tokens = words(unquote_heard(turn, heard_words))
     lead_tokens = [t for t in tokens if t not in {"so", "and", "okay", "ok", "right", "well"}]
     opener_found = [phrase for phrase, pattern in _OPENER_PATTERNS if pattern.search(text)]
     turn_content = content_words(turn)
@@ -220,6 +355,19 @@ def extract_cues(turn: str, previous: str = "", vocab: ScenarioVocabulary | None
     overlap = len(picked) / len(prev_stems) if prev_stems else 0.0
     turn_overlap = (
         len([s for s in turn_stems if s in prev_stems]) / len(turn_stems) if turn_stems else 0.0
+    )
+    earlier = lines[:-1] if previous.strip() else lines
+    earlier_stems = [{stem(w) for w in content_words(line)} for line in earlier]
+    earlier_words = {stem(w): w for line in earlier for w in content_words(line)}
+    earlier_picked = sorted(
+        {w for s, w in earlier_words.items() if s in turn_stems and s not in prev_stems}
+    )
+    line_stems = [*earlier_stems, set(prev_stems)]
+    covered = [s for s in line_stems if s and _picked(s, turn_stems) >= min(2, max(1, len(s) // 2))]
+    all_buyer = set().union(*line_stems) if line_stems else set()
+    reflects_apart_from_pitch = any(
+        not sentence.pitch and len({stem(w) for w in content_words(sentence.text)} & all_buyer) >= 2
+        for sentence in reading.sentences
     )
     prev_numbers = set(re.findall(r"\d+", previous))
     first = reading.sentences[0] if reading.sentences else None
@@ -242,6 +390,44 @@ def extract_cues(turn: str, previous: str = "", vocab: ScenarioVocabulary | None
         ),
         "last_sentence_pitch": float(last is not None and last.pitch),
         "first_sentence_pitch": float(first is not None and first.pitch),
+        "earlier_overlap": max(
+            (_picked(s, turn_stems) / len(s) for s in earlier_stems if s), default=0.0
+        ),
+        "buyer_words_share": (len(turn_stems & all_buyer) / len(turn_stems) if turn_stems else 0.0),
+        "lines_covered": min(len(covered), 4) / 4,
+        "history_cosine": 0.0,
+        "product_claim": float(bool(reading.product_claims or reading.product_named)),
+        "reflects_apart_from_pitch": float(reflects_apart_from_pitch),
+        "third_party": float(bool(reading.third_party)),
+        "generic_pain": float(bool(reading.generic_pain)),
+        "money_ask": float(bool(reading.money_ask)),
+        "content_free": float(reading.content_free),
+        "reassurance": min(len(find_phrases(text, REASSURANCE)), 2) / 2,
+        "advice": min(len(find_phrases(text, ADVICE)), 2) / 2,
+        "self_disclosure": float(
+            bool(
+                re.search(
+                    r"\b(i had|i have had|i've had|i went through|when i was|i also|me too|"
+                    r"happened to me|i used to|my (own|wife|husband|friend|mother|father|"
+                    r"sister|brother|son|daughter|kids|family))\b",
+                    text,
+                )
+            )
+        ),
+        "feeling_reflection": float(
+            any(
+                s.question == "none"
+                and bool(set(words(s.text)) & YOU_WORDS)
+                and bool(set(words(s.text)) & FEELING_WORDS)
+                for s in reading.sentences
+            )
+        ),
+        "you_statement": float(
+            any(
+                s.question == "none" and bool(set(words(s.text)[:4]) & YOU_WORDS)
+                for s in reading.sentences
+            )
+        ),
         "question_about_you": float(
             any(
                 s.question != "none" and bool(set(words(s.text)) & YOU_WORDS)
@@ -263,7 +449,7 @@ def extract_cues(turn: str, previous: str = "", vocab: ScenarioVocabulary | None
         turn_overlap=turn_overlap,
         you_rate=sum(t in {"you", "your", "you're", "yours", "you've", "you'd"} for t in tokens)
         / n,
-        we_rate=sum(t in {"we", "our", "us", "we're", "we've", "we'll", "ours"} for t in tokens)
+        we_rate=sum(t in {"we", "our", "us", "we're", "we've", "we'll", "ours"} for t in own_tokens)
         / n,
         product_terms=sorted({*reading.product_terms, *reading.product_named}),
         pitch_words=list(reading.pitch_words),
@@ -273,6 +459,8 @@ def extract_cues(turn: str, previous: str = "", vocab: ScenarioVocabulary | None
         concern_words=sorted({t for t in tokens if t in CONCERN_WORDS}),
         impact_phrases=find_phrases(text, IMPACT_PHRASES),
         small_talk=list(reading.small_talk),
+        reading=reading,
+        earlier_picked_up=earlier_picked,
         extra=extra,
     )
 
@@ -283,6 +471,9 @@ YOU_WORDS = frozenset({"you", "your", "you're", "you've"})
 
 SMALL_TALK_CAP = 0.15
 """Highest context-seeking and problem-focus score for pure small talk (see `small_talk_only`)."""
+
+RULE_CAP = 0.15
+"""Highest score on a dimension a rule says the turn fails (see `score_caps`)."""
 
 
 def small_talk_only(cues: Cues) -> bool:
@@ -328,8 +519,24 @@ CUE_NAMES: tuple[str, ...] = (
     "last_sentence_pitch",
     "first_sentence_pitch",
     "question_about_you",
+    "earlier_overlap",
+    "buyer_words_share",
+    "lines_covered",
+    "history_cosine",
+    "product_claim",
+    "third_party",
+    "generic_pain",
+    "money_ask",
+    "content_free",
+    "feeling_reflection",
+    "you_statement",
+    "reassurance",
+    "advice",
+    "self_disclosure",
 )
-"""The order of the numeric cue vector the fitted heads read."""
+"""The order of the numeric cue vector the fitted heads read. `history_cosine` (the best
+cosine of the turn with any buyer line of the conversation) needs the embeddings and is filled
+in by `model.fill_history_cosine`."""
 
 
 def cue_vector(cues: Cues) -> list[float]:
@@ -368,3 +575,66 @@ def cue_vector(cues: Cues) -> list[float]:
     values["sentences"] = min(values["sentences"], 6.0) / 6.0
     values["i_rate"] = min(values["i_rate"] * 5, 1.0)
     return [float(values[name]) for name in CUE_NAMES]
+
+
+def score_caps(cues: Cues) -> dict[str, tuple[float, str]]:
+    """Per dimension, the highest score the labelling rules allow this turn, and why.
+
+    The fitted heads see few turns of each kind below, so the rubric's rules apply directly:
+    a content-free turn shows no behaviour; small talk is not discovery; a money or
+    commitment ask, a vendor-selection timeline, a story about other customers, generic
+    industry pain, a product claim or price talk is not the buyer's problem; generic pain and
+    a money ask show no listening. `tests/scoring` holds one case per rule.
+    """
+    reading = cues.reading
+    caps: dict[str, tuple[float, str]] = {}
+
+    def cap(names: Sequence[str], value: float, why: str) -> None:
+        for name in names:
+            if name not in caps or caps[name][0] > value:
+                caps[name] = (value, why)
+
+    if reading is not None and reading.content_free:
+        cap(("listening", "context_seeking", "problem_focus"), 0.0, "says nothing")
+        return caps
+    if small_talk_only(cues):
+        cap(("context_seeking", "problem_focus"), SMALL_TALK_CAP, "small talk")
+    if reading is None:
+        return caps
+
+    def quoted(items: Sequence[str]) -> str:
+        return ", ".join(f"'{w}'" for w in list(dict.fromkeys(items))[:3])
+
+    if reading.money_ask:
+        why = f"asks for money or commitment ({quoted(reading.money_ask)})"
+        cap(("listening", "context_seeking", "problem_focus"), RULE_CAP, why)
+    elif reading.close and not cues.concern_words and not cues.picked_up:
+        cap(
+            ("context_seeking", "problem_focus"),
+            RULE_CAP,
+            f"asks for the close ({quoted(reading.close)})",
+        )
+    if reading.generic_pain:
+        why = f"generic industry pain ({quoted(reading.generic_pain)})"
+        cap(("problem_focus",) if cues.picked_up else ("listening", "problem_focus"), RULE_CAP, why)
+    if reading.third_party:
+        cap(
+            ("problem_focus",),
+            RULE_CAP,
+            f"another customer's story ({quoted(reading.third_party)})",
+        )
+    product = [*reading.product_named, *reading.product_claims, *reading.price]
+    if product:
+        cap(("problem_focus",), RULE_CAP, f"talks product or price ({quoted(product)})")
+    pitched = reading.product_claims or reading.product_named or reading.third_party
+    if pitched and not cues.extra.get("reflects_apart_from_pitch"):
+        cap(("listening",), RULE_CAP, "pitches with the buyer's words")
+    return caps
+
+
+def apply_caps(probabilities: dict[str, float], cues: Cues) -> dict[str, float]:
+    """The probabilities with `score_caps` applied."""
+    out = dict(probabilities)
+    for name, (value, _) in score_caps(cues).items():
+        out[name] = min(out[name], value)
+    return out
