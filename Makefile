@@ -36,6 +36,7 @@ eval: $(STAMP)
 	  --figures benchmarks/fidelity-deterministic.json
 	$(BIN)/python -m roleplay.buyer.fidelity --model smollm2-135m $(EMBEDDED_SCRIPTS) \
 	  --figures benchmarks/fidelity-embedded.json
+	$(BIN)/python scripts/readme_fidelity.py
 
 install: $(STAMP)
 
