@@ -308,7 +308,6 @@ class BuyerDirector:
         self.scenario = scenario
         self.embedder = embedder
         self.seed = seed
-        self._terms = [t.lower() for t in scenario.product_terms]
         self._said: set[str] = set()
         self._distinctive: dict[tuple[str, ...], set[str]] = {}
         self._objection_examples: dict[str, NDArray[np.float32]] = {}
