@@ -24,12 +24,19 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
-# The scorer against held-out labels, then the buyer's fidelity over every shipped scenario:
-# first on the deterministic buyer (seconds), then on the embedded model (about 20 minutes).
+# The scorer against held-out labels, then the buyer's fidelity on the blind rep scripts
+# (scenarios/scripts/blind/report): every script on the deterministic buyer (about 5 minutes),
+# then the embedded model on one script of each kind per scenario (its facts follow the same
+# director; what it adds is the voice: figures, names, leaks and the model's share of words).
+EMBEDDED_SCRIPTS := --only '*.spin' --only '*.nonnative' --only '*.mixed' \
+	--only generic-peer --only generic-pitch-disguised
 eval: $(STAMP)
 	$(BIN)/roleplay eval --standing
-	$(BIN)/python -m roleplay.buyer.fidelity --model deterministic
-	$(BIN)/python -m roleplay.buyer.fidelity --model smollm2-135m
+	$(BIN)/python -m roleplay.buyer.fidelity --model deterministic \
+	  --figures benchmarks/fidelity-deterministic.json
+	$(BIN)/python -m roleplay.buyer.fidelity --model smollm2-135m $(EMBEDDED_SCRIPTS) \
+	  --figures benchmarks/fidelity-embedded.json
+	$(BIN)/python scripts/readme_fidelity.py
 
 install: $(STAMP)
 

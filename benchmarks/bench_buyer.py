@@ -1,10 +1,18 @@
-"""Embedded buyer speed: cold (conversion) and warm (cache) load, time to first token, tokens
-per second and resident memory, for the default path and the variants tried.
+"""Embedded buyer speed, every runtime in one run: the transformers reference and the ONNX
+backend at each precision (and llama.cpp on the same GGUF, if llama-cpp-python is importable).
 
-Every load runs in a fresh interpreter with its own cache folder, so "cold" really converts the
-GGUF. Figures are wall-clock on a shared 2-core machine; read them as rough. Reading speed is
-about 5 tokens/s. llama.cpp is not installed here (building it takes about 6 minutes), so there
-is no llama.cpp comparison.
+For each: warm load (from the converted cache), whether torch was imported, first token and
+decoding speed on the director's 232-token reveal prompt (greedy, and sampled with the card's
+settings), and resident memory after loading and after generating. The first token is timed
+on a prompt the backend has not seen, then on the same prompt again: the ONNX backend keeps its
+KV cache between replies and runs only what is new (a guard retry; the next turn shares the
+persona and the conversation so far). For the default card also
+the memory with the scorer loaded beside it. First, in an empty cache folder, the cold
+conversions: the GGUF to safetensors, then each ONNX build.
+
+Every load runs in a fresh interpreter. Figures are wall-clock on a shared 2-core machine; the
+load average when the run started and ended is printed with them, so compare within one run.
+Reading speed is about 5 tokens/s.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -23,6 +32,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 NEW_TOKENS = 48
 READING_TOKENS_PER_SECOND = 5.0
+DEFAULT_CARD = "smollm2-135m"
+REFERENCE_CARD = "smollm2-135m-transformers"
+PRECISIONS = ("fp32", "int8", "int4")
 
 
 def _prompt() -> list[Any]:
@@ -48,6 +60,10 @@ def _rss_mb() -> float:
     return float("nan")
 
 
+def _load_average() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def _time_stream(backend: Any, messages: Any, **kwargs: Any) -> dict[str, float]:
     started = time.perf_counter()
     first = None
@@ -57,126 +73,159 @@ def _time_stream(backend: Any, messages: Any, **kwargs: Any) -> dict[str, float]
             first = time.perf_counter() - started
         text += chunk
     total = time.perf_counter() - started
-    tokens = len(backend.tokenizer.encode(text, add_special_tokens=False))
+    tokens = backend.token_count(text)
     decode = max(total - (first or 0.0), 1e-9)
     return {
         "ttft_s": round(first or total, 3),
         "tokens": tokens,
         "tokens_per_s": round(max(tokens - 1, 0) / decode, 1),
-        "total_s": round(total, 2),
     }
 
 
-def _time_generate(backend: Any, messages: Any) -> dict[str, float]:
-    """The same prompt through transformers' generate() with a TextIteratorStreamer."""
-    import threading
+def _child(card_name: str, precision: str, cache: str, speed: bool) -> None:
+    """Load one buyer (converting if the cache lacks it) and time it; print JSON."""
+    from roleplay.buyer import ChatMessage
+    from roleplay.buyer.cards import find_card
+    from roleplay.buyer.onnx_backend import OnnxBackend
+    from roleplay.buyer.transformers_backend import TransformersBackend
 
-    import torch
-    from transformers import TextIteratorStreamer
-
-    ids = backend.prompt_ids(messages)
-    streamer = TextIteratorStreamer(backend.tokenizer, skip_prompt=True, skip_special_tokens=True)
-    kwargs = {
-        "input_ids": ids,
-        "attention_mask": torch.ones_like(ids),
-        "max_new_tokens": NEW_TOKENS,
-        "do_sample": False,
-        "streamer": streamer,
-    }
+    card = find_card(card_name)
+    backend: OnnxBackend | TransformersBackend
+    if card.backend == "onnx":
+        card = card.model_copy(update={"precision": precision})
+        backend = OnnxBackend(card, Path(cache))
+    else:
+        backend = TransformersBackend(card, Path(cache))
     started = time.perf_counter()
-    thread = threading.Thread(target=lambda: backend.model.generate(**kwargs))
-    thread.start()
+    backend.load()
+    out: dict[str, Any] = {
+        "load_s": round(time.perf_counter() - started, 2),
+        "converted": backend.converted,
+        "torch_imported": "torch" in sys.modules,
+        "rss_after_load_mb": round(_rss_mb()),
+    }
+    if speed:
+        messages = _prompt()
+        out["prompt_tokens"] = int(backend.prompt_ids(messages).shape[-1])
+        # Warm up on another prompt, so the ONNX backend's KV cache holds none of this one.
+        _time_stream(backend, [ChatMessage("user", "Good morning.")], temperature=0.0)
+        out["greedy"] = _time_stream(backend, messages, temperature=0.0)
+        out["greedy_again"] = _time_stream(backend, messages, temperature=0.0)
+        out["sampled"] = _time_stream(backend, messages, temperature=card.generation.temperature)
+        out["rss_after_generation_mb"] = round(_rss_mb())
+        if card_name == DEFAULT_CARD and precision == card.precision:
+            from roleplay import paths
+            from roleplay.rubric import load_rubric
+            from roleplay.scoring import TurnScorer
+
+            TurnScorer.load(load_rubric(paths.default_rubric()))
+            out["rss_with_scorer_mb"] = round(_rss_mb())
+    print("RESULT " + json.dumps(out))
+
+
+def _llama_cpp_child() -> None:
+    """The same prompt through llama-cpp-python on the card's GGUF, one thread."""
+    from llama_cpp import Llama
+
+    from roleplay.buyer.cards import find_card
+    from roleplay.buyer.onnx_backend import OnnxBackend
+
+    card = find_card(DEFAULT_CARD)
+    onnx = OnnxBackend(card)
+    onnx.load()
+    prompt_text = onnx.prompt_text(_prompt())
+    started = time.perf_counter()
+    llm = Llama(model_path=str(onnx.source.gguf_path()), n_threads=1, n_ctx=1024, verbose=False)
+    out: dict[str, Any] = {"load_s": round(time.perf_counter() - started, 2)}
+    ids = llm.tokenize(prompt_text.encode(), add_bos=False, special=True)
+    started = time.perf_counter()
     first = None
-    text = ""
-    for chunk in streamer:
-        if chunk and first is None:
+    tokens = 0
+    for _ in llm.generate(ids, temp=0.0):
+        tokens += 1
+        if first is None:
             first = time.perf_counter() - started
-        text += chunk
-    thread.join()
+        if tokens >= NEW_TOKENS:
+            break
     total = time.perf_counter() - started
-    tokens = len(backend.tokenizer.encode(text, add_special_tokens=False))
-    return {
+    out["greedy"] = {
         "ttft_s": round(first or total, 3),
         "tokens": tokens,
         "tokens_per_s": round(max(tokens - 1, 0) / max(total - (first or 0.0), 1e-9), 1),
     }
-
-
-def _child(cache: str, dtype: str, threads: int, variants: bool) -> None:
-    """Load the embedded buyer (converting if the cache is empty) and time it; print JSON."""
-    from roleplay.buyer.cards import find_card
-    from roleplay.buyer.transformers_backend import TransformersBackend
-
-    started = time.perf_counter()
-    import torch  # noqa: F401 - timed apart from the weights
-    import transformers  # noqa: F401
-
-    imports = time.perf_counter() - started
-    card = find_card("smollm2-135m")
-    card = card.model_copy(update={"dtype": dtype, "threads": threads or card.threads})
-    backend = TransformersBackend(card, cache_root=__import__("pathlib").Path(cache))
-    started = time.perf_counter()
-    backend.load()
-    out: dict[str, Any] = {
-        "imports_s": round(imports, 2),
-        "load_s": round(time.perf_counter() - started, 2),
-        "converted": backend.converted,
-        "rss_after_load_mb": round(_rss_mb()),
-    }
-    if variants:
-        messages = _prompt()
-        out["prompt_tokens"] = int(backend.prompt_ids(messages).shape[1])
-        _time_stream(backend, messages, temperature=0.0)  # warm-up
-        out["greedy"] = _time_stream(backend, messages, temperature=0.0)
-        out["sampled"] = _time_stream(backend, messages, temperature=0.6)
-        out["generate_api"] = _time_generate(backend, messages)
-        out["rss_after_generation_mb"] = round(_rss_mb())
     print("RESULT " + json.dumps(out))
 
 
-def _run_child(cache: str, dtype: str = "float32", threads: int = 0, variants: bool = False) -> Any:
-    """Time the buyer in a fresh interpreter (`threads` 0: the card's)."""
-    code = (
-        "import sys; sys.path.insert(0, '.'); from benchmarks.bench_buyer import _child; "
-        f"_child({cache!r}, {dtype!r}, {threads}, {variants})"
-    )
+def _run(code: str) -> Any:
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=900
+        [sys.executable, "-c", "import sys; sys.path.insert(0, '.'); " + code],
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
-    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
-    return json.loads(line[len("RESULT ") :])
+    lines = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr else "no result")
+    return json.loads(lines[-1][len("RESULT ") :])
+
+
+def _run_child(card: str, precision: str, cache: str, speed: bool) -> Any:
+    return _run(
+        f"from benchmarks.bench_buyer import _child; "
+        f"_child({card!r}, {precision!r}, {cache!r}, {speed})"
+    )
 
 
 def run() -> dict[str, float | str]:
-    """Cold and warm load, then speed of the default path and of the variants tried."""
-    figures: dict[str, float | str] = {}
+    """Cold conversions, then each runtime warm, each in a fresh interpreter."""
+    from roleplay.buyer.cards import find_card
+
+    figures: dict[str, float | str] = {"load_average_at_start": _load_average()}
+    default_precision = find_card(DEFAULT_CARD).precision
     with tempfile.TemporaryDirectory(prefix="roleplay-bench-cache-") as cache:
-        cold = _run_child(cache)
-        figures["import_torch_transformers_s"] = cold["imports_s"]
-        figures["cold_load_with_conversion_s"] = cold["load_s"]
-        warm = _run_child(cache, variants=True)
-        figures["warm_load_from_cache_s"] = warm["load_s"]
-        figures["prompt_tokens"] = warm["prompt_tokens"]
-        figures["ttft_s"] = warm["greedy"]["ttft_s"]
-        figures["tokens_per_s"] = warm["greedy"]["tokens_per_s"]
-        figures["tokens_per_s_sampled"] = warm["sampled"]["tokens_per_s"]
-        figures["times_reading_speed"] = round(
-            warm["greedy"]["tokens_per_s"] / READING_TOKENS_PER_SECOND, 1
+        cold = _run_child(REFERENCE_CARD, "", cache, speed=False)
+        figures["cold_gguf_to_safetensors_s"] = cold["load_s"]
+        for precision in PRECISIONS:
+            built = _run_child(DEFAULT_CARD, precision, cache, speed=False)
+            figures[f"cold_onnx_{precision}_build_s"] = built["load_s"]
+        runs = {"transformers_fp32": _run_child(REFERENCE_CARD, "", cache, speed=True)}
+        for precision in PRECISIONS:
+            runs[f"onnx_{precision}"] = _run_child(DEFAULT_CARD, precision, cache, speed=True)
+    figures["prompt_tokens"] = runs["onnx_int4"]["prompt_tokens"]
+    for name, result in runs.items():
+        figures[f"{name}_warm_load_s"] = result["load_s"]
+        figures[f"{name}_torch_imported"] = str(result["torch_imported"])
+        figures[f"{name}_ttft_s"] = result["greedy"]["ttft_s"]
+        figures[f"{name}_ttft_same_prompt_again_s"] = result["greedy_again"]["ttft_s"]
+        figures[f"{name}_tokens_per_s"] = result["greedy"]["tokens_per_s"]
+        figures[f"{name}_tokens_per_s_sampled"] = result["sampled"]["tokens_per_s"]
+        figures[f"{name}_rss_after_load_mb"] = result["rss_after_load_mb"]
+        figures[f"{name}_rss_after_generation_mb"] = result["rss_after_generation_mb"]
+    default = runs[f"onnx_{default_precision}"]
+    figures["default_card"] = f"{DEFAULT_CARD} (onnx {default_precision})"
+    figures["default_rss_with_scorer_mb"] = default["rss_with_scorer_mb"]
+    figures["default_times_reading_speed"] = round(
+        default["greedy"]["tokens_per_s"] / READING_TOKENS_PER_SECOND, 1
+    )
+    figures["default_speedup_over_transformers"] = round(
+        default["greedy"]["tokens_per_s"] / runs["transformers_fp32"]["greedy"]["tokens_per_s"], 1
+    )
+    try:
+        import llama_cpp  # noqa: F401
+    except ImportError:
+        figures["llama_cpp"] = "llama-cpp-python not importable; no comparison"
+    else:
+        llama = _run("from benchmarks.bench_buyer import _llama_cpp_child; _llama_cpp_child()")
+        figures["llama_cpp_load_s"] = llama["load_s"]
+        figures["llama_cpp_ttft_s"] = llama["greedy"]["ttft_s"]
+        figures["llama_cpp_tokens_per_s"] = llama["greedy"]["tokens_per_s"]
+        figures["default_vs_llama_cpp"] = round(
+            default["greedy"]["tokens_per_s"] / llama["greedy"]["tokens_per_s"], 2
         )
-        figures["rss_after_load_mb"] = warm["rss_after_load_mb"]
-        figures["rss_after_generation_mb"] = warm["rss_after_generation_mb"]
-        figures["generate_api_ttft_s"] = warm["generate_api"]["ttft_s"]
-        figures["generate_api_tokens_per_s"] = warm["generate_api"]["tokens_per_s"]
-        two_threads = _run_child(cache, threads=2, variants=True)
-        figures["threads2_tokens_per_s"] = two_threads["greedy"]["tokens_per_s"]
-        bf16 = _run_child(cache, dtype="bfloat16", variants=True)
-        figures["bf16_ttft_s"] = bf16["greedy"]["ttft_s"]
-        figures["bf16_tokens_per_s"] = bf16["greedy"]["tokens_per_s"]
-        figures["bf16_rss_after_load_mb"] = bf16["rss_after_load_mb"]
-    figures["llama_cpp"] = "not installed (its build takes ~6 min); no comparison"
+    figures["load_average_at_end"] = _load_average()
     return figures
 
 
 if __name__ == "__main__":
     for key, value in run().items():
-        print(f"{key:<32} {value}")
+        print(f"{key:<40} {value}")

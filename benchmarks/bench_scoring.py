@@ -25,6 +25,17 @@ TURNS = [
     "Walk me through the last close that slipped. What did it cost you with the lender?",
 ]
 
+HISTORY = [
+    ("buyer", BUYER),
+    ("rep", "What happens in your team during those twelve days?"),
+    ("buyer", "Mostly intercompany reconciliations across four entities, in spreadsheets."),
+    ("rep", "Who does that work?"),
+    ("buyer", "Two senior accountants, and one of them just resigned."),
+    ("rep", "What does the resignation change for the next close?"),
+    ("buyer", "It means the next close runs on one person and a lot of overtime."),
+]
+"""A conversation so far: the scorer reads the buyer's earlier lines for listening."""
+
 
 def _import_seconds() -> tuple[float, str]:
     """Time `import roleplay.scoring` in a fresh interpreter; list heavy modules it pulled in."""
@@ -62,20 +73,35 @@ def run() -> dict[str, float | str]:
         embedder = load_embedder(name)
         figures[f"{name}: embedder load (s)"] = round(time.perf_counter() - started, 3)
         scorer = TurnScorer(rubric, embedder, load_heads())
-        scorer.score(TURNS[0], BUYER)  # warm-up
+        scorer.score(TURNS[0], BUYER, None, HISTORY)  # warm-up
         single = []
         for i in range(40):
+            # A live call: the history grows by the last turn and the buyer's answer.
             turn = TURNS[i % len(TURNS)] + f" ({i})"
+            history = [*HISTORY, ("rep", f"turn {i - 1}"), ("buyer", f"{BUYER} [{i}]")]
             t = time.perf_counter()
-            scorer.score(turn, BUYER)
+            scorer.score(turn, history[-1][1], None, history)
             single.append((time.perf_counter() - t) * 1000)
-        batch = [(f"{TURNS[i % len(TURNS)]} [{i}]", f"{BUYER} ({i})") for i in range(300)]
+        # A batch of 300 turns from 30 conversations of ten turns, each with its history.
+        batch: list[tuple[str, str]] = []
+        histories: list[list[tuple[str, str]]] = []
+        for i in range(300):
+            talk, step = divmod(i, 10)
+            lines = [(r, f"{text} <{talk}.{k}>") for k, (r, text) in enumerate(HISTORY)]
+            histories.append(lines[: 2 + step % len(HISTORY)])
+            batch.append((f"{TURNS[i % len(TURNS)]} [{i}]", histories[-1][-1][1]))
         t = time.perf_counter()
-        scorer.score_many(batch)
+        scorer.score_many(batch, None, histories)
         batch_seconds = time.perf_counter() - t
-        figures[f"{name}: single turn, median (ms)"] = round(statistics.median(single), 1)
-        figures[f"{name}: single turn, p90 (ms)"] = round(sorted(single)[int(0.9 * len(single))], 1)
-        figures[f"{name}: batch scoring (turns/s)"] = round(len(batch) / batch_seconds, 1)
+        figures[f"{name}: single turn with history, median (ms)"] = round(
+            statistics.median(single), 1
+        )
+        figures[f"{name}: single turn with history, p90 (ms)"] = round(
+            sorted(single)[int(0.9 * len(single))], 1
+        )
+        figures[f"{name}: batch scoring with history (turns/s)"] = round(
+            len(batch) / batch_seconds, 1
+        )
     figures["default embedder"] = "onnx (ONNX Runtime; same vectors as transformers)"
     return figures
 

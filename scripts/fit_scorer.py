@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     sales = fitting.load_sales(split="train")
     examples = fitting.load_rubric_examples(rubric)
     annomi = fitting.LabelledTurns() if args.no_annomi else fitting.load_annomi()
-    data = sales.extend(examples).extend(annomi)
+    p4g = fitting.load_p4g()
+    data = sales.extend(examples).extend(annomi).extend(p4g)
     if len(sales) == 0:
         print("warning: no sales train turns found", file=sys.stderr)
 
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     from roleplay.scoring.evaluation import cross_validate_sales
 
     n_sales = len(sales)
-    oof = cross_validate_sales(x[:n_sales], sales, x[n_sales:], examples.extend(annomi))
+    oof = cross_validate_sales(x[:n_sales], sales, x[n_sales:], examples.extend(annomi).extend(p4g))
     calibration = {name: fitting.platt(sales.label_array(name), oof[name]) for name in DIMENSIONS}
     for name, (slope, offset) in calibration.items():
         head = heads.heads[name]
@@ -84,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         "sales_train": len(sales),
         "rubric_examples": len(examples),
         "annomi": len(annomi),
+        "p4g": len(p4g),
     }
     positives = {
         name: {
@@ -94,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
                     if s == source and v == 1.0
                 )
             )
-            for source in ("sales", "rubric", "annomi")
+            for source in ("sales", "rubric", "annomi", "p4g")
         }
         for name in DIMENSIONS
     }
@@ -119,6 +121,19 @@ def main(argv: list[str] | None = None) -> int:
         "cue_names": list(heads.cue_names),
         "sales_file": "rubrics/data/sales_turns.jsonl (split=train only)",
         "annomi_file": "../shared/data/annomi_dev.jsonl" if len(annomi) else None,
+        "p4g_file": "../shared/data/p4g_dev.jsonl" if len(p4g) else None,
+        "p4g_provenance": "PersuasionForGood (Wang et al., ACL 2019), "
+        "github.com/ohyj1002/persuasionforgood, Apache-2.0; the dev half of its annotated "
+        "dialogs; only fitted weights ship, no text",
+        "p4g_share": fitting.P4G_SHARE,
+        "not_fitted_on": "the sales test split (writers excfo and nonnative entirely, a quarter "
+        "of the other writers' conversations) and ESConv (licence: measure only)",
+        "training_data_hash": fitting.data_hash(data),
+        "sales_file_hash": fitting.file_hash([fitting.SALES_PATH]),
+        "cue_code_hash": fitting.file_hash(fitting.CUE_CODE),
+        "fitted_row_keys": sorted(
+            {fitting.row_key(t, p) for t, p in zip(data.turns, data.previous, strict=True)}
+        ),
     }
     heads.save(args.out, info)
     took = time.perf_counter() - started

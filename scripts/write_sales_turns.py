@@ -14,7 +14,15 @@ Source format::
     R <LCP> <kind>: <the rep's turn>
 
 `<LCP>` is three binary digits: listening, context_seeking, problem_focus. Every `R` line must
-follow a `B` line. Run: `.venv/bin/python scripts/write_sales_turns.py`.
+follow a `B` line. Every turn records the conversation before it (`history`).
+
+Who wrote a file is part of its name: `writer_<name>.txt` was written by `<name>`, every other
+file by the project's first writer, `team`. In a writer's file the split may be left out of a
+header; the script then decides it (`split_for`): every conversation of a writer in
+`HELD_OUT_WRITERS` is test, so the test part has writers never fitted on, and of the other
+writers a quarter of the conversations are test, so it has their unseen conversations too.
+
+Run: `.venv/bin/python scripts/write_sales_turns.py`.
 """
 
 from __future__ import annotations
@@ -35,9 +43,13 @@ LABELS = ("listening", "context_seeking", "problem_focus")
 SPLITS = ("train", "test")
 
 HEADER = re.compile(
-    r"^==\s*(?P<group>[a-z0-9][a-z0-9-]*)\s*\|\s*(?P<split>train|test)\s*\|"
+    r"^==\s*(?P<group>[a-z0-9][a-z0-9-]*)\s*\|(?:\s*(?P<split>train|test)\s*\|)?"
     r"\s*(?P<industry>[^|]+?)\s*\|\s*(?P<role>[^|]+?)\s*$"
 )
+HELD_OUT_WRITERS = ("excfo", "nonnative")
+"""Writers whose every conversation is test: the scorer is never fitted on their voice."""
+TEST_SHARE_EVERY = 4
+"""Of the other writers' conversations without a split, every fourth (in file order) is test."""
 REP = re.compile(r"^R\s+(?P<labels>[01]{3})\s+(?P<kind>[a-z_]+):\s?(?P<turn>.*)$")
 COUNTS_START = "<!-- counts:start -->"
 COUNTS_END = "<!-- counts:end -->"
@@ -50,11 +62,26 @@ class Conversation(NamedTuple):
     role: str
 
 
+def writer_of(path: Path) -> str:
+    """Who wrote a source file: `writer_<name>.txt` is `<name>`'s, the rest the team's."""
+    return path.stem.removeprefix("writer_") if path.stem.startswith("writer_") else "team"
+
+
+def split_for(writer: str, index: int) -> str:
+    """The split of a writer's `index`-th conversation whose header names none."""
+    if writer in HELD_OUT_WRITERS:
+        return "test"
+    return "test" if index % TEST_SHARE_EVERY == TEST_SHARE_EVERY - 1 else "train"
+
+
 def parse(path: Path) -> list[dict[str, object]]:
     """Parse one source file into turn records (without ids)."""
     records: list[dict[str, object]] = []
     conversation: Conversation | None = None
     previous: str | None = None
+    history: list[dict[str, str]] = []
+    writer = writer_of(path)
+    conversations = 0
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         line = raw.rstrip()
         where = f"{path.name}:{number}"
@@ -64,14 +91,18 @@ def parse(path: Path) -> list[dict[str, object]]:
             match = HEADER.match(line)
             if not match:
                 raise SystemExit(f"{where}: bad conversation header: {line!r}")
-            conversation = Conversation(
-                match["group"], match["split"], match["industry"], match["role"]
-            )
+            split = match["split"] or split_for(writer, conversations)
+            if not match["split"] and writer == "team":
+                raise SystemExit(f"{where}: the header needs a split (train or test)")
+            conversations += 1
+            conversation = Conversation(match["group"], split, match["industry"], match["role"])
             previous = None
+            history = []
         elif line.startswith("B:"):
             if conversation is None:
                 raise SystemExit(f"{where}: buyer line before any conversation header")
             previous = line[2:].strip()
+            history.append({"role": "buyer", "text": previous})
         elif line.startswith("R "):
             match = REP.match(line)
             if not match or conversation is None or previous is None:
@@ -90,8 +121,11 @@ def parse(path: Path) -> list[dict[str, object]]:
                     **dict(zip(LABELS, bits, strict=True)),
                     "kind": match["kind"],
                     "split": conversation.split,
+                    "writer": writer,
+                    "history": list(history),
                 }
             )
+            history.append({"role": "rep", "text": turn})
             previous = None
         else:
             raise SystemExit(f"{where}: unrecognised line: {line!r}")
@@ -121,6 +155,13 @@ def counts_markdown(records: list[dict[str, object]]) -> str:
             cells.append(f"{positive} ({100 * positive / max(total, 1):.0f}%)")
         rows.append("| " + " | ".join(cells) + " |")
     kinds = Counter(str(r["kind"]) for r in records)
+    writers = Counter((str(r["writer"]), str(r["split"])) for r in records)
+    rows.append("")
+    rows.append(
+        "Turns per writer and split: "
+        + ", ".join(f"{w} {s} {n}" for (w, s), n in sorted(writers.items()))
+        + "."
+    )
     rows.append("")
     rows.append("Turns per kind: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) + ".")
     return "\n".join(rows)

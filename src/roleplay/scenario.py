@@ -7,7 +7,6 @@ the buyer knows and reveals; the language model only voices it.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
@@ -27,27 +26,6 @@ Identifier = Annotated[
 
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=600)]
 """One line of speech or text."""
-
-
-FUNCTION_WORDS = frozenset(
-    """
-    about above across after again against along also although among another anyone anything
-    around away back because been before behind being below beneath beside besides between
-    beyond both came come comes could does doing done down during each either else even ever
-    every everyone everything from further gets give given gives goes going gone have having
-    here hers herself himself into itself just keep keeps less like made make makes many more
-    most much must myself near need needs neither never next none once only onto other others
-    otherwise ours ourselves over own past really right same should since some someone
-    something soon still such take takes than that thats their theirs them themselves then
-    there these they this those though through throughout thus till together toward towards
-    under unless until upon very want well were what whatever when whenever where whether which
-    while whom whose will with within without would your yours yourself yourselves
-    """.split()  # noqa: SIM905
-)
-"""Function words of four letters or more, which say nothing about a product on their own."""
-
-_FEATURE_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
-"""A word in a feature line; hyphenated compounds (`pre-built`, `real-time`) stay one word."""
 
 
 class Difficulty(StrEnum):
@@ -288,12 +266,10 @@ class Scenario(StrictModel):
         together (`real-time`), and function words (`with`, `from`, `every`) left out, since
         any turn uses those.
         """
+        from roleplay.language import feature_terms
+
         terms = {name for name in (self.product.name, self.product.vendor) if name.strip()}
-        for feature in self.product.features:
-            for word in _FEATURE_WORD.findall(feature):
-                lowered = word.lower()
-                if len(lowered) >= 4 and lowered not in FUNCTION_WORDS:
-                    terms.add(lowered)
+        terms |= feature_terms(self.product.features)
         return sorted(terms, key=lambda term: (term.lower(), term))
 
 

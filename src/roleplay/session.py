@@ -46,8 +46,15 @@ class TurnScorerLike(Protocol):
 
     embedder_id: str
 
-    def score(self, turn: str, previous: str = "", scenario: Scenario | None = None) -> TurnScore:
-        """Score one rep turn given the buyer's line before it."""
+    def score(
+        self,
+        turn: str,
+        previous: str = "",
+        scenario: Scenario | None = None,
+        history: Sequence[tuple[str, str]] = (),
+    ) -> TurnScore:
+        """Score one rep turn given the buyer's line before it and the conversation so far
+        (`(role, text)`, oldest first)."""
         ...
 
     def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
@@ -204,7 +211,8 @@ class PracticeSession:
         cleaned = clean_turn(text)
         self.open()
         previous = self.transcript.turns[-1].text
-        score = self.scorer.score(cleaned, previous, self.scenario)
+        history = [(t.role, t.text) for t in self.transcript.turns]
+        score = self.scorer.score(cleaned, previous, self.scenario, history)
         turn = Turn(role="rep", text=cleaned, score=score)
         self.transcript.turns.append(turn)
         self._save()

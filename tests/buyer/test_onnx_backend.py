@@ -70,7 +70,7 @@ def test_the_default_buyer_is_onnx_built_once_into_the_cache(onnx_buyer: OnnxBac
     steps: list[str] = []
     again.load(lambda message, fraction: steps.append(message))
     assert not again.converted and not any("ONNX" in step for step in steps)
-    assert again.model_id == "onnx-int4:SmolLM2-135M-Instruct.Q4_1"
+    assert again.model_id == "onnx-int8:SmolLM2-135M-Instruct.Q4_1"
 
 
 def test_float32_onnx_says_what_transformers_says(
@@ -103,6 +103,19 @@ def test_streams_seeded_stops_at_end_of_turn_and_when_asked(onnx_buyer: OnnxBack
     for chunk in onnx_buyer.stream(PROMPT, max_new_tokens=40, should_stop=lambda: len(chunks) >= 3):
         chunks.append(chunk)
     assert len(chunks) == 3
+
+
+def test_a_reply_on_the_reused_cache_is_the_reply_on_a_fresh_one(onnx_buyer: OnnxBackend) -> None:
+    """The KV cache kept between replies only skips work: the same prompt and seed give the
+    same reply whatever came before."""
+    started = [*PROMPT, ChatMessage("assistant", "Honestly, our close")]
+    fresh = OnnxBackend(onnx_buyer.card)
+    fresh.load()
+    expected = "".join(fresh.stream(started, max_new_tokens=24, temperature=0.6, seed=9))
+    for before in (started, PROMPT):
+        "".join(onnx_buyer.stream(before, max_new_tokens=16, temperature=0.6, seed=2))
+        reused = "".join(onnx_buyer.stream(started, max_new_tokens=24, temperature=0.6, seed=9))
+        assert reused == expected
 
 
 def test_start_up_imports_neither_torch_nor_transformers(onnx_buyer: OnnxBackend) -> None:

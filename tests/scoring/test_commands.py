@@ -129,3 +129,51 @@ def test_eval_where_selects_lines(tmp_path: Path, capsys) -> None:  # type: igno
     args = ["eval", str(source), "--dimension", "context_seeking", "--label", "label=1"]
     assert main([*args, "--where", "split=test"]) == 0
     assert "turns 2, positive 1, negative 1" in capsys.readouterr().out
+
+
+def test_score_turns_takes_the_conversation_as_history(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    history = [
+        {"role": "buyer", "text": "Our lab interface drops results twice a week."},
+        {"role": "rep", "text": "How long has that been going on?"},
+        {"role": "buyer", "text": "That's a longer story."},
+    ]
+    turn = "You said the lab interface drops results twice a week."
+    lines = [
+        {"id": "with", "turn": turn, "previous": "That's a longer story.", "history": history},
+        {"id": "without", "turn": turn, "previous": "That's a longer story."},
+    ]
+    source = tmp_path / "turns.jsonl"
+    source.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    assert main(["score-turns", str(source)]) == 0
+    out = {row["id"]: row for row in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert out["with"]["scores"]["listening"] > out["without"]["scores"]["listening"]
+
+
+def test_score_turns_reports_a_bad_history_entry_with_its_place(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    line = {"id": "a", "turn": "Go on.", "history": [{"role": "seller", "text": "Hi"}]}
+    source = tmp_path / "turns.jsonl"
+    source.write_text(json.dumps(line) + "\n")
+    assert main(["score-turns", str(source)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"{source}:1:" in captured.err and "history.0" in captured.err
+
+
+def test_eval_leaves_out_turns_the_heads_were_fitted_on(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from roleplay.scoring import fitting
+
+    train = fitting.load_sales(split="train")
+    test = fitting.load_sales(split="test")
+    rows = [
+        {"turn": train.turns[0], "previous": train.previous[0], "label": 1},
+        {"turn": test.turns[0], "previous": test.previous[0], "label": 1},
+        {"turn": test.turns[1], "previous": test.previous[1], "label": 0},
+        {"turn": "Our platform is the market leader.", "previous": "", "label": 0},
+    ]
+    source = tmp_path / "labelled.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    args = ["eval", str(source), "--dimension", "listening", "--label", "label=1"]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    assert "1 of 4 turns were fitted on" in captured.err
+    assert "turns 3," in captured.out

@@ -60,7 +60,7 @@ def test_explanation_names_missed_words_and_offers_an_alternative_from_them(scor
     explanation = result.explanation
     assert "nurses" in explanation.missed or "agencies" in explanation.missed
     assert "nine of them to agencies" in explanation.alternative or (
-        "your nurses are exhausted" in explanation.alternative
+        "my nurses are exhausted" in explanation.alternative
     )
     assert explanation.alternative != result.explanation.summary
     assert set(explanation.cues) == {"listening", "context_seeking", "problem_focus"}
@@ -75,20 +75,22 @@ def test_explanation_lists_picked_up_words(scorer) -> None:  # type: ignore[no-u
     assert "'scrap'" in result.explanation.summary
 
 
-def test_alternative_at_call_start_uses_the_scenario_priorities(scorer) -> None:  # type: ignore[no-untyped-def]
+def test_alternative_at_call_start_asks_and_puts_no_words_in_the_buyers_mouth(scorer) -> None:  # type: ignore[no-untyped-def]
     scenario = load_scenario(PROJECT_ROOT / "scenarios" / "cfo-logistics-close.yaml")
     result = scorer.score("Let me start with an overview of Ledgerwise.", "", scenario)
-    assert scenario.product.name in result.explanation.alternative
-    assert "shorten the month-end close" in result.explanation.alternative
+    alternative = result.explanation.alternative
+    assert scenario.product.name not in alternative
+    assert "you said" not in alternative.lower() and alternative.endswith("?")
 
 
-def test_alternative_reflects_the_buyers_concern_in_the_reps_words(scorer) -> None:  # type: ignore[no-untyped-def]
+def test_alternative_quotes_the_buyer_and_never_names_the_product(scorer) -> None:  # type: ignore[no-untyped-def]
     scenario = load_scenario(PROJECT_ROOT / "scenarios" / "cfo-logistics-close.yaml")
     pitch = "CloseLoop automates your account reconciliations with auto-matching."
     previous = "You're describing software. I haven't told you what's wrong yet."
     alternative = scorer.score(pitch, previous, scenario).explanation.alternative
-    assert "you said you haven't told me what's wrong yet" in alternative
-    assert "told you" not in alternative
+    assert "haven't told you what's wrong yet" in alternative
+    assert scenario.product.name.lower() not in alternative.lower()
+    assert scenario.product.vendor.lower() not in alternative.lower()
 
 
 def test_alternative_after_the_opening_line_quotes_no_name(scorer) -> None:  # type: ignore[no-untyped-def]
@@ -96,13 +98,15 @@ def test_alternative_after_the_opening_line_quotes_no_name(scorer) -> None:  # t
     pitch = "Hi Dana, let me give you a quick overview of Ledgerwise and CloseLoop."
     alternative = scorer.score(pitch, scenario.opening_line, scenario).explanation.alternative
     assert "Whitfield" not in alternative and "dana" not in alternative.lower()
-    assert "you want to shorten the month-end close" in alternative
     alone = scorer.score(pitch, "Dana Whitfield. Nice to meet you.").explanation.alternative
     assert "Whitfield" not in alone and "dana" not in alone.lower()
 
 
-def test_alternative_names_a_priority_that_is_not_a_verb_as_a_thing_wanted(scorer) -> None:  # type: ignore[no-untyped-def]
-    scenario = load_scenario(PROJECT_ROOT / "scenarios" / "ciso-fintech-audit.yaml")
-    assert scenario.buyer.priorities[0].startswith("A clean SOC 2")
-    result = scorer.score("Let me start with an overview of ControlPlane.", "", scenario)
-    assert "you're after a clean SOC 2 Type II audit" in result.explanation.alternative
+def test_alternative_reaches_back_to_an_earlier_buyer_line(scorer) -> None:  # type: ignore[no-untyped-def]
+    history = [
+        ("buyer", "Our lab interface drops results twice a week."),
+        ("rep", "How long has that been going on?"),
+        ("buyer", "That's a longer story."),
+    ]
+    result = scorer.score("Can I show you our demo?", "That's a longer story.", None, history)
+    assert "lab interface drops results" in result.explanation.alternative

@@ -9,15 +9,6 @@ from roleplay.scoring import fitting
 from roleplay.scoring.evaluation import precision_recall
 
 
-def test_auc_matches_scikit_learn_with_ties() -> None:
-    from sklearn.metrics import roc_auc_score
-
-    rng = np.random.default_rng(0)
-    labels = rng.integers(0, 2, 200).astype(float)
-    scores = np.round(rng.random(200) + labels * 0.3, 1)  # rounding makes ties
-    assert fitting.auc(labels, scores) == pytest.approx(roc_auc_score(labels, scores))
-
-
 def test_auc_skips_unlabelled_turns_and_needs_both_classes() -> None:
     assert fitting.auc([1.0, 0.0, np.nan], [0.9, 0.1, 0.0]) == 1.0
     assert np.isnan(fitting.auc([1.0, 1.0], [0.2, 0.3]))
@@ -57,3 +48,39 @@ def test_fitted_head_ranks_and_ignores_columns_outside_its_block() -> None:
     head = fitting.fit_head(x, y, np.ones(120, dtype=np.float32), c=1.0, block="turn+cues")
     assert np.all(head.weights[384 : 3 * 384] == 0)
     assert fitting.auc(y, head.predict(x)) > 0.9
+
+
+def test_rows_fitted_on_are_recognised_whatever_the_spacing() -> None:
+    info = {"fitted_row_keys": [fitting.row_key("How long is the close?", "Twelve days.")]}
+    fitted = fitting.fitted_rows(info)
+    assert fitting.row_key("How long is  the close?", " Twelve days.") in fitted
+    assert fitting.row_key("How long is the close?", "Ten days.") not in fitted
+
+
+def test_esconv_is_never_fitted_on_and_p4g_has_its_share() -> None:
+    data = fitting.LabelledTurns()
+    for source in ("sales", "sales", "p4g", "esconv"):
+        data.add("t", "p", {"problem_focus": 1.0}, source, source)
+    weights = fitting.sample_weights(data, annomi_share=1.0, p4g_share=0.5)
+    assert weights[3] == 0
+    assert weights[2] == pytest.approx(weights[0])  # half the sales total, over one row
+
+
+def test_p4g_inquiries_are_problem_focus_and_pitches_are_not() -> None:
+    assert fitting.p4g_labels("personal-related-inquiry")["problem_focus"] == 1.0
+    assert fitting.p4g_labels("propose-donation")["problem_focus"] == 0.0
+    assert "problem_focus" not in fitting.p4g_labels("greeting")
+
+
+def test_the_shipped_heads_were_fitted_on_the_shipped_cue_code_and_data() -> None:
+    from roleplay.scoring.model import load_heads
+
+    info = load_heads().info
+    assert info["cue_code_hash"] == fitting.file_hash(fitting.CUE_CODE), (
+        "the cue code changed since the heads were fitted: run scripts/fit_scorer.py"
+    )
+    assert info["sales_file_hash"] == fitting.file_hash([fitting.SALES_PATH])
+    test = fitting.load_sales(split="test")
+    fitted = fitting.fitted_rows(info)
+    pairs = zip(test.turns, test.previous, strict=True)
+    assert not any(fitting.row_key(t, p) in fitted for t, p in pairs)

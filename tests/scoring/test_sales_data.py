@@ -10,7 +10,19 @@ from typing import Any
 import pytest
 
 LABELS = ("listening", "context_seeking", "problem_focus")
-FIELDS = {"id", "group", "industry", "buyer_role", "previous", "turn", *LABELS, "kind", "split"}
+FIELDS = {
+    "id",
+    "group",
+    "industry",
+    "buyer_role",
+    "previous",
+    "turn",
+    *LABELS,
+    "kind",
+    "split",
+    "writer",
+    "history",
+}
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +49,24 @@ def test_every_field_has_a_valid_value(sales_turns: list[dict[str, Any]]) -> Non
         for label in LABELS:
             assert row[label] in (0, 1) and isinstance(row[label], int), (row["id"], label)
         assert row["id"].startswith("s-") and row["id"][2:].isdigit(), row["id"]
+
+
+def test_several_writers_and_the_test_split_holds_writers_never_fitted_on(
+    sales_turns: list[dict[str, Any]],
+) -> None:
+    writers = {row["writer"] for row in sales_turns}
+    assert len(writers) >= 6
+    train = {row["writer"] for row in sales_turns if row["split"] == "train"}
+    test = {row["writer"] for row in sales_turns if row["split"] == "test"}
+    assert len(test - train) >= 2
+    assert len(test & train) >= 3, "the test split also holds unseen talks of fitted writers"
+
+
+def test_history_is_the_conversation_before_the_turn(sales_turns: list[dict[str, Any]]) -> None:
+    for row in sales_turns:
+        history = row["history"]
+        assert history and history[-1] == {"role": "buyer", "text": row["previous"]}, row["id"]
+        assert all(h["role"] in ("buyer", "rep") for h in history)
 
 
 def test_ids_are_unique(sales_turns: list[dict[str, Any]]) -> None:

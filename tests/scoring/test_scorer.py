@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from roleplay.language import read_turn, vocabulary_for
 from roleplay.scenario import Scenario, load_scenario
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -110,3 +111,74 @@ def test_onnx_embedder_matches_transformers_and_exports_once(tmp_path, monkeypat
     batch = [f"{text} ({i})" for i in range(40) for text in texts[:2]]
     assert np.allclose(OnnxEmbedder().embed(batch), TransformersEmbedder().embed(batch), atol=1e-4)
     assert graph.stat().st_mtime_ns == stamp  # the second load reused the export
+
+
+EARLIER = [
+    ("buyer", "Our lab interface drops results twice a week, and the night shift re-keys them."),
+    ("rep", "How long has that been going on?"),
+    ("buyer", "That's a longer story, and I don't know you well enough yet to get into it."),
+]
+
+
+def test_a_reflection_of_something_said_two_turns_ago_is_listening(scorer) -> None:  # type: ignore[no-untyped-def]
+    turn = "Fair enough. You said the lab interface drops results and the night shift re-keys them."
+    previous = EARLIER[-1][1]
+    with_history = scorer.score(turn, previous, None, EARLIER)
+    without = scorer.score(turn, previous)
+    assert with_history.scores.listening > without.scores.listening
+    assert with_history.bands["listening"] == "strong"
+
+
+def test_a_summary_of_the_call_is_strong_listening(scorer) -> None:  # type: ignore[no-untyped-def]
+    history = [
+        ("buyer", "We close in twelve working days. Our operating partner wants five by Q3."),
+        ("rep", "What takes the most time?"),
+        ("buyer", "Intercompany reconciliations across our four entities, all in spreadsheets."),
+        ("rep", "Who does that work?"),
+        ("buyer", "Two senior accountants, and one of them just resigned."),
+    ]
+    summary = (
+        "Let me play that back: twelve days today against five by Q3, most of it intercompany "
+        "reconciliations across four entities in spreadsheets, and one of the two senior "
+        "accountants who do it just resigned. What have I missed?"
+    )
+    result = scorer.score(summary, history[-1][1], None, history)
+    assert result.bands["listening"] == "strong"
+
+
+@pytest.mark.parametrize("turn", [".", "Okay.", "Right"])
+def test_a_content_free_turn_scores_zero_everywhere(scorer, turn: str) -> None:  # type: ignore[no-untyped-def]
+    result = scorer.score(turn, BUYER)
+    assert result.scores.listening == result.scores.context_seeking == 0.0
+    assert result.scores.problem_focus == 0.0
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "Ledgerly automates intercompany eliminations end to end, with a real-time close view.",
+        "Most mid-size logistics firms lose millions a year to slow closes.",
+        "How much would you be comfortable investing to fix this, fifty thousand or a hundred?",
+        "One of our customers, a carrier in Ohio, cut their close to four days.",
+    ],
+)
+def test_pitches_in_disguise_score_low_on_problem_focus(scorer, turn: str) -> None:  # type: ignore[no-untyped-def]
+    assert scorer.score(turn, BUYER).scores.problem_focus <= 0.3
+
+
+def test_a_priority_question_scores_high_on_problem_focus_without_a_pain_word(scorer) -> None:  # type: ignore[no-untyped-def]
+    result = scorer.score("What else is competing for your attention this year?", BUYER)
+    assert result.scores.problem_focus >= 0.5
+    assert result.scores.context_seeking >= 0.7
+
+
+def test_the_buyers_own_words_are_not_product_talk(scorer, cfo_scenario: Scenario) -> None:  # type: ignore[no-untyped-def]
+    previous = "We run two general ledgers since the acquisition and reconcile them by hand."
+    turn = (
+        "How much time goes into reconciling the two general ledgers each month, and who does it?"
+    )
+    result = scorer.score(turn, previous, cfo_scenario)
+    assert "product" not in result.explanation.cues["problem_focus"]
+    assert "talks product" not in result.explanation.summary
+    assert not read_turn(turn, vocabulary_for(cfo_scenario), heard=previous).pitch
+    assert result.scores.context_seeking >= 0.7 and result.bands["listening"] == "strong"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from roleplay.scenario import FUNCTION_WORDS, Scenario
+from roleplay.language import STOPWORDS
+from roleplay.scenario import Scenario
 
 
 def scenario_with(
@@ -75,4 +76,4 @@ def test_shipped_scenarios_have_no_function_words_among_their_terms(
         names = {scenario.product.name, scenario.product.vendor}
         words = [t for t in scenario.product_terms if t not in names]
         assert words, scenario.id
-        assert not set(words) & FUNCTION_WORDS, scenario.id
+        assert not set(words) & STOPWORDS, scenario.id

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from roleplay import language
 from roleplay.buyer.base import ChatMessage, anchor_request
 from roleplay.buyer.disclosure import Embedder, FactIndex, Match
 from roleplay.buyer.text import content_words, overlap, split_sentences
@@ -54,9 +55,27 @@ DEFLECT_LINES = (
 
 GUARDED_LINES = (
     "That's a longer story, and I don't know you well enough yet to get into it.",
-    "Maybe. Let's see where this conversation goes first.",
+    "Maybe later. I'd want to know you understand the business before I go into that.",
 )
 """What a buyer says when a trust-gated fact is asked about too early."""
+
+PITCHED_LINES = (
+    "You've spent more of this meeting on your product than on my business, so I'll keep "
+    "that to myself for now.",
+    "I'm not going into that with someone who's mostly been selling to me. Ask me about the "
+    "business first.",
+)
+"""What a buyer says to a question after more pushes to sell than good listening turns."""
+
+ALWAYS_CLOSE = frozenset(
+    {"demo", "demonstration", "free trial", "a trial", "trial", "buy it", "buy now"}
+)
+"""Close phrases that are the seller's ask whoever the sentence is about."""
+
+PROPOSES = re.compile(
+    r"\b(we|us|our|let's|let us|i (will|can|could|would|want to)|i'll|i'd (like|love))\b"
+)
+"""The rep proposing something themselves (a close phrase in such a sentence is a close)."""
 
 PREMATURE_LINES: dict[str, tuple[str, ...]] = {
     "pitch": (
@@ -112,59 +131,14 @@ OUT_OF_ROLE = re.compile(
 )
 """Turns that try to talk the buyer out of its role rather than talk to it."""
 
-CLOSE = re.compile(
-    r"\b(demo|demonstration|free trial|a trial|pilot|sign(ed|ing)? (up|the|a|off)|contract|"
-    r"purchase order|next steps?|move forward|get started|set up a call|book (a|some) time|"
-    r"schedule (a|the|some)|send (you|over) (a|the) (proposal|quote|contract)|proposal|"
-    r"commit(ment)?|close (the|this) deal|buy (it|now)|ready to (buy|sign|go))\b",
-    re.IGNORECASE,
-)
-"""Asking for a commitment, a demo or a next step."""
-
-VENDOR_PRICE = re.compile(
-    r"(\bpric(e|es|ed|ing)\b|\bdiscount|\blicen[cs]e (fee|cost)|\bquote\b|\bROI\b|"
-    r"\bcheaper\b|\bsubscription\b|\bper (seat|licen[cs]e)\b)",
-    re.IGNORECASE,
-)
-"""Words that name the seller's price whatever the sentence is doing."""
-
-PRICE = re.compile(
-    VENDOR_PRICE.pattern + r"|\bper (user|month|year)\b|\$\s?\d"
-    r"|\bcosts? (you |your \w+ |the \w+ )?(only|just|less|nothing)\b",
-    re.IGNORECASE,
-)
-"""Raising price, discounts or licence costs."""
-
-COST_OF_PROBLEM = re.compile(
-    r"\b(what|how much)\b[^?]*\b(cost|costs|costing)\b[^?]*\?",
-    re.IGNORECASE,
-)
-"""A question about what the buyer's problem costs them ("What does that cost you?",
-"How much is this costing the business per month?"): discovery, not price talk."""
-
-SELLING = re.compile(
-    r"\b(our (product|platform|solution|tool|software|system|team|customers|clients|company)|"
-    r"we (offer|provide|help|can|have|built|deliver|automate|integrate|make)|"
-    r"i can (show|offer|help)|let me (show|tell you about|walk you)|"
-    r"(it|which) (automates|integrates|reduces|eliminates|gives you|lets you)|"
-    r"features?|best[- ]in[- ]class|industry[- ]leading|award[- ]winning|seamless(ly)?|"
-    r"out of the box|game[- ]changer|you should (buy|use|try)|our customers)\b",
-    re.IGNORECASE,
-)
-"""Product talk in a rep's words."""
-
 
 def talks_price(text: str) -> bool:
     """Whether the rep's turn raises the seller's price, a discount or licence costs.
 
-    A question about what the problem costs the buyer is discovery: only words that name the
-    seller's price (pricing, a discount, a quote) count inside one.
+    A question about what the problem costs the buyer is discovery (see
+    `roleplay.language.talks_price`, which owns the rule).
     """
-    for sentence in split_sentences(text) or [text]:
-        pattern = VENDOR_PRICE if COST_OF_PROBLEM.search(sentence) else PRICE
-        if pattern.search(sentence):
-            return True
-    return False
+    return bool(language.talks_price(text))
 
 
 @dataclass
@@ -314,6 +288,9 @@ class BuyerDirector:
     SAME_ASK = 0.10
     """A hidden fact within this of the best match (a fact already shared) is asked about too;
     further below, the turn asks about what was shared and gets more of it."""
+    SOME_TOPIC = 0.30
+    """A turn this much about some discovery topic may get the buyer's headline problem when
+    nothing closer answers it (a question about their tools alone does not)."""
     DISCOVERY_CONTEXT = 0.40
     """The scorer's context-seeking score from which a turn counts as a sincere question."""
     PHRASE_SIMILARITY = 0.60
@@ -331,7 +308,6 @@ class BuyerDirector:
         self.scenario = scenario
         self.embedder = embedder
         self.seed = seed
-        self._terms = [t.lower() for t in scenario.product_terms]
         self._said: set[str] = set()
         self._distinctive: dict[tuple[str, ...], set[str]] = {}
         self._objection_examples: dict[str, NDArray[np.float32]] = {}
@@ -413,30 +389,45 @@ class BuyerDirector:
     def _selling(self, text: str, scores: Scores | None) -> tuple[bool, bool, bool]:
         """Whether the turn pitches, closes, and talks price.
 
-        Words of the buyer's world (`vocabulary.buyer_terms`) are taken out first: in that
-        scenario they are never selling. `vocabulary.seller_terms` name the pitch as the
-        product's name does.
+        From the one reading of a turn the scorer shares (`roleplay.language.read_turn`), with
+        the scenario's vocabulary: its `buyer_terms` are never selling, its `seller_terms` are.
         """
-        for term in sorted(self.scenario.vocabulary.buyer_terms, key=len, reverse=True):
-            text = re.sub(rf"(?i)\b{re.escape(term)}\b", " ", text)
-        lowered = text.lower()
-        term_hits = sum(1 for term in self._terms if re.search(rf"\b{re.escape(term)}\b", lowered))
-        product_named = any(
-            name.lower() in lowered
-            for name in (
-                self.scenario.product.name,
-                self.scenario.product.vendor,
-                *self.scenario.vocabulary.seller_terms,
-            )
-        )
-        selling = bool(SELLING.search(text))
+        turn = language.read_turn(text, language.vocabulary_for(self.scenario))
+        term_hits = len(turn.product_terms)
+        # A bare "our" ("our meeting") centres nothing; any other vendor phrase does.
+        vendor = any(p != "our" for p in turn.vendor_phrases)
         problem_focus = scores.problem_focus if scores is not None else 0.5
+        low_focus = problem_focus < self.PROBLEM_FOCUS_PITCH
+        # Pitch words in a question ("how do your customers...") ask about the buyer's world;
+        # in a statement that is not about the buyer's problem, they sell.
+        statement = "?" not in text
         pitch = (
-            product_named
-            or (selling and (term_hits > 0 or problem_focus < self.PROBLEM_FOCUS_PITCH))
-            or (term_hits >= 2 and problem_focus < self.PROBLEM_FOCUS_PITCH and "?" not in text)
+            bool(turn.product_named)
+            or (vendor and (term_hits > 0 or low_focus))
+            or (statement and low_focus and (term_hits >= 2 or bool(turn.pitch_words)))
         )
-        return pitch, bool(CLOSE.search(text)), talks_price(text)
+        return pitch, self._asks_to_close(text, turn.close), bool(turn.price)
+
+    def _asks_to_close(self, text: str, phrases: Sequence[str]) -> bool:
+        """Whether the close phrases found are the rep asking for a commitment.
+
+        A demo or a trial is always the seller's ask. Words such as `sign off`, `contract`,
+        `next steps` or `proposal` in a question about the buyer's own process ("when do you
+        sign off the close?") are discovery; they close only when the rep proposes them.
+        """
+        if any(p in ALWAYS_CLOSE for p in phrases):
+            return True
+        if not phrases:
+            return False
+        for sentence in split_sentences(text) or [text]:
+            lowered = sentence.lower()
+            if not any(p in lowered for p in phrases):
+                continue
+            proposes = PROPOSES.search(lowered)
+            about_them = sentence.endswith("?") and re.search(r"\b(you|your)\b", lowered)
+            if proposes or not about_them:
+                return True
+        return False
 
     def _phrase_similarity(self, text: str, objection: Objection) -> float:
         examples = objection.trigger.examples
@@ -551,8 +542,6 @@ class BuyerDirector:
                 objection.patience_cost if not premature else max(1, objection.patience_cost)
             )
             new.raised.append(objection.id)
-            if premature:
-                new.trust = max(0, new.trust - 1)
             line = self._pick(objection.lines, turn_index, objection.id)
             return Beat(
                 "objection",
@@ -602,6 +591,8 @@ class BuyerDirector:
         fact = self.scenario.fact(match.item_id)
         if fact.trusted and state.trust < self.scenario.buyer.trust_to_share:
             return "trust"
+        if fact.depth != "surface" and len(state.raised) > state.trust:
+            return "pitched"  # every push to sell needs a turn of real listening to repair
         return "earned"
 
     def _answer_beat(self, reading: Reading, new: BuyerState, turn_index: int) -> Beat:
@@ -637,21 +628,33 @@ class BuyerDirector:
             # A reflection that lands: the buyer goes on with the story.
             target = next((m for m in hidden if m.item_id in new.thread), None)
         if target is not None and (asked or target.thread):
-            if self._gate(target, new) == "trust":
-                line = self._pick(GUARDED_LINES, turn_index, "guarded")
+            gate = self._gate(target, new)
+            if gate in ("trust", "pitched"):
+                pitched = gate == "pitched"
+                line = self._pick(
+                    PITCHED_LINES if pitched else GUARDED_LINES, turn_index, f"guarded-{gate}"
+                )
+                why = (
+                    f"asked about {target.item_id} (match {target.score:.2f}), but the rep has "
+                    f"pushed to sell {len(new.raised)} time(s) against {new.trust} turn(s) of "
+                    "trust"
+                    if pitched
+                    else f"asked about {target.item_id} (match {target.score:.2f}), which needs "
+                    f"trust {self.scenario.buyer.trust_to_share} (now {new.trust})"
+                )
                 return Beat(
                     "guarded",
                     line,
                     "Hold back politely; you don't trust them yet.",
-                    why=f"asked about {target.item_id} (match {target.score:.2f}), which needs "
-                    f"trust {self.scenario.buyer.trust_to_share} (now {new.trust})",
+                    why=why,
                 )
             return self._reveal(self.scenario.fact(target.item_id), target, new, turn_index)
         if asked or reading.listening >= self.LISTENING_FOR_TRUST:
             more = self._more_beat(reading, new, turn_index)
             if more is not None:
                 return more
-        if reading.discovery:
+        if reading.discovery and max(reading.topics.values(), default=0.0) >= self.SOME_TOPIC:
+            # A sincere question about their world, with nothing closer to give: the headline.
             surface = next(
                 (
                     m
@@ -663,6 +666,7 @@ class BuyerDirector:
             )
             if surface is not None:
                 return self._reveal(self.scenario.fact(surface.item_id), surface, new, turn_index)
+        if reading.discovery:
             return self._short_beat(
                 "small_talk", new, turn_index, "nothing left to say on that", pool=SAID_ALL_LINES
             )

@@ -20,6 +20,7 @@ what a rep learns from the buyer:
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import statistics
 import sys
@@ -238,6 +239,7 @@ def evaluate(
     seed: int = 7,
     max_turns: int | None = None,
     save_to: Path | None = None,
+    only: Sequence[str] = (),
 ) -> FidelityReport:
     """Play every script of a set against the scenarios it fits and collect the figures.
 
@@ -245,6 +247,7 @@ def evaluate(
         scripts_dir: The set (default: the blind report set).
         max_turns: Play at most this many lines of each script (None: all).
         save_to: A folder to save every transcript in, as `SCENARIO.SCRIPT.json`.
+        only: Play only the scripts whose names match one of these patterns (`*.spin`).
     """
     from roleplay.buyer.simulation import play, read_script
     from roleplay.session import PracticeSession
@@ -252,7 +255,12 @@ def evaluate(
     started = time.perf_counter()
     folder = scripts_dir or paths.shipped_scenarios_dir() / "scripts" / "blind" / "report"
     report = FidelityReport(buyer.model_id)
-    for script in scripts_in(folder):
+    chosen = [
+        script
+        for script in scripts_in(folder)
+        if not only or any(fnmatch.fnmatch(script.name, pattern) for pattern in only)
+    ]
+    for script in chosen:
         lines = read_script(script.path)[: max_turns or None]
         for scenario in scenarios:
             if script.scenario_id is not None and script.scenario_id != scenario.id:
@@ -305,7 +313,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="the blind scripts to play (default: report; dev is for tuning)",
     )
     parser.add_argument("--max-turns", type=int, default=None, help="lines of each script")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="play only scripts whose names match (repeatable), e.g. '*.spin' or 'generic-*'",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--figures",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also write the figures as JSON to FILE (make eval writes the README's figures)",
+    )
     parser.add_argument("--details", action="store_true", help="list non-answers and findings")
     parser.add_argument(
         "--save", type=Path, default=None, metavar="DIR", help="save every transcript in DIR"
@@ -337,11 +359,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             seed=args.seed,
             max_turns=args.max_turns,
             save_to=args.save,
+            only=args.only,
         )
     except RoleplayError as exc:
         print(f"roleplay: {exc.message}", file=sys.stderr)
         return 1
     figures = report.figures()
+    if args.figures is not None:
+        from roleplay.files import write_atomic
+
+        measured = {
+            "command": " ".join(["python -m roleplay.buyer.fidelity", *(argv or sys.argv[1:])])
+        }
+        write_atomic(args.figures, json.dumps({**measured, **figures}, indent=2) + "\n")
     if args.json:
         print(json.dumps(figures, indent=2))
     else:

@@ -26,6 +26,7 @@ from roleplay.buyer.text import (
     part_of,
     split_sentences,
 )
+from roleplay.language import SELLER_TALK
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -64,14 +65,6 @@ SPEAKER_LABEL = re.compile(
     re.IGNORECASE,
 )
 """A line that starts with a speaker's name: the model is writing a script, not replying."""
-
-SELLER_TALK = re.compile(
-    r"\b(our|my) (product|platform|solution|software|tool|offering)\b|\bwe (offer|sell|provide)\b|"
-    r"\bI can (show|offer|demo|send) you\b|\blet me (show|walk) you\b|\b(buy|try) our\b|"
-    r"\bour (customers|clients) (include|love|see)\b|\bschedule a demo\b|\bsign up\b",
-    re.IGNORECASE,
-)
-"""The buyer talking like the one who sells."""
 
 
 @dataclass(frozen=True)
@@ -183,7 +176,12 @@ class BuyerGuard:
 
     def _world(self, uncovered: tuple[str, ...]) -> list[str]:
         """Sentences the buyer may say once `uncovered` facts are earned."""
-        from roleplay.buyer.director import DEFLECT_LINES, GUARDED_LINES, NEUTRAL_LINES
+        from roleplay.buyer.director import (
+            DEFLECT_LINES,
+            GUARDED_LINES,
+            NEUTRAL_LINES,
+            PITCHED_LINES,
+        )
 
         cached = self._worlds.get(uncovered)
         if cached is None:
@@ -205,6 +203,7 @@ class BuyerGuard:
                 ending.success_line or "",
                 *DEFLECT_LINES,
                 *GUARDED_LINES,
+                *PITCHED_LINES,
                 *NEUTRAL_LINES,
             ]
             cached = [piece for line in lines for piece in split_sentences(line)]

@@ -49,11 +49,15 @@ log = logging.getLogger("roleplay.buyer.onnx")
 ONNX_MARKER = "roleplay-onnx.json"
 """Written last into a converted ONNX folder; a folder without it is incomplete."""
 
-ONNX_FORMAT = 1
+ONNX_FORMAT = 2
 """Bumped when the ONNX folder's layout or build options change, so old folders are rebuilt."""
 
 BUILD_TIMEOUT_SECONDS = 900
 """The builder takes about 10 s for SmolLM2-135M; this only stops a hung child."""
+
+CACHE_TOKENS = 1024
+"""The KV cache is sized for this many tokens (47 MB for SmolLM2-135M), enough for a prompt
+and its reply; a longer one gets a cache of its own size."""
 
 _LOAD_LOCK = threading.Lock()
 
@@ -82,6 +86,12 @@ class OnnxBackend:
         self.load_seconds: float | None = None
         self.converted = False
         """Whether the last `load()` built the ONNX model (a cold load) rather than read it."""
+        self._generator: Any = None
+        self._capacity = 0
+        self._sequence: list[int] | None = None
+        """The tokens in the generator's KV cache (None: unknown, do not reuse)."""
+        self._owner: object | None = None
+        """The reply now using the generator; an older one still being read stops."""
         self._special_ids: set[int] = set()
         self._stop_ids: set[int] = set()
         self.model_id = self.source.model_id.replace("transformers:", f"onnx-{card.precision}:", 1)
@@ -187,8 +197,12 @@ class OnnxBackend:
             *("-i", str(hf_folder), "-o", str(out), "-p", self.card.precision, "-e", "cpu"),
             *("-c", str(out / "builder-cache")),
         ]
+        # Logits for the last position only: on a 232-token prompt the (prompt x 49k
+        # vocabulary) product for every position cost more than the rest of the prefill.
+        options = ["prune_lm_head=true"]
         if self.card.accuracy_level and self.card.precision != "fp32":
-            command += ["--extra_options", f"accuracy_level={self.card.accuracy_level}"]
+            options.append(f"accuracy_level={self.card.accuracy_level}")
+        command += ["--extra_options", *options]
         env = offline_environment()
         log.info("building the ONNX model: %s", " ".join(command))
         tail: deque[str] = deque(maxlen=12)
@@ -243,6 +257,35 @@ class OnnxBackend:
         """How many tokens `text` encodes to."""
         return len(self.tokenizer.encode(text))
 
+    def _generator_for(self, prompt: Any, max_new_tokens: int, owner: object) -> tuple[Any, int]:
+        """A generator whose KV cache holds the longest prefix of `prompt` it can reuse, and
+        how many tokens that is.
+
+        Consecutive prompts share the persona and most of the conversation, and a guard retry
+        repeats its prompt whole, so only the new tokens are run; the cache is rewound to where
+        they start. At least two tokens are always run: the int4 kernels round a one-token
+        step differently from a pass over several, and the same prompt must give the same
+        reply whether or not the cache held most of it.
+        """
+        import onnxruntime_genai as og
+
+        needed = len(prompt) + max_new_tokens + 1
+        reusable = 0
+        if self._generator is not None and self._sequence is not None and needed <= self._capacity:
+            limit = min(len(self._sequence), len(prompt) - 2)
+            while reusable < limit and self._sequence[reusable] == int(prompt[reusable]):
+                reusable += 1
+        if reusable == 0:
+            self._capacity = max(CACHE_TOKENS, needed)
+            params = og.GeneratorParams(self.model)
+            params.set_search_options(max_length=self._capacity, do_sample=False)
+            self._generator = og.Generator(self.model, params)
+        else:
+            self._generator.rewind_to(reusable)
+        self._sequence = [int(i) for i in prompt[:reusable]]
+        self._owner = owner
+        return self._generator, reusable
+
     def stream(
         self,
         messages: Sequence[ChatMessage],
@@ -260,16 +303,17 @@ class OnnxBackend:
         """
         if self.model is None:
             self.load()
-        import onnxruntime_genai as og
-
         prompt = self.prompt_ids(messages)
-        params = og.GeneratorParams(self.model)
-        # The KV cache is allocated for max_length up front; size it to this reply.
-        params.set_search_options(max_length=len(prompt) + max_new_tokens + 1, do_sample=False)
-        generator = og.Generator(self.model, params)
+        owner = object()
+        generator, cached = self._generator_for(prompt, max_new_tokens, owner)
 
         def step(token: int | None) -> Logits:
-            generator.append_tokens(prompt if token is None else np.array([token], np.int32))
+            if self._owner is not owner:
+                raise BackendError("a newer reply took over the buyer model")
+            new = prompt[cached:] if token is None else np.array([token], np.int32)
+            sequence, self._sequence = self._sequence, None  # unknown if the append fails
+            generator.append_tokens(new)
+            self._sequence = [*(sequence or []), *(int(i) for i in new)]
             logits: Logits = np.array(generator.get_logits()[0, -1], dtype=np.float32)
             return logits
 

@@ -85,6 +85,8 @@ def gate_label(director: BuyerDirector, decision: Decision, fact_id: str) -> str
     if gate == "trust":
         needed = director.scenario.buyer.trust_to_share
         return f"held back: trust {state.trust} of {needed}"
+    if gate == "pitched":
+        return f"held back: {len(state.raised)} push(es) to sell against trust {state.trust}"
     if reading.selling:
         return "held back: the turn sells"
     return "open, not chosen"

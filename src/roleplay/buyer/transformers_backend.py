@@ -262,6 +262,10 @@ class TransformersBackend:
         encoded = self.tokenizer(text, return_tensors="pt", add_special_tokens=False)
         return encoded["input_ids"]
 
+    def token_count(self, text: str) -> int:
+        """How many tokens `text` encodes to."""
+        return len(self.tokenizer.encode(text, add_special_tokens=False))
+
     def stream(
         self,
         messages: Sequence[ChatMessage],

@@ -20,9 +20,12 @@ class ScorerLike(Protocol):
     """What rescoring needs from `roleplay.scoring.TurnScorer`."""
 
     def score_many(
-        self, items: Sequence[tuple[str, str]], scenario: Scenario | None = None
+        self,
+        items: Sequence[tuple[str, str]],
+        scenario: Scenario | None = None,
+        histories: Sequence[Sequence[tuple[str, str]]] | None = None,
     ) -> list[TurnScore]:
-        """Score `(turn, previous)` pairs."""
+        """Score `(turn, previous)` pairs, each with the conversation before it."""
         ...
 
 
@@ -79,7 +82,8 @@ def rescore_transcript(
     rubric_hash = rubric.content_hash()
     summary = RescoreSummary(rubric.id, rubric_hash, transcripts=1)
     turns = rep_turns(transcript)
-    results = scorer.score_many([(r.turn.text, r.previous) for r in turns], scenario)
+    histories = [[(t.role, t.text) for t in transcript.turns[: r.index]] for r in turns]
+    results = scorer.score_many([(r.turn.text, r.previous) for r in turns], scenario, histories)
     for rep_turn, result in zip(turns, results, strict=True):
         bands = {d: rubric.dimension(d).band_for(getattr(result.scores, d)).id for d in DIMENSIONS}
         rescore = result.model_copy(

@@ -22,8 +22,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "Score the turns of a JSON Lines file (each with 'turn' and optional 'previous') "
             "and measure one dimension against a label: AUC, and precision and recall at each "
             "of the rubric's band thresholds. With --standing, run the project's standing "
-            "evaluations instead (held-out sales turns, and AnnoMI with transcript-grouped "
-            "cross-validation when ../shared/data/annomi_dev.jsonl is present)."
+            "evaluations instead: held-out sales turns (by writer, with and without history), "
+            "adversarial kinds, suggested better turns, and, when ../shared/data holds them, "
+            "AnnoMI and P4G dev by grouped cross-validation and ESConv dev (measured only). "
+            "Turns the shipped heads were fitted on are always left out, with a warning."
         ),
     )
     parser.add_argument("file", nargs="?", type=Path, metavar="FILE", help="JSON Lines file")
@@ -72,8 +74,9 @@ def _as_text(value: Any) -> str:
 
 def read_labelled(
     path: Path, field: str, values: set[str], where: tuple[str, set[str]] | None = None
-) -> tuple[list[tuple[str, str]], list[int]]:
-    """The (turn, previous) pairs of a JSON Lines file and their 0/1 labels.
+) -> tuple[list[tuple[str, str]], list[int], list[list[tuple[str, str]]]]:
+    """The (turn, previous) pairs of a JSON Lines file, their 0/1 labels and histories
+    (each line's optional `history`, as `score-turns` reads it).
 
     Raises:
         InvalidFileError: every bad line, with its number.
@@ -84,6 +87,7 @@ def read_labelled(
     problems: list[Problem] = []
     items: list[tuple[str, str]] = []
     labels: list[int] = []
+    histories: list[list[tuple[str, str]]] = []
     seen_field = False
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -105,6 +109,16 @@ def read_labelled(
         if where is not None and _as_text(data.get(where[0])) not in where[1]:
             continue
         seen_field = seen_field or field in data
+        raw_history = data.get("history") or []
+        histories.append(
+            [
+                (str(h.get("role")), str(h.get("text")))
+                for h in raw_history
+                if isinstance(h, dict) and h.get("role") in ("buyer", "rep")
+            ]
+            if isinstance(raw_history, list)
+            else []
+        )
         items.append((turn, previous))
         raw = data.get(field)
         labels.append(int(raw is not None and _as_text(raw) in values))
@@ -116,7 +130,7 @@ def read_labelled(
         )
     if not seen_field:
         raise UsageError(f"{path}: no line has the field '{field}'")
-    return items, labels
+    return items, labels, histories
 
 
 def _fmt(value: float) -> str:
@@ -133,18 +147,32 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("roleplay eval needs FILE, --dimension and --label (or --standing)")
     field, values = parse_label(args.label)
     where = parse_label(args.where) if args.where else None
-    items, labels = read_labelled(args.file, field, values, where)
+    items, labels, histories = read_labelled(args.file, field, values, where)
 
     import numpy as np
 
     from roleplay.scenario import load_scenario
     from roleplay.scoring import TurnScorer
     from roleplay.scoring.evaluation import precision_recall
-    from roleplay.scoring.fitting import auc
+    from roleplay.scoring.fitting import auc, fitted_rows, row_key
 
     scenario = load_scenario(args.scenario) if args.scenario else None
     scorer = TurnScorer.load(rubric)
-    probabilities, _, _ = scorer.predict(items, scenario)
+    fitted = fitted_rows(scorer.heads.info)
+    seen = [i for i, (turn, previous) in enumerate(items) if row_key(turn, previous) in fitted]
+    if seen:
+        print(
+            f"warning: {len(seen)} of {len(items)} turns were fitted on by the shipped heads; "
+            "they are left out (use a held-out split, e.g. --where split=test)",
+            file=sys.stderr,
+        )
+        keep = sorted(set(range(len(items))) - set(seen))
+        if not keep:
+            raise UsageError(f"{args.file}: every turn was fitted on; nothing left to measure")
+        items = [items[i] for i in keep]
+        labels = [labels[i] for i in keep]
+        histories = [histories[i] for i in keep]
+    probabilities, _, _ = scorer.predict(items, scenario, histories)
     scores = probabilities[args.dimension]
     y = np.array(labels, dtype=np.float64)
     positives = int(y.sum())
@@ -184,12 +212,26 @@ def run_standing(rubric: Any, folds: int) -> int:
         progress(f"no sales turns at {fitting.SALES_PATH}")
     if not fitting.ANNOMI_PATH.exists():
         progress(f"AnnoMI not found at {fitting.ANNOMI_PATH}; its checks are skipped")
-    figures = evaluation.standing_figures(rubric, embedder, scorer.heads, progress, folds)
+    report = evaluation.standing_figures(rubric, embedder, scorer.heads, progress, folds)
+    progress("scoring every better turn the scorer suggests on the sales test split")
+    test = fitting.load_sales(split="test")
+    suggestions = evaluation.suggestion_figure(
+        scorer, test.subset(evaluation.held_out_rows(test, scorer.heads.info))
+    )
     embedder.save()
     info = scorer.heads.info
     print(
         f"rubric {rubric.id} v{rubric.version}; heads made {info.get('date', '?')} from "
         f"{info.get('counts', {})}"
     )
-    print(evaluation.format_table(figures))
+    for note in report.notes:
+        print(note)
+    print(evaluation.format_table(report.figures))
+    print(evaluation.format_kinds(report.kinds, "sales test kinds (mean score)"))
+    print("== suggested better turns (sales test split, scored where they would be said) ==")
+    print(
+        f"{suggestions.strong} of {suggestions.n} score >= {suggestions.target} on the dimension"
+        f" they coach; mean {suggestions.mean:.3f}; lowest {suggestions.worst[2]:.3f} "
+        f"({suggestions.worst[1]}): {suggestions.worst[0]}"
+    )
     return 0

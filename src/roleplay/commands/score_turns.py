@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -20,8 +21,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "score-turns",
         help="score rep turns read as JSON Lines",
         description=(
-            'Read JSON Lines, each {"id": str, "turn": str, "previous": str} (previous is the '
-            "buyer's line before the turn, may be empty or absent), and write one line per "
+            'Read JSON Lines, each {"id": str, "turn": str, "previous": str, "history": [...]} '
+            "(previous is the buyer's line before the turn, may be empty or absent; history, "
+            'optional, is the conversation before the turn, oldest first, as {"role": "buyer" '
+            'or "rep", "text": str}), and write one line per '
             'input, in order: {"id", "scores", "band", "explanation"}. Every line is checked '
             "before anything is scored; a bad line is reported with its line number and "
             "nothing is written."
@@ -53,6 +56,7 @@ class TurnInput:
     id: str
     turn: str
     previous: str
+    history: tuple[tuple[str, str], ...] = ()
 
 
 def parse_lines(lines: list[str], name: str) -> list[TurnInput]:
@@ -95,12 +99,49 @@ def parse_lines(lines: list[str], name: str) -> list[TurnInput]:
             if isinstance(value, str) and len(value) > MAX_TURN_CHARS:
                 bad(f"{len(value):,} characters; the limit is {MAX_TURN_CHARS:,}", name_)
                 ok = False
+        history = parse_history(data.get("history"), bad)
+        if history is None:
+            ok = False
         if ok:
-            assert isinstance(turn_id, str) and isinstance(turn, str)
-            items.append(TurnInput(turn_id, turn.strip(), str(previous).strip()))
+            assert isinstance(turn_id, str) and isinstance(turn, str) and history is not None
+            items.append(TurnInput(turn_id, turn.strip(), str(previous).strip(), history))
     if problems:
         raise InvalidFileError(problems)
     return items
+
+
+MAX_HISTORY_TURNS = 200
+"""The longest conversation history a line may carry (a call is a few dozen turns)."""
+
+
+def parse_history(raw: Any, bad: Callable[..., None]) -> tuple[tuple[str, str], ...] | None:
+    """A line's optional `history` as `(role, text)` pairs; None (after reporting) when bad."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        bad('\'history\' must be a list of {"role": "buyer" or "rep", "text": "..."}', "history")
+        return None
+    out: list[tuple[str, str]] = []
+    for index, entry in enumerate(raw):
+        role = entry.get("role") if isinstance(entry, dict) else None
+        text = entry.get("text") if isinstance(entry, dict) else None
+        if role not in ("buyer", "rep") or not isinstance(text, str):
+            bad(
+                'each history entry needs "role" ("buyer" or "rep") and a "text" string',
+                f"history.{index}",
+            )
+            return None
+        if len(text) > MAX_TURN_CHARS:
+            bad(
+                f"{len(text):,} characters; the limit is {MAX_TURN_CHARS:,}",
+                f"history.{index}.text",
+            )
+            return None
+        out.append((str(role), text))
+    if len(out) > MAX_HISTORY_TURNS:
+        bad(f"{len(out):,} turns; the limit is {MAX_HISTORY_TURNS:,}", "history")
+        return None
+    return tuple(out)
 
 
 def _read(source: Path | None, stdin: IO[str]) -> tuple[list[str], str]:
@@ -119,7 +160,11 @@ def run(args: argparse.Namespace) -> int:
     rubric = load_rubric(args.rubric or paths.default_rubric())
     scenario = load_scenario(args.scenario) if args.scenario else None
     scorer = TurnScorer.load(rubric)
-    results = scorer.score_many([(item.turn, item.previous) for item in items], scenario)
+    results = scorer.score_many(
+        [(item.turn, item.previous) for item in items],
+        scenario,
+        [item.history for item in items],
+    )
     out = []
     for item, result in zip(items, results, strict=True):
         record = {

@@ -13,25 +13,18 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from roleplay.language import ScenarioVocabulary, vocabulary_for
 from roleplay.rubric import DIMENSIONS, Rubric
 from roleplay.scenario import Scenario
 from roleplay.scoring.explain import explain
-from roleplay.scoring.features import (
-    CUE_NAMES,
-    SMALL_TALK_CAP,
-    Cues,
-    ScenarioVocabulary,
-    cue_vector,
-    extract_cues,
-    small_talk_only,
-)
+from roleplay.scoring.features import CUE_NAMES, Cues, History, buyer_lines, score_caps
 from roleplay.scoring.model import (
     EMBEDDING_DIM,
     Embedder,
     FloatArray,
     Heads,
-    design_matrix,
-    embed_pairs,
+    featurise_turns,
+    listening_against_history,
     load_embedder,
     load_heads,
 )
@@ -81,7 +74,6 @@ class TurnScorer:
         self.heads = heads
         self.embedder_id = embedder.model_id
         self._rubric_hash = rubric.content_hash()
-        self._vocab: dict[int, tuple[Scenario, ScenarioVocabulary]] = {}
         self._recent = _RecentEmbeddings(embedder)
         if tuple(heads.cue_names) != CUE_NAMES:
             from roleplay.errors import ScoringError
@@ -109,40 +101,45 @@ class TurnScorer:
 
     def vocabulary(self, scenario: Scenario | None) -> ScenarioVocabulary:
         """The product vocabulary of a scenario, computed once per scenario object."""
-        if scenario is None:
-            return ScenarioVocabulary(frozenset(), ())
-        cached = self._vocab.get(id(scenario))
-        if cached is None or cached[0] is not scenario:
-            cached = (scenario, ScenarioVocabulary.from_scenario(scenario))
-            self._vocab[id(scenario)] = cached
-        return cached[1]
+        return vocabulary_for(scenario)
 
     def predict(
-        self, items: Sequence[tuple[str, str]], scenario: Scenario | None = None
+        self,
+        items: Sequence[tuple[str, str]],
+        scenario: Scenario | None = None,
+        histories: Sequence[History] | None = None,
     ) -> tuple[dict[str, npt.NDArray[np.float64]], list[Cues], FloatArray]:
-        """Raw probabilities per dimension, the cues and the design matrix for each item."""
+        """Probabilities per dimension (rules applied), the cues and the design matrix."""
         vocab = self.vocabulary(scenario)
-        cues = [extract_cues(turn, previous, vocab) for turn, previous in items]
-        turn_emb, prev_emb = embed_pairs(self._recent, items)
-        cue_matrix = np.array([cue_vector(c) for c in cues], dtype=np.float32).reshape(
-            len(items), len(CUE_NAMES)
-        )
-        x = design_matrix(turn_emb, prev_emb, cue_matrix)
+        x, cues = featurise_turns(self._recent, items, histories, vocab)
         probabilities = self.heads.predict(x)
+        listening_against_history(
+            self.heads, self._recent, items, histories, vocab, probabilities["listening"]
+        )
         for i, turn_cues in enumerate(cues):
-            if small_talk_only(turn_cues):
-                for name in ("context_seeking", "problem_focus"):
-                    probabilities[name][i] = min(probabilities[name][i], SMALL_TALK_CAP)
+            for name, (value, _) in score_caps(turn_cues).items():
+                probabilities[name][i] = min(probabilities[name][i], value)
         return probabilities, cues, x
 
     def score_many(
-        self, items: Sequence[tuple[str, str]], scenario: Scenario | None = None
+        self,
+        items: Sequence[tuple[str, str]],
+        scenario: Scenario | None = None,
+        histories: Sequence[History] | None = None,
     ) -> list[TurnScore]:
-        """Score many `(turn, previous)` pairs at once (one embedding batch)."""
+        """Score many `(turn, previous)` pairs at once (one embedding batch).
+
+        Args:
+            items: `(turn, previous)` pairs: the rep's turn and the buyer's line before it.
+            scenario: The scenario, whose vocabulary marks product talk.
+            histories: Per item, the conversation before the turn, oldest first, as
+                `(role, text)` with role `buyer` or `rep`; listening counts what the buyer
+                said earlier too. None: only `previous` is known.
+        """
         items = [(turn, previous or "") for turn, previous in items]
         if not items:
             return []
-        probabilities, cues, x = self.predict(items, scenario)
+        probabilities, cues, x = self.predict(items, scenario, histories)
         results = []
         for i, (turn, previous) in enumerate(items):
             values: dict[str, float] = {
@@ -170,6 +167,7 @@ class TurnScorer:
                         scenario,
                         nearest[0] if nearest is not None else None,
                         x[i, -len(CUE_NAMES) :],
+                        buyer_lines(previous, histories[i] if histories else ())[:-1],
                     ),
                     rubric_id=self.rubric.id,
                     rubric_hash=self._rubric_hash,
@@ -177,6 +175,12 @@ class TurnScorer:
             )
         return results
 
-    def score(self, turn: str, previous: str = "", scenario: Scenario | None = None) -> TurnScore:
-        """Score one rep turn given the buyer's line before it."""
-        return self.score_many([(turn, previous)], scenario)[0]
+    def score(
+        self,
+        turn: str,
+        previous: str = "",
+        scenario: Scenario | None = None,
+        history: History = (),
+    ) -> TurnScore:
+        """Score one rep turn given the buyer's line before it and the conversation so far."""
+        return self.score_many([(turn, previous)], scenario, [history])[0]

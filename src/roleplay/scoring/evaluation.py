@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from roleplay.rubric import DIMENSIONS, Rubric
 from roleplay.scoring import fitting
-from roleplay.scoring.features import SMALL_TALK_CAP, extract_cues, small_talk_only
-from roleplay.scoring.model import Embedder, FloatArray, Heads
+from roleplay.scoring.features import extract_cues, score_caps
+from roleplay.scoring.model import Embedder, FloatArray, Heads, listening_against_history
+
+if TYPE_CHECKING:
+    from roleplay.scoring import TurnScorer
 
 Array = npt.NDArray[np.float64]
 
@@ -135,12 +139,13 @@ def annomi_checks(data: fitting.LabelledTurns) -> list[tuple[str, str, Array, fl
 
 
 def apply_rules(scores: dict[str, Array], data: fitting.LabelledTurns) -> dict[str, Array]:
-    """The scorer's rules on top of the heads (the small-talk cap), as `TurnScorer` applies them."""
+    """The scorer's rules on top of the heads (`features.score_caps`), as `TurnScorer` applies
+    them."""
     capped = {name: values.copy() for name, values in scores.items()}
     for i, (turn, previous) in enumerate(zip(data.turns, data.previous, strict=True)):
-        if small_talk_only(extract_cues(turn, previous)):
-            for name in ("context_seeking", "problem_focus"):
-                capped[name][i] = min(capped[name][i], SMALL_TALK_CAP)
+        cues = extract_cues(turn, previous, None, data.history[i])
+        for name, (value, _) in score_caps(cues).items():
+            capped[name][i] = min(capped[name][i], value)
     return capped
 
 
@@ -171,6 +176,91 @@ def cross_validate_annomi(
     return out
 
 
+def cross_validate_corpus(
+    x_corpus: FloatArray,
+    corpus: fitting.LabelledTurns,
+    x_extra: FloatArray,
+    extra: fitting.LabelledTurns,
+    n_folds: int = 5,
+) -> dict[str, Array]:
+    """Out-of-fold scores of a corpus the shipped heads were fitted on (AnnoMI, P4G): each
+    fold's groups are scored by heads refitted, exactly as `scripts/fit_scorer.py` fits, on
+    `extra` and the other folds."""
+    return cross_validate_annomi(x_corpus, corpus, x_extra, extra, n_folds)
+
+
+ADVERSARIAL_KINDS = (
+    "product_name_pitch",
+    "generic_industry_pain",
+    "money_ask_question",
+    "product_question",
+    "timeline_pivot",
+    "customer_story",
+    "content_free",
+)
+"""Kinds of held-out sales turns written to game the scorer; each should score low on every
+dimension its labels say it fails."""
+
+ADVERSARIAL_TARGET = 0.3
+"""The highest mean score such a kind may get on a dimension it fails."""
+
+HISTORY_KINDS = ("earlier_reflection", "call_summary", "summary")
+"""Held-out sales turns that reflect or sum up more than the buyer's last line."""
+
+
+@dataclass(frozen=True)
+class KindFigure:
+    """The mean score of one kind of held-out turn on one dimension."""
+
+    kind: str
+    """The kind of turn."""
+    dimension: str
+    """The dimension it should fail (or show, for history cases)."""
+    n: int
+    """Turns measured."""
+    mean: float
+    """Their mean score."""
+    target: float
+    """The limit: at most this (adversarial) or at least this (history cases)."""
+    at_most: bool = True
+    """Whether `target` is an upper limit."""
+
+    @property
+    def met(self) -> bool:
+        """Whether the mean is on the right side of the target."""
+        return self.mean <= self.target if self.at_most else self.mean >= self.target
+
+
+def kind_figures(data: fitting.LabelledTurns, scores: dict[str, Array]) -> list[KindFigure]:
+    """Adversarial kinds on the dimensions they fail, and history cases on listening."""
+    kinds = np.array([str(m.get("kind", "")) for m in data.meta])
+    out: list[KindFigure] = []
+    for kind in ADVERSARIAL_KINDS:
+        for name in DIMENSIONS:
+            rows = np.flatnonzero((kinds == kind) & (data.label_array(name) == 0))
+            if len(rows):
+                mean = float(np.mean(scores[name][rows]))
+                out.append(KindFigure(kind, name, len(rows), mean, ADVERSARIAL_TARGET))
+    for kind in HISTORY_KINDS:
+        rows = np.flatnonzero((kinds == kind) & (data.label_array("listening") == 1))
+        if len(rows):
+            mean = float(np.mean(scores["listening"][rows]))
+            out.append(KindFigure(kind, "listening", len(rows), mean, 0.7, at_most=False))
+    return out
+
+
+def format_kinds(figures: Sequence[KindFigure], title: str) -> str:
+    """Kind figures as a plain-text table."""
+    lines = [f"== {title} ==", f"{'kind':<24} {'dimension':<16} {'n':>4} {'mean':>6}  target"]
+    for f in figures:
+        sign = "<=" if f.at_most else ">="
+        lines.append(
+            f"{f.kind:<24} {f.dimension:<16} {f.n:>4} {f.mean:>6.3f}  {sign} {f.target:.2f}"
+            f" {'ok' if f.met else 'BELOW'}"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def cross_validate_sales(
     x: FloatArray,
     data: fitting.LabelledTurns,
@@ -197,43 +287,130 @@ def cross_validate_sales(
     return out
 
 
+@dataclass
+class StandingReport:
+    """Everything `roleplay eval --standing` measured."""
+
+    figures: list[Figure]
+    """AUC checks, corpus by corpus."""
+    kinds: list[KindFigure]
+    """Adversarial kinds and history cases on the sales test split."""
+    notes: list[str]
+    """What was measured on what, and any rows left out."""
+
+
+def held_out_rows(data: fitting.LabelledTurns, info: dict[str, object]) -> npt.NDArray[np.int64]:
+    """Positions of the rows the heads described by `info` were not fitted on."""
+    fitted = fitting.fitted_rows(dict(info))
+    keep = [
+        i
+        for i, (turn, previous) in enumerate(zip(data.turns, data.previous, strict=True))
+        if fitting.row_key(turn, previous) not in fitted
+    ]
+    return np.array(keep, dtype=np.int64)
+
+
 def standing_figures(
     rubric: Rubric,
     embedder: Embedder,
     heads: Heads,
     progress: Callable[[str], None] = lambda _: None,
     n_folds: int = 5,
-) -> list[Figure]:
-    """Every standing figure: sales test split, AnnoMI grouped CV, and out-of-domain checks."""
+) -> StandingReport:
+    """Every standing figure: the sales test split (all of it, by writer, with and without the
+    conversation's history), AnnoMI and P4G by grouped cross-validation, ESConv by the shipped
+    heads, and the adversarial and history kinds."""
     figures: list[Figure] = []
+    notes: list[str] = []
     sales_train = fitting.load_sales(split="train")
     sales_test = fitting.load_sales(split="test")
     examples = fitting.load_rubric_examples(rubric)
     annomi = fitting.load_annomi()
+    p4g = fitting.load_p4g()
+    esconv = fitting.load_esconv()
     own = sales_train.extend(examples)
+    keep = held_out_rows(sales_test, heads.info)
+    if len(keep) < len(sales_test):
+        notes.append(
+            f"warning: {len(sales_test) - len(keep)} sales test rows were fitted on by the "
+            "shipped heads and are left out"
+        )
+        sales_test = sales_test.subset(keep)
 
     progress("embedding labelled turns")
     x_own = fitting.featurise(embedder, own)
     x_test = fitting.featurise(embedder, sales_test) if len(sales_test) else None
     x_annomi = fitting.featurise(embedder, annomi) if len(annomi) else None
+    x_p4g = fitting.featurise(embedder, p4g) if len(p4g) else None
+    x_esconv = fitting.featurise(embedder, esconv) if len(esconv) else None
+    kinds: list[KindFigure] = []
 
     if x_test is not None:
         progress("scoring the sales test split with the shipped heads")
-        scores = apply_rules(heads.predict(x_test), sales_test)
+        raw = heads.predict(x_test)
+        items = list(zip(sales_test.turns, sales_test.previous, strict=True))
+        listening_against_history(
+            heads, embedder, items, sales_test.history, None, raw["listening"]
+        )
+        scores = apply_rules(raw, sales_test)
+        method = "shipped heads (fitted without the test split)"
         for name in DIMENSIONS:
             figures.append(
                 figure(
                     "sales test",
                     "labelled turn vs the rest",
                     name,
-                    "shipped heads (fitted without the test split)",
+                    method,
                     sales_test.label_array(name),
                     scores[name],
                     rubric,
                     SALES_TARGETS[name],
                 )
             )
-        progress("scoring the sales test split with heads fitted without AnnoMI")
+        writers = np.array([str(m.get("writer", "team")) for m in sales_test.meta])
+        for label, rows in (
+            ("writers never fitted on", np.isin(writers, HELD_OUT_WRITERS)),
+            ("unseen talks, fitted writers", ~np.isin(writers, HELD_OUT_WRITERS)),
+        ):
+            if rows.any():
+                for name in DIMENSIONS:
+                    figures.append(
+                        figure(
+                            "sales test by writer",
+                            label,
+                            name,
+                            method,
+                            sales_test.label_array(name)[rows],
+                            scores[name][rows],
+                            rubric,
+                            SALES_TARGETS[name],
+                        )
+                    )
+        kinds = kind_figures(sales_test, scores)
+        progress("scoring the sales test split without its history")
+        bare = replace(sales_test, history=[() for _ in sales_test.turns])
+        x_bare = fitting.featurise(embedder, bare)
+        bare_scores = apply_rules(heads.predict(x_bare), bare)
+        history_kind = np.array([m.get("kind") in HISTORY_KINDS for m in sales_test.meta])
+        negatives = sales_test.label_array("listening") == 0
+        rows = history_kind | negatives
+        labels = np.where(history_kind, 1.0, 0.0)[rows]
+        for method_name, values in (
+            ("with the conversation's history", scores["listening"]),
+            ("previous line only", bare_scores["listening"]),
+        ):
+            figures.append(
+                figure(
+                    "sales test history cases",
+                    "earlier reflection/summary vs not listening",
+                    "listening",
+                    method_name,
+                    labels,
+                    values[rows],
+                    rubric,
+                )
+            )
+        progress("scoring the sales test split with heads fitted without AnnoMI or P4G")
         own_only = fitting.fit_heads(x_own, own)
         scores = apply_rules(own_only.predict(x_test), sales_test)
         for name in DIMENSIONS:
@@ -251,9 +428,9 @@ def standing_figures(
     if x_annomi is not None:
         checks = annomi_checks(annomi)
         progress(f"AnnoMI: {n_folds}-fold cross-validation grouped by transcript")
-        oof = apply_rules(
-            cross_validate_annomi(x_annomi, annomi, x_own, own, n_folds=n_folds), annomi
-        )
+        extra = own.extend(p4g)
+        x_extra = np.concatenate([x_own, x_p4g]) if x_p4g is not None else x_own
+        oof = apply_rules(cross_validate_corpus(x_annomi, annomi, x_extra, extra, n_folds), annomi)
         for dim, check, labels, target in checks:
             figures.append(
                 figure(
@@ -267,22 +444,64 @@ def standing_figures(
                     target,
                 )
             )
-        progress("AnnoMI: heads fitted on sales turns only (out of domain)")
-        own_only = fitting.fit_heads(x_own, own)
-        scores = apply_rules(own_only.predict(x_annomi), annomi)
-        for dim, check, labels, _ in checks:
+    if x_p4g is not None:
+        progress(f"P4G: {n_folds}-fold cross-validation grouped by dialog")
+        extra = own.extend(annomi)
+        x_extra = np.concatenate([x_own, x_annomi]) if x_annomi is not None else x_own
+        oof = apply_rules(cross_validate_corpus(x_p4g, p4g, x_extra, extra, n_folds), p4g)
+        for dim, check, labels in p4g_checks(p4g):
             figures.append(
                 figure(
-                    "AnnoMI",
+                    "P4G dev",
                     check,
                     dim,
-                    "heads fitted on sales train + rubric examples only",
+                    f"{n_folds}-fold CV grouped by dialog, refitted per fold",
                     labels,
-                    scores[dim],
+                    oof[dim],
                     rubric,
+                    0.85,
                 )
             )
-    return figures
+    if x_esconv is not None:
+        progress("ESConv: the shipped heads (never fitted on it)")
+        scores = apply_rules(heads.predict(x_esconv), esconv)
+        for dim, check, target in (
+            ("listening", "restatement/reflection vs other turns", 0.80),
+            ("context_seeking", "question vs other turns", 0.85),
+        ):
+            figures.append(
+                figure(
+                    "ESConv dev",
+                    check,
+                    dim,
+                    "shipped heads (never fitted on ESConv)",
+                    esconv.label_array(dim),
+                    scores[dim],
+                    rubric,
+                    target,
+                )
+            )
+    return StandingReport(figures, kinds, notes)
+
+
+HELD_OUT_WRITERS = ("excfo", "nonnative")
+"""Writers of sales turns whose every conversation is in the test split."""
+
+
+def p4g_checks(data: fitting.LabelledTurns) -> list[tuple[str, str, Array]]:
+    """P4G checks: inquiries vs everything else (context), inquiries vs pitches (problem)."""
+    label = [str(m.get("label")) for m in data.meta]
+    inquiry = np.array([x in fitting.P4G_INQUIRY for x in label], dtype=np.float64)
+    problem = np.array(
+        [
+            1.0 if x in fitting.P4G_INQUIRY else 0.0 if x in fitting.P4G_PITCH else np.nan
+            for x in label
+        ]
+    )
+    return [
+        ("context_seeking", "inquiry vs every other persuader turn", inquiry),
+        ("problem_focus", "inquiry vs pitch", problem),
+    ]
 
 
 def format_table(figures: Sequence[Figure]) -> str:
@@ -314,3 +533,52 @@ def format_table(figures: Sequence[Figure]) -> str:
             )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+@dataclass(frozen=True)
+class SuggestionFigure:
+    """How the better turns the scorer suggests score on the dimension they coach."""
+
+    n: int
+    """Suggestions measured."""
+    strong: int
+    """Of which scored at least `target` on the dimension they coach."""
+    mean: float
+    """Their mean score on that dimension."""
+    target: float = 0.7
+    """The score a suggestion should reach."""
+    worst: tuple[str, str, float] = ("", "", 0.0)
+    """The lowest-scoring suggestion: (text, dimension, score)."""
+
+
+def suggestion_figure(
+    scorer: TurnScorer, data: fitting.LabelledTurns, batch: int = 256
+) -> SuggestionFigure:
+    """Score every turn of `data` with its history, then score each suggested better turn in
+    the same place of the conversation, on the dimension the original turn scored lowest."""
+    values: list[float] = []
+    worst = ("", "", 1.0)
+    for start in range(0, len(data), batch):
+        rows = range(start, min(start + batch, len(data)))
+        items = [(data.turns[i], data.previous[i]) for i in rows]
+        histories = [data.history[i] for i in rows]
+        results = scorer.score_many(items, None, histories)
+        suggestions = [r.explanation.alternative for r in results]
+        again = scorer.score_many(
+            [(text, previous) for text, (_, previous) in zip(suggestions, items, strict=True)],
+            None,
+            histories,
+        )
+        for result, suggestion, scored in zip(results, suggestions, again, strict=True):
+            coached = min(DIMENSIONS, key=lambda name: getattr(result.scores, name))
+            value = float(getattr(scored.scores, coached))
+            values.append(value)
+            if value < worst[2]:
+                worst = (suggestion, coached, value)
+    array = np.array(values)
+    return SuggestionFigure(
+        len(values),
+        int(np.sum(array >= 0.7)),
+        float(array.mean()) if values else math.nan,
+        worst=worst,
+    )

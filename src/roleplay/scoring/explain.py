@@ -12,14 +12,14 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import numpy.typing as npt
 
+from roleplay.language import STOPWORDS, content_words, sentences
 from roleplay.rubric import DIMENSION_LABELS, DIMENSIONS, Rubric
 from roleplay.scenario import Scenario
 from roleplay.scoring.features import (
     CONCERN_WORDS,
     CUE_NAMES,
-    STOPWORDS,
     Cues,
-    content_words,
+    score_caps,
     small_talk_only,
 )
 from roleplay.scoring.model import EMBEDDING_DIM
@@ -29,7 +29,7 @@ EMBEDDING_PARTS = 3 * EMBEDDING_DIM
 """Turn, previous and their product, before the cosine and the cues."""
 
 _CLAUSE_SPLIT = re.compile(
-    r"[.;:!?,()\u2014\u2013]|\s-\s|\b(?:and|but|because|so|which|although|though|while)\b",
+    r"[.;:!?()\u2014\u2013]|(?<!\d),|,(?!\d)|\s-\s|\b(?:and|but|because|so|which|although|though|while)\b",
     re.IGNORECASE,
 )
 _LEAD_FILLERS = {
@@ -190,7 +190,7 @@ def key_phrase(line: str, max_words: int = 10, names: Sequence[str] = ()) -> str
     """
     name_words = frozenset(w for name in names for w in content_words(name))
     best, best_score = "", -1.0
-    for sentence in re.split(r"(?<=[.!?])\s+", line.strip()):
+    for sentence in sentences(line):
         if sentence.rstrip(" \"')").endswith("?"):
             continue
         for clause in _CLAUSE_SPLIT.split(sentence):
@@ -221,18 +221,6 @@ def _lower_first(phrase: str) -> str:
     if first[:1].isupper() and not acronym and not re.match(r"I\b", first):
         return phrase[0].lower() + phrase[1:]
     return phrase
-
-
-_PRIORITY_VERBS = frozenset(
-    """
-    get keep cut hit run deliver shorten give reduce stop make build move grow win close fix
-    bring improve lower raise hire retain ship pass meet avoid find launch replace consolidate
-    automate speed scale protect prove finish land save stabilise stabilize modernise modernize
-    simplify standardise standardize migrate renew recover prepare
-    """.split()  # noqa: SIM905
-)
-"""Verbs a scenario priority may start with ("Shorten the month-end close"); a priority that
-starts otherwise is a thing wanted ("A clean SOC 2 audit")."""
 
 
 def salient_words(line: str, limit: int = 5) -> list[str]:
@@ -375,45 +363,30 @@ def alternative(
     previous: str,
     scores: Mapping[str, float],
     scenario: Scenario | None,
+    earlier: Sequence[str] = (),
 ) -> str:
-    """One better turn, filled with the buyer's own words, aimed at the weakest behaviour.
+    """One better turn, aimed at the weakest behaviour, using only what the buyer said.
 
-    The buyer's opening line is a greeting, not a concern: after it, as at the start of a
-    call, the better turn is built from the scenario's stated priorities.
+    The buyer's words are quoted as said (a clause of `previous`, or of an earlier buyer line
+    when `previous` holds little), so the suggestion is grammatical whatever the clause and puts
+    nothing in the buyer's mouth. It never names the product: a better turn is about the
+    buyer. At the start of a call, with nothing said yet, it is an open question.
     """
-    product = scenario.product.name if scenario is not None else "what we do"
     names = [scenario.buyer.name] if scenario is not None else []
     opening = scenario is not None and " ".join(previous.split()) == " ".join(
         scenario.opening_line.split()
     )
-    phrase = ""
-    if previous.strip() and not opening:
-        phrase = swap_person(key_phrase(previous, names=names))
-    if not phrase or len(content_words(phrase)) == 0:
-        if scenario is not None and scenario.buyer.priorities:
-            priority = swap_person(_lower_first(scenario.buyer.priorities[0].rstrip(".")))
-            wants = "you want to" if priority.split()[0] in _PRIORITY_VERBS else "you're after"
-            return (
-                f"Before I say anything about {product}: you've said {wants} "
-                f"{priority}. What's making that urgent right now?"
-            )
+    lines = [] if opening else [previous, *reversed(earlier)]
+    phrases = [key_phrase(line, max_words=16, names=names) for line in lines if line.strip()]
+    phrases = [p for p in phrases if p and content_words(p)]
+    # The newest clause with some substance; "That's a longer story" defers to what came before.
+    phrase = next((p for p in phrases if len(content_words(p)) >= 3), phrases[0] if phrases else "")
+    if not phrase:
         return (
-            "Before I say anything about us: what's on your plate this quarter that made "
-            "this meeting worth your time?"
+            "What's on your plate this quarter that made this meeting worth your time, "
+            "and what happens if it stays as it is?"
         )
-    weakest = min(DIMENSIONS, key=lambda name: scores[name])
-    if min(scores.values()) >= 0.7:
-        return f"You said {phrase}. If that were solved, what would it change for you?"
-    if turn_cues.pitch or weakest == "problem_focus":
-        return (
-            f"Before I say anything about {product}: you said {phrase}. "
-            "Who feels that most, and what does it cost you?"
-        )
-    if weakest == "listening":
-        return f"So {phrase}. What does that mean for you this quarter?"
-    if weakest == "context_seeking":
-        return f"You mentioned {phrase} — what does that cost you each month?"
-    return f"You said {phrase}. If that were solved, what would it change for you?"
+    return f'You said "{phrase}". What is that costing you, and who feels it most?'
 
 
 def explain(
@@ -427,11 +400,13 @@ def explain(
     scenario: Scenario | None = None,
     kind: str | None = None,
     cue_values: npt.NDArray[np.float32] | None = None,
+    earlier: Sequence[str] = (),
 ) -> Explanation:
     """The explanation of one scored turn.
 
     `kind` is the kind of labelled turn it reads like; `cue_values` its cue vector, so a cue
-    is described as present or absent by its value rather than by its effect.
+    is described as present or absent by its value rather than by its effect; `earlier` the
+    buyer's lines before `previous`, oldest first.
     """
     present = cue_values > 0 if cue_values is not None else None
     decided = {
@@ -442,6 +417,11 @@ def explain(
         topics = ", ".join(f"'{t}'" for t in cues.small_talk)
         for name in ("context_seeking", "problem_focus"):
             decided[name] = f"small talk ({topics}) says nothing about the buyer's business"
+    caps = score_caps(cues)
+    for name in DIMENSIONS:
+        why = caps[name][1] if name in caps else "small talk"
+        if why != "small talk":
+            decided[name] = f"it {why}" if why.startswith(("says", "asks", "talks")) else why
     missed = [w for w in salient_words(previous, 8) if w in cues.missed][:5]
     best = max(DIMENSIONS, key=lambda name: scores[name])
     worst = min(DIMENSIONS, key=lambda name: scores[name])
@@ -465,5 +445,5 @@ def explain(
         cues=decided,
         picked_up=cues.picked_up,
         missed=missed,
-        alternative=alternative(cues, previous, scores, scenario),
+        alternative=alternative(cues, previous, scores, scenario, earlier),
     )

@@ -6,66 +6,22 @@ sentence embeddings; `explain.py` uses them to say which cue decided a score.
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from roleplay.scenario import Scenario
-
-WORD_RE = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?(?:-[a-z0-9]+)*")
-
-STOPWORDS = frozenset(
-    """
-    a about above after again against all am an and any are aren't as at be because been before
-    being below between both but by can can't cannot could couldn't did didn't do does doesn't
-    doing don't down during each few for from further had hadn't has hasn't have haven't having
-    he he'd he'll he's her here here's hers herself him himself his how how's i i'd i'll i'm i've
-    if in into is isn't it it's its itself let's me more most mustn't my myself no nor not of off
-    on once only or other ought our ours ourselves out over own same shan't she she'd she'll
-    she's should shouldn't so some such than that that's the their theirs them themselves then
-    there there's these they they'd they'll they're they've this those through to too under
-    until up very was wasn't we we'd we'll we're we've were weren't what what's when when's
-    where where's which while who who's whom why why's with won't would wouldn't you you'd
-    you'll you're you've your yours yourself yourselves yeah yes okay ok right well just really
-    also still got get gets going go like know think thing things lot much many one two
-    something anything everything kind sort bit mean actually maybe honestly sure thanks
-    thank hi hello um uh mm hmm oh now even though want need say said tell let us
-    """.split()  # noqa: SIM905
+from roleplay.language import (
+    OPEN_STARTERS,
+    ScenarioVocabulary,
+    TurnReading,
+    content_words,
+    find_phrases,
+    normalise,
+    read_turn,
+    stem,
+    unquote_heard,
+    words,
 )
-"""Function words and fillers that say nothing about the buyer's situation."""
-
-OPEN_STARTERS = frozenset("what how why who where when which whose whom".split())  # noqa: SIM905
-"""Words that open an open question."""
-
-CLOSED_STARTERS = frozenset(
-    """
-    do does did is are was were am can could would will should shall have has had may might
-    must isn't aren't don't doesn't didn't won't wouldn't can't couldn't shouldn't haven't
-    hasn't wasn't weren't any anything
-    """.split()  # noqa: SIM905
-)
-"""Auxiliaries that open a yes/no question."""
-
-INVITATIONS = (
-    "walk me through",
-    "tell me",
-    "talk me through",
-    "help me understand",
-    "describe",
-    "explain",
-    "take me through",
-    "give me a sense",
-    "paint me a picture",
-    "say more",
-    "share more",
-    "i'm curious",
-    "i'd love to hear",
-    "i'd like to hear",
-    "i'd like to understand",
-    "i want to understand",
-)
-"""Imperative invitations that work like open questions."""
 
 REFLECTION_OPENERS = (
     "so you",
@@ -96,131 +52,16 @@ REFLECTION_OPENERS = (
     "to summarize",
     "let me play that back",
     "what you're describing",
+    "you must be",
+    "you seem",
+    "you sound",
+    "i can hear",
+    "i can imagine",
+    "seems like",
     "that means",
     "which means",
 )
 """Phrases that open a reflection or a summary of the buyer's words."""
-
-LEADING = (
-    "don't you agree",
-    "wouldn't you agree",
-    "don't you think",
-    "wouldn't you say",
-    "wouldn't it be",
-    "isn't it true",
-    "surely",
-    "wouldn't you want",
-    "you'd agree",
-    "right?",
-    "correct?",
-    "isn't that",
-    "wouldn't that",
-)
-"""Leading questions: they seek agreement, not context."""
-
-PITCH_WORDS = frozenset(
-    """
-    platform solution solutions product products feature features module modules dashboard
-    dashboards automate automates automated automation automatic ai machine-learning
-    integrates integration-ready out-of-the-box seamless seamlessly best-in-class
-    industry-leading leading leader world-class cutting-edge innovative powerful robust
-    award-winning unique proprietary patented customers clients roi guarantee guaranteed
-    offer offers deliver delivers provide provides enable enables empower empowers leverage
-    leverages streamline streamlines capability capabilities functionality tool tools
-    software app version release roadmap case-study case-studies testimonial references
-    certified partner partners founded headquartered offices countries fortune
-    """.split()  # noqa: SIM905
-)
-"""Generic pitch vocabulary, in any industry."""
-
-VENDOR_PHRASES = (
-    "we offer",
-    "we provide",
-    "we help",
-    "we've helped",
-    "we have helped",
-    "we can",
-    "we could",
-    "we do",
-    "we'd",
-    "we will",
-    "we'll",
-    "our platform",
-    "our solution",
-    "our product",
-    "our tool",
-    "our team",
-    "our customers",
-    "our clients",
-    "our software",
-    "our system",
-    "our approach",
-    "our company",
-    "we were founded",
-    "we're the",
-    "we are the",
-    "let me show",
-    "i can show",
-    "let me tell you about",
-    "with us",
-    "our",
-)
-"""Phrases that put the vendor at the centre of the turn."""
-
-CLOSE_WORDS = (
-    "demo",
-    "next step",
-    "next steps",
-    "schedule",
-    "set up a call",
-    "set up a meeting",
-    "book a",
-    "sign",
-    "contract",
-    "proposal",
-    "trial",
-    "pilot",
-    "move forward",
-    "get started",
-    "kick off",
-    "onboard you",
-    "purchase order",
-    "decision by",
-    "close this",
-    "end of the quarter",
-    "end of quarter",
-    "this quarter",
-    "free trial",
-    "send over",
-    "send you",
-)
-"""Closing cues: asking for a commitment, a demo or the next step."""
-
-PRICE_WORDS = (
-    "price",
-    "pricing",
-    "priced",
-    "discount",
-    "per seat",
-    "per user",
-    "per month",
-    "a month",
-    "licence",
-    "license",
-    "licensing",
-    "subscription",
-    "dollars",
-    "$",
-    "€",
-    "£",
-    "free",
-    "cheaper",
-    "affordable",
-    "save you",
-    "saves you",
-    "pays for itself",
-)
-"""Price cues."""
 
 CONCERN_WORDS = frozenset(
     """
@@ -266,8 +107,105 @@ IMPACT_PHRASES = (
     "what's that",
     "on your plate",
     "keeps you up",
+    "competing for your attention",
+    "top of your list",
+    "top of the list",
+    "matters most",
+    "what's at stake",
+    "what is at stake",
+    "if nothing changes",
+    "if it stays",
+    "hardest part",
+    "biggest",
+    "worries you",
+    "worry you",
+    "priority",
+    "priorities",
+    "rank",
+    "what would change",
+    "what would that change",
+    "what changes",
+    "who feels",
+    "who notices",
+    "where does it hurt",
+    "where does that leave",
+    "what's behind",
+    "what is behind",
+    "what got in the way",
+    "what gets in the way",
 )
 """Implication and need-payoff phrasing (SPIN) and other questions about the buyer's world."""
+
+FEELING_WORDS = frozenset(
+    """
+    anxious afraid angry annoyed ashamed burnt burned burnout confused depressed disappointed
+    discouraged drained embarrassed exhausted fed feel feeling feelings felt frightened
+    frustrated frustrating guilty helpless hopeless hurt isolated lonely lost nervous
+    overwhelmed overwhelming panicked pressured relieved sad scared shocked stressed stressful
+    stuck tense tired trapped uncertain unsure upset worried worn
+    """.split()  # noqa: SIM905
+)
+"""Words for how someone feels: a statement about the buyer with one reflects a feeling."""
+
+REASSURANCE = (
+    "i understand",
+    "i can understand",
+    "i know how",
+    "i know what",
+    "that must be",
+    "it must be",
+    "i'm sorry",
+    "i am sorry",
+    "sorry to hear",
+    "don't worry",
+    "you're not alone",
+    "you are not alone",
+    "you can do",
+    "you will be",
+    "you'll be",
+    "i'm sure",
+    "i am sure",
+    "it's okay",
+    "it is okay",
+    "it's ok",
+    "it's normal",
+    "it is normal",
+    "good for you",
+    "that's great",
+    "that is great",
+    "that's good",
+    "you're doing",
+    "proud of you",
+    "hang in there",
+    "stay strong",
+    "glad",
+)
+"""Reassurance and sympathy: kind, but they show no particular thing was heard."""
+
+ADVICE = (
+    "you should",
+    "you could try",
+    "you can try",
+    "have you tried",
+    "have you thought about",
+    "have you considered",
+    "maybe you could",
+    "maybe you can",
+    "i suggest",
+    "i recommend",
+    "i would recommend",
+    "i'd recommend",
+    "i would suggest",
+    "i'd suggest",
+    "try to",
+    "it might help",
+    "it may help",
+    "it helps to",
+    "one thing that",
+    "what helped me",
+    "if i were you",
+)
+"""Advice and suggestions: telling, the counselling analogue of a pitch."""
 
 GENERIC_ACKS = (
     "i hear you",
@@ -290,107 +228,9 @@ GENERIC_ACKS = (
 )
 """Acknowledgements that do not show what was heard."""
 
-SMALL_TALK = (
-    "weather",
-    "weekend",
-    "traffic",
-    "how are you",
-    "how's it going",
-    "the game",
-    "golf",
-    "the drive in",
-    "your flight",
-    "get away",
-    "holiday",
-    "vacation",
-    "coffee",
-    "nice office",
-)
-"""Small-talk topics."""
-
-
-def words(text: str) -> list[str]:
-    """Lower-case word tokens (apostrophes and hyphens kept inside words)."""
-    return WORD_RE.findall(text.lower().replace("’", "'"))
-
-
-def stem(word: str) -> str:
-    """A crude stem so `breaks`/`breaking`/`broke` and `integration`/`integrations` meet."""
-    word = word.replace("'", "")
-    for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
-def content_words(text: str) -> list[str]:
-    """Words that carry meaning: not stop words, not numbers of one digit, at least 3 letters."""
-    return [w for w in words(text) if w not in STOPWORDS and len(w) >= 3]
-
-
-@functools.lru_cache(maxsize=64)
-def _phrase_patterns(phrases: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str] | None], ...]:
-    """Whole-word patterns for phrases that start with a letter; plain substrings otherwise."""
-    return tuple(
-        (
-            phrase,
-            re.compile(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])")
-            if phrase[0].isalnum()
-            else None,
-        )
-        for phrase in phrases
-        if phrase
-    )
-
-
-def _contains_any(text: str, phrases: Iterable[str]) -> list[str]:
-    found = []
-    for phrase, pattern in _phrase_patterns(tuple(phrases)):
-        if pattern is not None:
-            if pattern.search(text):
-                found.append(phrase)
-        elif phrase in text:
-            found.append(phrase)
-    return found
-
-
 _OPENER_PATTERNS = tuple(
     (phrase, re.compile(r"(?:^|[.,;!?]\s*)" + re.escape(phrase))) for phrase in REFLECTION_OPENERS
 )
-
-
-def sentences(text: str) -> list[str]:
-    """The turn split into sentences, each with its closing punctuation."""
-    parts = re.findall(r"[^.!?]+[.!?]*", text.strip())
-    return [p.strip() for p in parts if p.strip()]
-
-
-@dataclass(frozen=True)
-class ScenarioVocabulary:
-    """What marks product talk in one scenario."""
-
-    terms: frozenset[str]
-    """Lower-case stems of the product, vendor and feature words."""
-    names: tuple[str, ...]
-    """Lower-case product and vendor names, matched as phrases."""
-
-    @classmethod
-    def from_scenario(cls, scenario: Scenario | None) -> ScenarioVocabulary:
-        """The vocabulary of a scenario's product (empty without a scenario)."""
-        if scenario is None:
-            return cls(frozenset(), ())
-        stems: set[str] = set()
-        for term in scenario.product_terms:
-            stems.update(stem(w) for w in content_words(term))
-        stems.update(stem(w) for w in content_words(scenario.product.summary))
-        # The buyer's own concerns are not product talk even when a feature names them.
-        concern: set[str] = set()
-        for line in [*scenario.buyer.priorities, scenario.opening_line]:
-            concern.update(stem(w) for w in content_words(line))
-        names = tuple(
-            n.lower() for n in (scenario.product.name, scenario.product.vendor) if n.strip()
-        )
-        return cls(frozenset(stems - concern), names)
 
 
 @dataclass
@@ -439,6 +279,10 @@ class Cues:
     """Implication and need-payoff phrasing."""
     small_talk: list[str]
     """Small-talk topics."""
+    reading: TurnReading | None = None
+    """The shared reading of the turn (`roleplay.language.read_turn`)."""
+    earlier_picked_up: list[str] = field(default_factory=list)
+    """Words of the buyer's earlier lines (before `previous`) that the turn repeats."""
     extra: dict[str, float] = field(default_factory=dict)
     """Other numeric cues, by name."""
 
@@ -468,72 +312,66 @@ class Cues:
         )
 
 
-def _question_kind(sentence: str) -> str:
-    """`open`, `closed` or `none` for one sentence."""
-    tokens = words(sentence)
-    if not tokens:
-        return "none"
-    is_question = sentence.rstrip().endswith("?")
-    # Skip a short lead-in such as "So," "And," "Okay," before the question word.
-    lead = [t for t in tokens[:4] if t not in {"so", "and", "but", "okay", "ok", "then", "now"}]
-    first = lead[0] if lead else tokens[0]
-    if first in OPEN_STARTERS or any(t in OPEN_STARTERS for t in tokens[:3]):
-        return "open" if is_question or first in {"how", "what", "why"} else "none"
-    if not is_question:
-        return "none"
-    if first in CLOSED_STARTERS:
-        return "closed"
-    # "You said twelve days?" and other declarative questions are closed.
-    if any(t in OPEN_STARTERS for t in tokens):
-        return "open"
-    return "closed"
+History = Sequence[tuple[str, str]]
+"""The conversation before a turn, oldest first, as `(role, text)`, role `buyer` or `rep`."""
 
 
-def _is_pitchy(sentence: str, vocab: ScenarioVocabulary) -> bool:
-    """Whether one sentence talks product, vendor, price or the close."""
-    text = " ".join(sentence.lower().replace("’", "'").split())
-    tokens = words(text)
-    pitch = [t for t in tokens if t in PITCH_WORDS or stem(t) in vocab.terms]
-    named = any(name in text for name in vocab.names)
-    vendor = _contains_any(text, VENDOR_PHRASES)
-    return bool(
-        named
-        or len(pitch) >= 2
-        or (pitch and vendor)
-        or _contains_any(text, PRICE_WORDS)
-        or (vendor and _contains_any(text, CLOSE_WORDS))
-    )
+def buyer_lines(previous: str, history: History = ()) -> list[str]:
+    """The buyer's lines before a turn, oldest first, ending with `previous` (once)."""
+    lines = [text for role, text in history if role == "buyer" and text.strip()]
+    if previous.strip() and (not lines or lines[-1].strip() != previous.strip()):
+        lines.append(previous)
+    return lines
 
 
-def extract_cues(turn: str, previous: str = "", vocab: ScenarioVocabulary | None = None) -> Cues:
-    """Every surface cue of a rep turn, given the buyer's previous line and the scenario."""
-    vocab = vocab or ScenarioVocabulary(frozenset(), ())
-    text = " ".join(turn.lower().replace("’", "'").split())
-    tokens = words(text)
+def _picked(line_stems: set[str], turn_stems: set[str]) -> int:
+    return len(line_stems & turn_stems)
+
+
+def extract_cues(
+    turn: str,
+    previous: str = "",
+    vocab: ScenarioVocabulary | None = None,
+    history: History = (),
+) -> Cues:
+    """Every surface cue of a rep turn, given the buyer's previous line, the conversation
+    before it (`history`, oldest first) and the scenario."""
+    lines = buyer_lines(previous, history)
+    reading = read_turn(turn, vocab, heard=" ".join(lines))
+    text = normalise(turn)
+    tokens = list(reading.words)
     n = max(len(tokens), 1)
-    all_sentences = sentences(turn)
-    kinds = [_question_kind(s) for s in all_sentences]
-    first_sentence = all_sentences[0] if all_sentences else ""
-    last_sentence = all_sentences[-1] if all_sentences else ""
+    kinds = [s.question for s in reading.sentences]
+    heard_words = frozenset(words(" ".join(lines)))
+    # The buyer's words quoted back ("You said \"our churn is 18%\"") are not the rep's "our".
+    own_tokens = words(unquote_heard(turn, heard_words))
     lead_tokens = [t for t in tokens if t not in {"so", "and", "okay", "ok", "right", "well"}]
-    invitation = next(iter(_contains_any(text, INVITATIONS)), None)
-    leading = next(iter(_contains_any(text, LEADING)), None)
     opener_found = [phrase for phrase, pattern in _OPENER_PATTERNS if pattern.search(text)]
-    prev_content = content_words(previous)
-    prev_stems = {stem(w): w for w in prev_content}
-    turn_stems = {stem(w) for w in content_words(turn)}
+    turn_content = content_words(turn)
+    prev_stems = {stem(w): w for w in content_words(previous)}
+    turn_stems = {stem(w) for w in turn_content}
     picked = [w for s, w in prev_stems.items() if s in turn_stems]
     missed = [w for s, w in prev_stems.items() if s not in turn_stems]
     overlap = len(picked) / len(prev_stems) if prev_stems else 0.0
     turn_overlap = (
         len([s for s in turn_stems if s in prev_stems]) / len(turn_stems) if turn_stems else 0.0
     )
-    product_terms = sorted(
-        {w for w in content_words(turn) if stem(w) in vocab.terms and stem(w) not in prev_stems}
-        | {name for name in vocab.names if name in text}
+    earlier = lines[:-1] if previous.strip() else lines
+    earlier_stems = [{stem(w) for w in content_words(line)} for line in earlier]
+    earlier_words = {stem(w): w for line in earlier for w in content_words(line)}
+    earlier_picked = sorted(
+        {w for s, w in earlier_words.items() if s in turn_stems and s not in prev_stems}
     )
-    pitch = sorted({t for t in tokens if t in PITCH_WORDS})
+    line_stems = [*earlier_stems, set(prev_stems)]
+    covered = [s for s in line_stems if s and _picked(s, turn_stems) >= min(2, max(1, len(s) // 2))]
+    all_buyer = set().union(*line_stems) if line_stems else set()
+    reflects_apart_from_pitch = any(
+        not sentence.pitch and len({stem(w) for w in content_words(sentence.text)} & all_buyer) >= 2
+        for sentence in reading.sentences
+    )
     prev_numbers = set(re.findall(r"\d+", previous))
+    first = reading.sentences[0] if reading.sentences else None
+    last = reading.sentences[-1] if reading.sentences else None
     extra = {
         "numbers_echoed": float(
             bool(prev_numbers) and bool(prev_numbers & set(re.findall(r"\d+", turn)))
@@ -546,18 +384,54 @@ def extract_cues(turn: str, previous: str = "", vocab: ScenarioVocabulary | None
         "starts_with_you": float(
             bool(lead_tokens) and lead_tokens[0] in {"you", "you're", "your", "you've", "you'd"}
         ),
-        "generic_ack": float(
-            bool(_contains_any(text, GENERIC_ACKS)) and len(content_words(turn)) <= 3
-        ),
+        "generic_ack": float(bool(find_phrases(text, GENERIC_ACKS)) and len(turn_content) <= 3),
         "content_free_probe": float(
-            turn.rstrip().endswith("?") and len(tokens) <= 5 and not content_words(turn)
+            turn.rstrip().endswith("?") and len(tokens) <= 5 and not turn_content
         ),
-        "last_sentence_pitch": float(_is_pitchy(last_sentence, vocab)),
-        "first_sentence_pitch": float(_is_pitchy(first_sentence, vocab)),
+        "last_sentence_pitch": float(last is not None and last.pitch),
+        "first_sentence_pitch": float(first is not None and first.pitch),
+        "earlier_overlap": max(
+            (_picked(s, turn_stems) / len(s) for s in earlier_stems if s), default=0.0
+        ),
+        "buyer_words_share": (len(turn_stems & all_buyer) / len(turn_stems) if turn_stems else 0.0),
+        "lines_covered": min(len(covered), 4) / 4,
+        "history_cosine": 0.0,
+        "product_claim": float(bool(reading.product_claims or reading.product_named)),
+        "reflects_apart_from_pitch": float(reflects_apart_from_pitch),
+        "third_party": float(bool(reading.third_party)),
+        "generic_pain": float(bool(reading.generic_pain)),
+        "money_ask": float(bool(reading.money_ask)),
+        "content_free": float(reading.content_free),
+        "reassurance": min(len(find_phrases(text, REASSURANCE)), 2) / 2,
+        "advice": min(len(find_phrases(text, ADVICE)), 2) / 2,
+        "self_disclosure": float(
+            bool(
+                re.search(
+                    r"\b(i had|i have had|i've had|i went through|when i was|i also|me too|"
+                    r"happened to me|i used to|my (own|wife|husband|friend|mother|father|"
+                    r"sister|brother|son|daughter|kids|family))\b",
+                    text,
+                )
+            )
+        ),
+        "feeling_reflection": float(
+            any(
+                s.question == "none"
+                and bool(set(words(s.text)) & YOU_WORDS)
+                and bool(set(words(s.text)) & FEELING_WORDS)
+                for s in reading.sentences
+            )
+        ),
+        "you_statement": float(
+            any(
+                s.question == "none" and bool(set(words(s.text)[:4]) & YOU_WORDS)
+                for s in reading.sentences
+            )
+        ),
         "question_about_you": float(
             any(
-                k != "none" and bool(set(words(sent)) & {"you", "your", "you're", "you've"})
-                for k, sent in zip(kinds, all_sentences, strict=True)
+                s.question != "none" and bool(set(words(s.text)) & YOU_WORDS)
+                for s in reading.sentences
             )
         ),
     }
@@ -566,8 +440,8 @@ def extract_cues(turn: str, previous: str = "", vocab: ScenarioVocabulary | None
         question_marks=turn.count("?"),
         open_question="open" in kinds,
         closed_question="closed" in kinds,
-        invitation=invitation,
-        leading=leading,
+        invitation=reading.invitation[0] if reading.invitation else None,
+        leading=reading.leading[0] if reading.leading else None,
         reflection_opener=opener_found[0] if opener_found else None,
         picked_up=picked,
         missed=missed,
@@ -575,22 +449,31 @@ def extract_cues(turn: str, previous: str = "", vocab: ScenarioVocabulary | None
         turn_overlap=turn_overlap,
         you_rate=sum(t in {"you", "your", "you're", "yours", "you've", "you'd"} for t in tokens)
         / n,
-        we_rate=sum(t in {"we", "our", "us", "we're", "we've", "we'll", "ours"} for t in tokens)
+        we_rate=sum(t in {"we", "our", "us", "we're", "we've", "we'll", "ours"} for t in own_tokens)
         / n,
-        product_terms=product_terms,
-        pitch_words=pitch,
-        vendor_phrases=_contains_any(text, VENDOR_PHRASES),
-        close=_contains_any(text, CLOSE_WORDS),
-        price=_contains_any(text, PRICE_WORDS),
+        product_terms=sorted({*reading.product_terms, *reading.product_named}),
+        pitch_words=list(reading.pitch_words),
+        vendor_phrases=list(reading.vendor_phrases),
+        close=list(reading.close),
+        price=list(reading.price),
         concern_words=sorted({t for t in tokens if t in CONCERN_WORDS}),
-        impact_phrases=_contains_any(text, IMPACT_PHRASES),
-        small_talk=_contains_any(text, SMALL_TALK),
+        impact_phrases=find_phrases(text, IMPACT_PHRASES),
+        small_talk=list(reading.small_talk),
+        reading=reading,
+        earlier_picked_up=earlier_picked,
         extra=extra,
     )
 
 
+YOU_WORDS = frozenset({"you", "your", "you're", "you've"})
+"""Second-person words that make a question about the buyer."""
+
+
 SMALL_TALK_CAP = 0.15
 """Highest context-seeking and problem-focus score for pure small talk (see `small_talk_only`)."""
+
+RULE_CAP = 0.15
+"""Highest score on a dimension a rule says the turn fails (see `score_caps`)."""
 
 
 def small_talk_only(cues: Cues) -> bool:
@@ -636,8 +519,24 @@ CUE_NAMES: tuple[str, ...] = (
     "last_sentence_pitch",
     "first_sentence_pitch",
     "question_about_you",
+    "earlier_overlap",
+    "buyer_words_share",
+    "lines_covered",
+    "history_cosine",
+    "product_claim",
+    "third_party",
+    "generic_pain",
+    "money_ask",
+    "content_free",
+    "feeling_reflection",
+    "you_statement",
+    "reassurance",
+    "advice",
+    "self_disclosure",
 )
-"""The order of the numeric cue vector the fitted heads read."""
+"""The order of the numeric cue vector the fitted heads read. `history_cosine` (the best
+cosine of the turn with any buyer line of the conversation) needs the embeddings and is filled
+in by `model.fill_history_cosine`."""
 
 
 def cue_vector(cues: Cues) -> list[float]:
@@ -676,3 +575,66 @@ def cue_vector(cues: Cues) -> list[float]:
     values["sentences"] = min(values["sentences"], 6.0) / 6.0
     values["i_rate"] = min(values["i_rate"] * 5, 1.0)
     return [float(values[name]) for name in CUE_NAMES]
+
+
+def score_caps(cues: Cues) -> dict[str, tuple[float, str]]:
+    """Per dimension, the highest score the labelling rules allow this turn, and why.
+
+    The fitted heads see few turns of each kind below, so the rubric's rules apply directly:
+    a content-free turn shows no behaviour; small talk is not discovery; a money or
+    commitment ask, a vendor-selection timeline, a story about other customers, generic
+    industry pain, a product claim or price talk is not the buyer's problem; generic pain and
+    a money ask show no listening. `tests/scoring` holds one case per rule.
+    """
+    reading = cues.reading
+    caps: dict[str, tuple[float, str]] = {}
+
+    def cap(names: Sequence[str], value: float, why: str) -> None:
+        for name in names:
+            if name not in caps or caps[name][0] > value:
+                caps[name] = (value, why)
+
+    if reading is not None and reading.content_free:
+        cap(("listening", "context_seeking", "problem_focus"), 0.0, "says nothing")
+        return caps
+    if small_talk_only(cues):
+        cap(("context_seeking", "problem_focus"), SMALL_TALK_CAP, "small talk")
+    if reading is None:
+        return caps
+
+    def quoted(items: Sequence[str]) -> str:
+        return ", ".join(f"'{w}'" for w in list(dict.fromkeys(items))[:3])
+
+    if reading.money_ask:
+        why = f"asks for money or commitment ({quoted(reading.money_ask)})"
+        cap(("listening", "context_seeking", "problem_focus"), RULE_CAP, why)
+    elif reading.close and not cues.concern_words and not cues.picked_up:
+        cap(
+            ("context_seeking", "problem_focus"),
+            RULE_CAP,
+            f"asks for the close ({quoted(reading.close)})",
+        )
+    if reading.generic_pain:
+        why = f"generic industry pain ({quoted(reading.generic_pain)})"
+        cap(("problem_focus",) if cues.picked_up else ("listening", "problem_focus"), RULE_CAP, why)
+    if reading.third_party:
+        cap(
+            ("problem_focus",),
+            RULE_CAP,
+            f"another customer's story ({quoted(reading.third_party)})",
+        )
+    product = [*reading.product_named, *reading.product_claims, *reading.price]
+    if product:
+        cap(("problem_focus",), RULE_CAP, f"talks product or price ({quoted(product)})")
+    pitched = reading.product_claims or reading.product_named or reading.third_party
+    if pitched and not cues.extra.get("reflects_apart_from_pitch"):
+        cap(("listening",), RULE_CAP, "pitches with the buyer's words")
+    return caps
+
+
+def apply_caps(probabilities: dict[str, float], cues: Cues) -> dict[str, float]:
+    """The probabilities with `score_caps` applied."""
+    out = dict(probabilities)
+    for name, (value, _) in score_caps(cues).items():
+        out[name] = min(out[name], value)
+    return out

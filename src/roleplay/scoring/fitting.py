@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,21 +22,57 @@ import numpy.typing as npt
 from roleplay.errors import ScoringError
 from roleplay.paths import PROJECT_ROOT, cache_dir
 from roleplay.rubric import DIMENSIONS, Rubric
-from roleplay.scoring.features import CUE_NAMES, cue_vector, extract_cues
+from roleplay.scoring.features import CUE_NAMES
 from roleplay.scoring.model import (
     EMBEDDING_DIM,
     Embedder,
     FloatArray,
     Head,
     Heads,
-    design_matrix,
 )
 
 SALES_PATH = PROJECT_ROOT / "rubrics" / "data" / "sales_turns.jsonl"
 """The project's labelled B2B sales turns (train and test splits)."""
 
-ANNOMI_PATH = PROJECT_ROOT.parent / "shared" / "data" / "annomi_dev.jsonl"
+
+def shared_data_dir() -> Path:
+    """Where the corpora kept outside the repository live: `$ROLEPLAY_SHARED_DATA`, else the
+    first `shared/data` beside the project or beside its parent (a git worktree)."""
+    configured = os.environ.get("ROLEPLAY_SHARED_DATA", "").strip()
+    if configured:
+        return Path(configured)
+    for base in (PROJECT_ROOT.parent, PROJECT_ROOT.parent.parent):
+        if (base / "shared" / "data").is_dir():
+            return base / "shared" / "data"
+    return PROJECT_ROOT.parent / "shared" / "data"
+
+
+ANNOMI_PATH = shared_data_dir() / "annomi_dev.jsonl"
 """Expert-labelled counselling turns, when present beside the project (never copied in)."""
+
+P4G_PATH = shared_data_dir() / "p4g_dev.jsonl"
+"""PersuasionForGood persuader sentences (Apache-2.0): fitted on, grouped by dialog."""
+
+ESCONV_PATH = shared_data_dir() / "esconv_dev.jsonl"
+"""ESConv supporter turns (CC BY-NC 4.0): measured on only, never fitted on."""
+
+P4G_INQUIRY = frozenset({"personal-related-inquiry", "task-related-inquiry"})
+"""P4G strategies that ask about the other person: context-seeking, centred on them."""
+
+P4G_PITCH = frozenset(
+    {
+        "logical-appeal",
+        "provide-org-facts",
+        "propose-donation",
+        "example-donation",
+        "provide-donation-procedure",
+        "emotion-appeal",
+        "ask-donation-amount",
+        "ask-donate-more",
+        "foot-in-the-door",
+    }
+)
+"""P4G strategies that pitch the charity or ask for money: not the listener's problem."""
 
 SEED = 20261123
 
@@ -47,6 +84,14 @@ FEATURE_BLOCKS = {"listening": "all", "context_seeking": "all", "problem_focus":
 the turn itself; without the buyer-line blocks it overfits less (grouped CV on sales train)."""
 
 ANNOMI_SHARE = {"listening": 1.0, "context_seeking": 0.5, "problem_focus": 0.3}
+CUE_WEIGHT = {"listening": 1.0, "context_seeking": 1.0, "problem_focus": 1.0}
+"""Per head, how much larger the standardised cue columns are made before fitting, so the
+L2 penalty weighs less on a few explainable cues than on the 1,153 embedding columns (1: the
+same penalty). Stored in the head's `scale`, so scoring is unchanged."""
+
+P4G_SHARE = {"listening": 0.0, "context_seeking": 0.3, "problem_focus": 0.5}
+"""Per head, P4G's total sample weight relative to the sales turns' (it carries no listening
+labels). Set before any P4G figure was measured and not tuned on one."""
 """Per head, AnnoMI's total sample weight relative to the sales turns' total weight.
 
 Chosen by grouped CV on the sales train split and on AnnoMI: reflections in counselling teach
@@ -67,7 +112,9 @@ class LabelledTurns:
     groups: list[str] = field(default_factory=list)
     """Conversation or transcript id, so cross-validation never splits one conversation."""
     source: list[str] = field(default_factory=list)
-    """`sales`, `rubric` or `annomi`."""
+    """`sales`, `rubric`, `annomi`, `p4g` or `esconv`."""
+    history: list[tuple[tuple[str, str], ...]] = field(default_factory=list)
+    """Per turn, the conversation before it, oldest first, as `(role, text)` (may be empty)."""
     meta: list[dict[str, Any]] = field(default_factory=list)
     """The original record's other fields (kind, behaviour, ...)."""
 
@@ -82,8 +129,10 @@ class LabelledTurns:
         group: str,
         source: str,
         meta: dict[str, Any] | None = None,
+        history: Sequence[tuple[str, str]] = (),
     ) -> None:
         """Append one turn; dimensions missing from `labels` are unlabelled (NaN)."""
+        self.history.append(tuple(history))
         self.turns.append(turn)
         self.previous.append(previous)
         for name in DIMENSIONS:
@@ -103,6 +152,7 @@ class LabelledTurns:
                 self.groups[i],
                 self.source[i],
                 self.meta[i],
+                self.history[i],
             )
         return out
 
@@ -117,6 +167,7 @@ class LabelledTurns:
                 other.groups[i],
                 other.source[i],
                 other.meta[i],
+                other.history[i],
             )
         return out
 
@@ -153,7 +204,13 @@ def load_sales(path: Path = SALES_PATH, split: str | None = "train") -> Labelled
             labels,
             f"sales:{row.get('group', row['id'])}",
             "sales",
-            {"id": row["id"], "kind": row.get("kind", ""), "split": row.get("split", "")},
+            {
+                "id": row["id"],
+                "kind": row.get("kind", ""),
+                "split": row.get("split", ""),
+                "writer": row.get("writer", "team"),
+            },
+            [(str(h["role"]), str(h["text"])) for h in row.get("history") or []],
         )
     return out
 
@@ -212,6 +269,101 @@ def load_annomi(path: Path = ANNOMI_PATH) -> LabelledTurns:
     return out
 
 
+CUE_CODE = (
+    PROJECT_ROOT / "src" / "roleplay" / "language.py",
+    PROJECT_ROOT / "src" / "roleplay" / "scoring" / "features.py",
+)
+"""The code that turns text into cues: the heads are only valid for the cues they were fitted
+on, so `params.json` records its hash."""
+
+
+def file_hash(paths: Sequence[Path]) -> str:
+    """`sha256:` of the files' bytes, in order (missing files hash as empty)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return f"sha256:{digest.hexdigest()}"
+
+
+def row_key(turn: str, previous: str) -> str:
+    """A short, stable key of one `(turn, previous)` row, to recognise rows fitted on."""
+    text = " ".join(turn.split()) + "\x1f" + " ".join(previous.split())
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def data_hash(data: LabelledTurns) -> str:
+    """`sha256:` of a labelled set's rows, labels and sources, in order."""
+    digest = hashlib.sha256()
+    for i in range(len(data)):
+        labels = ",".join(f"{data.labels[n][i]:g}" for n in DIMENSIONS)
+        digest.update(
+            f"{data.source[i]}|{row_key(data.turns[i], data.previous[i])}|{labels}\n".encode()
+        )
+    return f"sha256:{digest.hexdigest()}"
+
+
+def fitted_rows(info: dict[str, Any]) -> frozenset[str]:
+    """The row keys a set of heads was fitted on, from its `params.json`."""
+    return frozenset(str(k) for k in info.get("fitted_row_keys", []))
+
+
+def p4g_labels(label: str) -> dict[str, float]:
+    """P4G strategies mapped onto the rubric: an inquiry about the listener is context-seeking
+    and centred on them; a pitch or a money ask is neither; other strategies (greetings,
+    thanks, acknowledgements) ask nothing and carry no problem-focus label."""
+    if label in P4G_INQUIRY:
+        return {"context_seeking": 1.0, "problem_focus": 1.0}
+    if label in P4G_PITCH:
+        return {"context_seeking": 0.0, "problem_focus": 0.0}
+    return {"context_seeking": 0.0}
+
+
+def load_p4g(path: Path | None = None) -> LabelledTurns:
+    """P4G persuader sentences, grouped by dialog (empty when the file is absent)."""
+    path = path or P4G_PATH
+    out = LabelledTurns()
+    if not path.exists():
+        return out
+    for row in _read_jsonl(path):
+        dialog = str(row["id"]).rsplit("-", 2)[0]
+        previous = str(row.get("previous") or "")
+        out.add(
+            str(row["turn"]),
+            "" if previous == "<Start>" else previous,
+            p4g_labels(str(row["label"])),
+            f"p4g:{dialog}",
+            "p4g",
+            {"label": row["label"], "id": row["id"]},
+        )
+    return out
+
+
+ESCONV_LISTENING = frozenset({"Restatement or Paraphrasing", "Reflection of feelings"})
+"""ESConv strategies that show the supporter heard the seeker."""
+
+
+def load_esconv(path: Path | None = None) -> LabelledTurns:
+    """ESConv supporter turns, for measuring only (empty when the file is absent)."""
+    path = path or ESCONV_PATH
+    out = LabelledTurns()
+    if not path.exists():
+        return out
+    for row in _read_jsonl(path):
+        label = str(row["label"])
+        out.add(
+            str(row["turn"]),
+            str(row.get("previous") or ""),
+            {
+                "listening": float(label in ESCONV_LISTENING),
+                "context_seeking": float(label == "Questions"),
+            },
+            f"esconv:{row['id']}",
+            "esconv",
+            {"label": label, "id": row["id"]},
+        )
+    return out
+
+
 class CachedEmbedder:
     """Wraps an embedder with an on-disk cache keyed by text, for repeated fitting runs."""
 
@@ -263,29 +415,32 @@ class CachedEmbedder:
 
 def featurise(embedder: Embedder, data: LabelledTurns) -> FloatArray:
     """The heads' design matrix for a labelled set (no scenario: training data has none)."""
-    from roleplay.scoring.model import embed_pairs
+    from roleplay.scoring.model import featurise_turns
 
-    turn_emb, prev_emb = embed_pairs(embedder, list(zip(data.turns, data.previous, strict=True)))
-    cues = np.array(
-        [cue_vector(extract_cues(t, p)) for t, p in zip(data.turns, data.previous, strict=True)],
-        dtype=np.float32,
-    ).reshape(len(data), len(CUE_NAMES))
-    return design_matrix(turn_emb, prev_emb, cues)
+    items = list(zip(data.turns, data.previous, strict=True))
+    x, _ = featurise_turns(embedder, items, data.history)
+    return x
 
 
-def sample_weights(data: LabelledTurns, annomi_share: float = 0.5) -> FloatArray:
+def sample_weights(
+    data: LabelledTurns, annomi_share: float = 0.5, p4g_share: float = 0.0
+) -> FloatArray:
     """Per-turn weights: each corpus gets a fixed share of the total, so no corpus dominates.
 
-    Sales turns (and the rubric's examples) together weigh 1; AnnoMI weighs `annomi_share`.
+    Sales turns (and the rubric's examples) together weigh 1; AnnoMI weighs `annomi_share` and
+    P4G `p4g_share` of that. ESConv is never fitted on: its rows weigh 0.
     """
     source = np.array(data.source)
     weights = np.ones(len(data), dtype=np.float64)
     own = np.isin(source, ["sales", "rubric"])
-    other = source == "annomi"
-    if own.any() and other.any():
+    weights[source == "esconv"] = 0.0
+    if own.any():
         weights[own] = 1.0 / own.sum()
-        weights[other] = annomi_share / other.sum()
-        weights *= len(data) / weights.sum()
+        for name, share in (("annomi", annomi_share), ("p4g", p4g_share)):
+            rows = source == name
+            if rows.any():
+                weights[rows] = share / rows.sum()
+        weights *= len(data) / max(weights.sum(), 1e-12)
     return weights.astype(np.float32)
 
 
@@ -306,6 +461,7 @@ def fit_head(
     c: float,
     block: str = "all",
     seed: int = SEED,
+    cue_weight: float = 1.0,
 ) -> Head:
     """One standardised L2 logistic regression on the labelled rows of `x`.
 
@@ -313,7 +469,7 @@ def fit_head(
     """
     from sklearn.linear_model import LogisticRegression
 
-    mask = ~np.isnan(y)
+    mask = ~np.isnan(y) & (weights > 0)
     if mask.sum() < 4 or len(set(y[mask].tolist())) < 2:
         raise ScoringError("not enough labelled turns of both kinds to fit a head")
     columns = block_columns(block, x.shape[1])
@@ -321,6 +477,7 @@ def fit_head(
     mean = xs.mean(axis=0)
     scale = xs.std(axis=0)
     scale[scale < 1e-6] = 1.0
+    scale[columns >= x.shape[1] - len(CUE_NAMES)] /= cue_weight
     model = LogisticRegression(C=c, max_iter=2000, random_state=seed)
     model.fit((xs - mean) / scale, y[mask].astype(int), sample_weight=weights[mask])
     full_mean = np.zeros(x.shape[1], dtype=np.float32)
@@ -339,6 +496,7 @@ def fit_heads(
     data: LabelledTurns,
     c: dict[str, float] | None = None,
     annomi_share: dict[str, float] | None = None,
+    cue_weight: dict[str, float] | None = None,
 ) -> Heads:
     """The three heads fitted on `data` (whose design matrix is `x`)."""
     c = {**DEFAULT_C, **(c or {})}
@@ -347,9 +505,10 @@ def fit_heads(
         name: fit_head(
             x,
             data.label_array(name),
-            sample_weights(data, share[name]),
+            sample_weights(data, share[name], P4G_SHARE[name]),
             c[name],
             FEATURE_BLOCKS[name],
+            cue_weight=(cue_weight or CUE_WEIGHT)[name],
         )
         for name in DIMENSIONS
     }
@@ -437,36 +596,26 @@ def auc(
     labels: Sequence[float] | npt.NDArray[np.float64],
     scores: Sequence[float] | npt.NDArray[np.float64],
 ) -> float:
-    """Area under the ROC curve (ties count half); NaN when one class is missing."""
+    """Area under the ROC curve (scikit-learn's), skipping unlabelled (NaN) turns; NaN when one
+    class is missing."""
+    from sklearn.metrics import roc_auc_score
+
     y = np.asarray(labels, dtype=np.float64)
     s = np.asarray(scores, dtype=np.float64)
-    mask = ~np.isnan(y)
-    y, s = y[mask], s[mask]
-    pos, neg = s[y == 1], s[y == 0]
-    if len(pos) == 0 or len(neg) == 0:
+    mask = ~np.isnan(y) & ~np.isnan(s)
+    if len(set(y[mask].tolist())) < 2:
         return math.nan
-    order = np.argsort(np.concatenate([pos, neg]), kind="mergesort")
-    ranks = np.empty(len(order), dtype=np.float64)
-    combined = np.concatenate([pos, neg])[order]
-    # Average ranks over ties.
-    i = 0
-    while i < len(combined):
-        j = i
-        while j + 1 < len(combined) and combined[j + 1] == combined[i]:
-            j += 1
-        ranks[order[i : j + 1]] = (i + j) / 2.0 + 1.0
-        i = j + 1
-    rank_sum = ranks[: len(pos)].sum()
-    return float((rank_sum - len(pos) * (len(pos) + 1) / 2.0) / (len(pos) * len(neg)))
+    return float(roc_auc_score(y[mask].astype(int), s[mask]))
 
 
 def grouped_folds(
     groups: Sequence[str], n_folds: int, seed: int = SEED
 ) -> list[npt.NDArray[np.int64]]:
-    """Positions of each test fold; every group (conversation, transcript) stays in one fold."""
-    unique = sorted(set(groups))
-    rng = np.random.default_rng(seed)
-    rng.shuffle(unique)
-    fold_of = {g: i % n_folds for i, g in enumerate(unique)}
+    """Positions of each test fold; every group (conversation, transcript) stays in one fold
+    (scikit-learn's shuffled `GroupKFold`)."""
+    from sklearn.model_selection import GroupKFold
+
+    n_folds = max(2, min(n_folds, len(set(groups))))
+    splitter = GroupKFold(n_splits=n_folds, shuffle=True, random_state=seed)
     index = np.arange(len(groups))
-    return [index[np.array([fold_of[g] == k for g in groups])] for k in range(n_folds)]
+    return [test for _, test in splitter.split(index, groups=list(groups))]

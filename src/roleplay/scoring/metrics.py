@@ -16,9 +16,10 @@ from typing import Literal
 
 from pydantic import Field
 
+from roleplay.language import ScenarioVocabulary, sentences, words
 from roleplay.model_base import StrictModel
 from roleplay.scenario import Scenario
-from roleplay.scoring.features import ScenarioVocabulary, extract_cues, sentences, words
+from roleplay.scoring.features import extract_cues
 from roleplay.standing import outcome_of
 from roleplay.transcript import Transcript, Turn
 

@@ -20,8 +20,23 @@ import numpy as np
 import numpy.typing as npt
 
 from roleplay.errors import ModelError, ScoringError
+from roleplay.language import (
+    ScenarioVocabulary,
+    content_words,
+    question_kind,
+    sentences,
+    stem,
+)
 from roleplay.offline import use_offline_models
 from roleplay.rubric import DIMENSIONS
+from roleplay.scoring.features import (
+    CUE_NAMES,
+    Cues,
+    History,
+    buyer_lines,
+    cue_vector,
+    extract_cues,
+)
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -390,6 +405,30 @@ def embed_pairs(
     return turns.astype(np.float32), prevs.astype(np.float32)
 
 
+def fill_history_cosine(
+    embedder: Embedder,
+    turns: FloatArray,
+    cues: FloatArray,
+    lines: Sequence[Sequence[str]],
+    column: int,
+) -> None:
+    """Write into `cues[:, column]` the best cosine of each turn with any of its buyer lines.
+
+    A reflection of something said two turns ago is as close to that line as a reflection of
+    the last line is to `previous`; the heads read both. `lines[i]` are the buyer's lines
+    before turn `i` (`features.buyer_lines`).
+    """
+    unique = list(dict.fromkeys(t for group in lines for t in group if t.strip()))
+    if not unique:
+        return
+    table = embedder.embed(unique)
+    position = {t: i for i, t in enumerate(unique)}
+    for i, group in enumerate(lines):
+        rows = [position[t] for t in group if t.strip()]
+        if rows:
+            cues[i, column] = float(np.max(table[rows] @ turns[i]))
+
+
 def design_matrix(turns: FloatArray, previous: FloatArray, cues: FloatArray) -> FloatArray:
     """The heads' input: turn and previous embeddings, their product and cosine, and cues.
 
@@ -495,3 +534,82 @@ def load_heads(path: Path | None = None) -> Heads:
         if key.startswith("prototype.")
     }
     return Heads(heads, tuple(str(n) for n in data["cue_names"]), info, prototypes)
+
+
+def featurise_turns(
+    embedder: Embedder,
+    items: Sequence[tuple[str, str]],
+    histories: Sequence[History] | None = None,
+    vocab: ScenarioVocabulary | None = None,
+) -> tuple[FloatArray, list[Cues]]:
+    """The heads' design matrix and the cues for `(turn, previous)` items and their histories.
+
+    The one place the scorer and the fitting code turn text into the heads' input, so what the
+    heads were fitted on is what they score.
+    """
+    histories = histories or [()] * len(items)
+    cues = [
+        extract_cues(turn, previous, vocab, history)
+        for (turn, previous), history in zip(items, histories, strict=True)
+    ]
+    turn_emb, prev_emb = embed_pairs(embedder, items)
+    cue_matrix = np.array([cue_vector(c) for c in cues], dtype=np.float32).reshape(
+        len(items), len(CUE_NAMES)
+    )
+    lines = [
+        buyer_lines(previous, history)
+        for (_, previous), history in zip(items, histories, strict=True)
+    ]
+    fill_history_cosine(embedder, turn_emb, cue_matrix, lines, CUE_NAMES.index("history_cosine"))
+    return design_matrix(turn_emb, prev_emb, cue_matrix), cues
+
+
+def _statement_stems(turn: str) -> set[str]:
+    """Stems of the content words in the turn's statements (its sentences that ask nothing)."""
+    return {
+        stem(w)
+        for sentence in sentences(turn)
+        if question_kind(sentence) == "none" and not sentence.rstrip().endswith("?")
+        for w in content_words(sentence)
+    }
+
+
+EARLIER_LINES = 4
+"""How many of the buyer's lines before `previous` a turn's listening is also measured
+against (the newest ones)."""
+
+
+def listening_against_history(
+    heads: Heads,
+    embedder: Embedder,
+    items: Sequence[tuple[str, str]],
+    histories: Sequence[History] | None,
+    vocab: ScenarioVocabulary | None,
+    listening: npt.NDArray[np.float64],
+) -> None:
+    """Raise each turn's listening to its best listening against an earlier buyer line.
+
+    The heads learned listening against the buyer's last line; a reflection of something said
+    two turns ago is listening too, so the turn is also read as if each of the buyer's last
+    few earlier lines had come just before it, and the best reading counts.
+    """
+    if not histories:
+        return
+    extra: list[tuple[str, str]] = []
+    extra_histories: list[History] = []
+    owners: list[int] = []
+    for index, ((turn, previous), history) in enumerate(zip(items, histories, strict=True)):
+        earlier = buyer_lines(previous, history)[:-1] if previous.strip() else []
+        said = _statement_stems(turn)
+        for line in earlier[-EARLIER_LINES:]:
+            # Only a turn that restates the line in a statement reads as its reflection.
+            if len(said & {stem(w) for w in content_words(line)}) < 2:
+                continue
+            extra.append((turn, line))
+            extra_histories.append(history)
+            owners.append(index)
+    if not extra:
+        return
+    x, _ = featurise_turns(embedder, extra, extra_histories, vocab)
+    for owner, value in zip(owners, heads.heads["listening"].predict(x), strict=True):
+        listening[owner] = max(listening[owner], float(value))

@@ -1,0 +1,91 @@
+"""The buyer fidelity evaluation: what it plays, what it counts, and what it flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from roleplay.buyer import load_backend
+from roleplay.buyer.fidelity import audit, evaluate, is_non_answer, scripts_in
+from roleplay.buyer.figures import carries, figures, unsupported
+from roleplay.rubric import Rubric
+from roleplay.scenario import Scenario
+from roleplay.scoring import TurnScorer
+from roleplay.session import PracticeSession
+from roleplay.transcript import Span, Turn
+
+BLIND = Path(__file__).resolve().parents[2] / "scenarios" / "scripts" / "blind"
+
+
+def test_the_blind_sets_are_classified_by_name() -> None:
+    report = {s.name: s for s in scripts_in(BLIND / "report")}
+    assert report["coo-saas-churn.spin"].kind == "discovery"
+    assert report["coo-saas-churn.spin"].scenario_id == "coo-saas-churn"
+    assert report["coo-saas-churn.mixed"].kind == "mixed"
+    assert report["generic-peer"].kind == "generic"
+    assert report["generic-pitch-disguised"].kind == "pitching"
+    assert report["generic-mixed-late"].kind == "mixed"
+    kinds = {s.kind for s in report.values()}
+    assert kinds == {"discovery", "generic", "pitching", "mixed"}
+    assert sum(s.kind == "discovery" for s in report.values()) >= 12
+    assert sum(s.kind in ("pitching", "mixed") for s in report.values()) >= 6
+
+
+def test_non_answers_are_short_replies_or_bare_questions() -> None:
+    assert is_non_answer("Go on.")
+    assert is_non_answer("Ha, big question. Narrow it down?")
+    assert is_non_answer("What angle do you want, the people side or the money side of it?")
+    assert not is_non_answer("We close in about twelve working days, and the sponsor wants five.")
+
+
+def test_figures_read_words_and_digits_alike() -> None:
+    assert figures("forty-seven days, twenty-one promised") == {"47", "21"}
+    assert figures("$2.1M and 2.1 million") == {"2100000"}
+    assert figures("a hundred and sixty accounts") == {"160"}
+    assert carries("It takes 47 days against 21.", "forty-seven days against twenty-one")
+    assert unsupported("We pay a hundred an hour.", "contractors at $185 an hour") == ["100"]
+    assert unsupported("Ask Marcus in finance.", "Dana runs finance.") == ["marcus"]
+
+
+def test_the_audit_flags_a_model_sentence_the_scenario_does_not_support(
+    cfo: Scenario, default_rubric: Rubric, scorer: TurnScorer
+) -> None:
+    from roleplay.buyer.fidelity import FidelityReport
+
+    session = PracticeSession(cfo, default_rubric, load_backend("deterministic", cfo), scorer)
+    session.open()
+    session.transcript.turns.append(
+        Turn(
+            role="buyer",
+            text="Go on. We lose nine hundred and ninety thousand a month.",
+            spans=[
+                Span(source="authored", text="Go on."),
+                Span(source="model", text="We lose nine hundred and ninety thousand a month."),
+            ],
+        )
+    )
+    report = FidelityReport("test")
+    audit(session, "cfo/test", report)
+    assert len(report.unsupported_sentences) == 1
+    assert "990000" in report.unsupported_sentences[0]
+    assert report.words == {"authored": 2, "model": 9}
+
+
+def test_an_evaluation_over_a_small_set_counts_each_kind(
+    cfo: Scenario, default_rubric: Rubric, scorer: TurnScorer, tmp_path: Path
+) -> None:
+    (tmp_path / f"{cfo.id}.plain.txt").write_text(
+        "What's at the top of your list this year?\nWhat is that costing you?\n"
+    )
+    (tmp_path / "generic-pitch-features.txt").write_text(
+        "Our platform automates everything end to end.\nCan I show you a demo next week?\n"
+    )
+    buyer = load_backend("deterministic", cfo)
+    report = evaluate([cfo], default_rubric, buyer, scorer, scripts_dir=tmp_path)
+    figures_ = report.figures()
+    assert report.runs == {"discovery": 1, "pitching": 1}
+    assert figures_["facts_uncovered_briefing_aware"] > 0
+    assert figures_["facts_uncovered_pitching"] == 0
+    assert figures_["pitching_and_mixed_runs_with_objection"] == "1 of 1"
+    assert figures_["model_written_word_share"] == 0.0  # the deterministic buyer writes nothing
+    assert figures_["unsupported_figures_or_names"] == 0
+    assert report.discovery_replies == 2
