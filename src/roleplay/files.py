@@ -261,6 +261,30 @@ def check_output(
     return path
 
 
+def check_outputs(
+    paths: Iterable[Path],
+    *,
+    force: bool = False,
+    reads: Iterable[Path | None] = (),
+    option: str = "--output",
+) -> None:
+    """`check_output` for every file a command writes at once (a folder of reports), comparing
+    them with the files it reads in one pass rather than each with each.
+
+    Raises:
+        UsageError: one of the paths may not be written; nothing has been written yet.
+    """
+    read_at = {_identity(Path(source)): Path(source) for source in reads if source is not None}
+    for path in paths:
+        source = read_at.get(_identity(path))
+        if source is not None:
+            raise UsageError(
+                f"{option} {path}: that is a file this command reads ({source}); "
+                "write the output to another path"
+            )
+        check_output(path, force=force, option=option)
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

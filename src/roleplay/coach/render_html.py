@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from html import escape
+from urllib.parse import quote
 
 from roleplay.coach.report import TranscriptReport, chart_points
 from roleplay.coach.scores import override_summary, trend_text
-from roleplay.coach.team import BandedValue, TeamReport, team_sections
+from roleplay.coach.team import BandedValue, Cell, Link, TeamReport, team_sections
 from roleplay.rubric import DIMENSION_LABELS, DIMENSIONS, Rubric
 from roleplay.standing import BandMark, band_of, fmt_score, guide_lines
 from roleplay.transcript import CoachNote, Turn
@@ -376,6 +377,14 @@ def _table(headers: list[str], rows: list[list[str]], numeric: set[int]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
+def _cell(cell: Cell) -> str:
+    if isinstance(cell, BandedValue):
+        return _banded_value(cell)
+    if isinstance(cell, Link):
+        return f'<a href="{escape(quote(cell.href))}">{escape(cell.text)}</a>'
+    return escape(cell)
+
+
 def team(report: TeamReport) -> str:
     """The HTML team view: the same sections as the Markdown one, from `team_sections`."""
     parts = [f"<h1>Team practice report</h1><p class='sub'>{escape(report.label)}</p>"]
@@ -410,10 +419,7 @@ def team(report: TeamReport) -> str:
         if not section.rows:
             parts.append(f"<p>{escape(section.empty)}</p></section>")
             continue
-        rows = [
-            [_banded_value(cell) if isinstance(cell, BandedValue) else escape(cell) for cell in row]
-            for row in section.rows
-        ]
+        rows = [[_cell(cell) for cell in row] for row in section.rows]
         parts.append(_table(section.headers, rows, section.numeric) + "</section>")
     return _page("Team practice report", "\n".join(parts))
 

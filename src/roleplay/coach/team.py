@@ -436,6 +436,9 @@ class TeamReport:
     warnings: list[str] = field(default_factory=list)
     sort_by: str = "need"
     """How the per-rep table is sorted (one of `SORT_KEYS`)."""
+    reports: dict[Path, str] | None = None
+    """With `report --per-transcript`: each attempt's file and the relative link to its own
+    report (attempts missing here got none); None in a plain team report."""
 
     @property
     def attempts(self) -> int:
@@ -703,7 +706,17 @@ SORT_KEYS: tuple[str, ...] = ("need", "rep", "attempts", *DIMENSIONS, "overall",
 """Columns the "who needs help" table can be sorted by (`report --sort`)."""
 
 
-Cell = str | BandedValue
+@dataclass(frozen=True)
+class Link:
+    """A table cell that links to another file of the shared folder."""
+
+    text: str
+    """What the reader sees."""
+    href: str
+    """The link, relative to the page it is on."""
+
+
+Cell = str | BandedValue | Link
 
 
 @dataclass(frozen=True)
@@ -761,7 +774,8 @@ def team_sections(report: TeamReport, sort_by: str | None = None) -> list[Sectio
 
     labels = [DIMENSION_LABELS[d] for d in DIMENSIONS]
     order = sort_by or report.sort_by
-    sections = [
+    sections = [_reports_section(report)] if report.reports is not None else []
+    sections += [
         Section(
             "per-rep",
             "Per rep: who needs help on what",
@@ -866,6 +880,30 @@ def team_sections(report: TeamReport, sort_by: str | None = None) -> list[Sectio
         ),
     ]
     return sections
+
+
+def _reports_section(report: TeamReport) -> Section:
+    links = report.reports or {}
+    attempts = sorted(report.all_attempts(), key=lambda a: (a.rep, a.started_at))
+    return Section(
+        "reports",
+        "Reports, one per attempt",
+        ["Rep", "Scenario", "Started", "Overall", "Facts", "Report"],
+        [
+            [
+                a.rep,
+                a.scenario_id,
+                f"{a.started_at:%Y-%m-%d %H:%M}",
+                _banded_overall(a),
+                _facts_found(a),
+                Link(a.transcript_id, links[a.path]) if a.path in links else "not written",
+            ]
+            for a in attempts
+        ],
+        {4},
+        note=("Each attempt's own report, in this folder. Branches are not attempts and get none."),
+        empty="No attempts counted.",
+    )
 
 
 def _facts_found(attempt: Attempt) -> str:
