@@ -23,10 +23,12 @@ from roleplay.rubric import DIMENSIONS, Rubric
 from roleplay.scenario import HiddenFact, Scenario
 from roleplay.standing import (
     BandMark,
+    Outcome,
     band_of,
     dimension_means,
     outcome_of,
     overall_band,
+    overall_band_starts,
     overall_of,
 )
 from roleplay.transcript import Transcript, read_transcript_quickly
@@ -477,25 +479,48 @@ def _weeks(attempts: Sequence[Attempt]) -> list[WeekPoint]:
     ]
 
 
-def _attempt(record: AttemptRecord, rubric: Rubric, scenario: Scenario | None) -> Attempt:
-    # The same rules as `roleplay.standing.standing_of`, from the record's means.
-    overall = overall_of(record.means, rubric)
-    outcome = outcome_of(record.revealed, scenario) if scenario is not None else None
-    return Attempt(
-        path=record.path,
-        transcript_id=record.transcript_id,
-        rep=record.rep,
-        scenario_id=record.scenario_id,
-        started_at=record.started_at,
-        means=record.means,
-        overall=overall,
-        band=overall_band(rubric, overall) if overall is not None else None,
-        uncovered=len(outcome.uncovered) if outcome is not None else len(record.revealed),
-        facts_total=len(scenario.hidden_facts) if scenario is not None else None,
-        success=outcome.success if outcome is not None else None,
-        overrides=record.overrides,
-        first_note=record.first_note,
-    )
+@dataclass
+class _Judge:
+    """`roleplay.standing`'s rules (as `standing_of` applies them) for thousands of attempts,
+    remembering what repeats: each rubric's overall band starts, and the outcome of the same
+    facts on the same scenario."""
+
+    band_starts: dict[str, list[tuple[float, str, str]]] = field(default_factory=dict)
+    outcomes: dict[tuple[str, tuple[str, ...]], Outcome] = field(default_factory=dict)
+
+    def attempt(self, record: AttemptRecord, rubric: Rubric, scenario: Scenario | None) -> Attempt:
+        """The attempt a record stands for, judged by `rubric` and `scenario`."""
+        overall = overall_of(record.means, rubric)
+        band = None
+        if overall is not None:
+            if record.rubric_id not in self.band_starts:
+                self.band_starts[record.rubric_id] = overall_band_starts(rubric)
+            band = overall_band(rubric, overall, self.band_starts[record.rubric_id])
+        outcome = self.outcome(record, scenario)
+        return Attempt(
+            path=record.path,
+            transcript_id=record.transcript_id,
+            rep=record.rep,
+            scenario_id=record.scenario_id,
+            started_at=record.started_at,
+            means=record.means,
+            overall=overall,
+            band=band,
+            uncovered=len(outcome.uncovered) if outcome is not None else len(record.revealed),
+            facts_total=len(scenario.hidden_facts) if scenario is not None else None,
+            success=outcome.success if outcome is not None else None,
+            overrides=record.overrides,
+            first_note=record.first_note,
+        )
+
+    def outcome(self, record: AttemptRecord, scenario: Scenario | None) -> Outcome | None:
+        """The call's outcome on its scenario (None without the scenario)."""
+        if scenario is None:
+            return None
+        key = (record.scenario_id, record.revealed)
+        if key not in self.outcomes:
+            self.outcomes[key] = outcome_of(record.revealed, scenario)
+        return self.outcomes[key]
 
 
 def _rep_summary(rep: str, attempts: list[Attempt], rubric: Rubric) -> RepSummary:
@@ -564,6 +589,7 @@ def build_team_report(
     branches = duplicates = 0
     rubric: Rubric | None = None
     rubrics: dict[str, Rubric] = {}  # one rubric file per id, read once
+    judge = _Judge()
     for record in records:
         if record.transcript_id in seen:
             duplicates += 1
@@ -582,14 +608,12 @@ def build_team_report(
             rubrics[record.rubric_id] = rubric_of(record.rubric_id)
         this_rubric = rubrics[record.rubric_id]
         rubric = rubric or this_rubric
-        attempt = _attempt(record, this_rubric, scenario)
+        attempt = judge.attempt(record, this_rubric, scenario)
         groups[(attempt.rep, sid)].append(attempt)
         attempts_per_scenario[sid] += 1
-        if scenario is not None:
-            revealed = set(record.revealed)
-            for fact in scenario.hidden_facts:
-                if fact.id not in revealed:
-                    missed_counts[(sid, fact.id)] += 1
+        outcome = judge.outcome(record, scenario)
+        if outcome is not None:
+            missed_counts.update((sid, fact_id) for fact_id in outcome.missed)
     if rubric is None:
         from roleplay import paths
         from roleplay.rubric import load_rubric
