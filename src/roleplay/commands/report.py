@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default="html",
         help="default: html; csv and json give one row per attempt for a spreadsheet or CRM",
     )
-    add_output_options(parser, "where to write the report (a folder with --per-transcript)")
+    add_output_options(parser, "where to write the report; with --per-transcript, the folder")
     parser.add_argument(
         "--per-transcript",
         action="store_true",
