@@ -202,11 +202,15 @@ def json_location(raw: str, where: tuple[str | int, ...]) -> tuple[int, int]:
     return raw.count("\n", 0, best) + 1, best - (raw.rfind("\n", 0, best) + 1) + 1
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def _identity(path: Path) -> tuple[int, int] | str:
+    """What a path names: its device and inode when it exists, else its resolved path (so a
+    broken link is the same as the missing file it points to). Two paths name the same file
+    when their identities are equal."""
     try:
-        return os.path.samefile(a, b)
+        info = os.stat(path)
     except OSError:
-        return os.path.realpath(a) == os.path.realpath(b)
+        return os.path.realpath(path)
+    return info.st_dev, info.st_ino
 
 
 def check_output(
@@ -232,11 +236,12 @@ def check_output(
         UsageError: the path may not be written; the message says what to do instead.
     """
     path = Path(path)
+    target = _identity(path)  # once: a team report reads thousands of files
     for source in reads:
         if source is None:
             continue
         source = Path(source)
-        if _same_file(path, source):
+        if _identity(source) == target:
             raise UsageError(
                 f"{option} {path}: that is a file this command reads ({source}); "
                 "write the output to another path"
@@ -254,6 +259,30 @@ def check_output(
                 "replace it"
             )
     return path
+
+
+def check_outputs(
+    paths: Iterable[Path],
+    *,
+    force: bool = False,
+    reads: Iterable[Path | None] = (),
+    option: str = "--output",
+) -> None:
+    """`check_output` for every file a command writes at once (a folder of reports), comparing
+    them with the files it reads in one pass rather than each with each.
+
+    Raises:
+        UsageError: one of the paths may not be written; nothing has been written yet.
+    """
+    read_at = {_identity(Path(source)): Path(source) for source in reads if source is not None}
+    for path in paths:
+        source = read_at.get(_identity(path))
+        if source is not None:
+            raise UsageError(
+                f"{option} {path}: that is a file this command reads ({source}); "
+                "write the output to another path"
+            )
+        check_output(path, force=force, option=option)
 
 
 def _pid_alive(pid: int) -> bool:

@@ -81,9 +81,12 @@ def overall_band_starts(rubric: Rubric) -> list[tuple[float, str, str]]:
     ]
 
 
-def overall_band(rubric: Rubric, score: float) -> BandMark:
-    """The band of an overall score (see `overall_band_starts`)."""
-    starts = overall_band_starts(rubric)
+def overall_band(
+    rubric: Rubric, score: float, starts: Sequence[tuple[float, str, str]] | None = None
+) -> BandMark:
+    """The band of an overall score (see `overall_band_starts`; pass them as `starts` when
+    banding many scores by one rubric)."""
+    starts = starts if starts is not None else overall_band_starts(rubric)
     chosen = 0
     for index, (start, _, _) in enumerate(starts):
         if score >= start - 1e-9:

@@ -15,7 +15,7 @@ from roleplay.errors import InvalidFileError, TranscriptError, WriteError
 from roleplay.files import MAX_JSON_BYTES, json_location, loads_json, read_bytes
 from roleplay.files import write_atomic as write_atomic
 from roleplay.limits import MAX_TURN_CHARS
-from roleplay.model_base import StrictModel
+from roleplay.model_base import StrictRecord
 
 SCHEMA_VERSION = 1
 """The transcript format this program writes. Older versions it can read are migrated."""
@@ -32,7 +32,7 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-class Scores(StrictModel):
+class Scores(StrictRecord):
     """The three behaviour scores of one rep turn, each from 0 (absent) to 1 (clearly shown)."""
 
     listening: float = Field(ge=0.0, le=1.0)
@@ -43,7 +43,7 @@ class Scores(StrictModel):
     """The turn centres the buyer's problem and outcomes, not the product or the close."""
 
 
-class Explanation(StrictModel):
+class Explanation(StrictRecord):
     """Why a rep turn scored as it did, and what would have been better."""
 
     summary: str
@@ -58,7 +58,7 @@ class Explanation(StrictModel):
     """One concrete better turn, built from the buyer's own words."""
 
 
-class TurnScore(StrictModel):
+class TurnScore(StrictRecord):
     """What the scorer said about one rep turn."""
 
     scores: Scores
@@ -75,7 +75,7 @@ class TurnScore(StrictModel):
     """When the turn was scored."""
 
 
-class CoachNote(StrictModel):
+class CoachNote(StrictRecord):
     """A coach's note on a turn, kept beside (never over) the machine's scores."""
 
     author: str
@@ -96,7 +96,7 @@ class CoachNote(StrictModel):
         return self
 
 
-class Span(StrictModel):
+class Span(StrictRecord):
     """A piece of a buyer reply and who wrote it."""
 
     source: Literal["authored", "model"]
@@ -105,7 +105,7 @@ class Span(StrictModel):
     """The words, as shown."""
 
 
-class Turn(StrictModel):
+class Turn(StrictRecord):
     """One thing said in the conversation."""
 
     role: Literal["rep", "buyer"]
@@ -137,6 +137,8 @@ class Turn(StrictModel):
 
     @model_validator(mode="after")
     def _revealed_once(self) -> Turn:
+        if len(self.revealed) < 2:  # most turns; this runs for every turn of every file read
+            return self
         repeated = sorted({f for f in self.revealed if self.revealed.count(f) > 1})
         if repeated:
             raise ValueError(f"fact(s) revealed twice in one turn: {', '.join(repeated)}")
@@ -148,7 +150,7 @@ class Turn(StrictModel):
         return self.score.scores if self.score is not None else None
 
 
-class ModelIds(StrictModel):
+class ModelIds(StrictRecord):
     """Which models made the conversation."""
 
     buyer: str
@@ -157,7 +159,7 @@ class ModelIds(StrictModel):
     """The sentence-embedding model used for scoring."""
 
 
-class BranchOrigin(StrictModel):
+class BranchOrigin(StrictRecord):
     """Where a branched transcript split from its original."""
 
     transcript: str
@@ -168,7 +170,7 @@ class BranchOrigin(StrictModel):
     """Index of the rep turn that was replaced."""
 
 
-class Transcript(StrictModel):
+class Transcript(StrictRecord):
     """A saved practice conversation."""
 
     schema_version: int = SCHEMA_VERSION
@@ -305,15 +307,52 @@ def load_transcript(path: Path) -> Transcript:
         raise TranscriptError(
             f"{path}:{line}:{col}: damaged transcript: {field}{message}{more}"
         ) from None
+    repeated = _revealed_again(transcript)
+    if repeated is not None:
+        index, fact_id, first_turn = repeated
+        line, col = json_location(raw, ("turns", index, "revealed"))
+        raise TranscriptError(
+            f"{path}:{line}:{col}: damaged transcript: turns.{index}.revealed: turn "
+            f"{index + 1} reveals fact '{fact_id}' again (first revealed in turn "
+            f"{first_turn}); a fact is revealed once"
+        )
+    return transcript
+
+
+def _revealed_again(transcript: Transcript) -> tuple[int, str, int] | None:
+    """The first fact revealed a second time, as (turn index, fact id, 1-based turn that first
+    revealed it), or None when every fact is revealed once."""
     revealed_in: dict[str, int] = {}
     for index, turn in enumerate(transcript.turns):
         for fact_id in turn.revealed:
             if fact_id in revealed_in:
-                line, col = json_location(raw, ("turns", index, "revealed"))
-                raise TranscriptError(
-                    f"{path}:{line}:{col}: damaged transcript: turns.{index}.revealed: turn "
-                    f"{index + 1} reveals fact '{fact_id}' again (first revealed in turn "
-                    f"{revealed_in[fact_id]}); a fact is revealed once"
-                )
+                return index, fact_id, revealed_in[fact_id]
             revealed_in[fact_id] = index + 1
+    return None
+
+
+def read_transcript_quickly(path: Path) -> Transcript:
+    """Read a transcript as `load_transcript` does, about six times faster, for reading many.
+
+    The bytes go straight to pydantic's JSON validator with the same strict model, in strict
+    mode (no strings for numbers, no floats for whole numbers). Anything this path would have to
+    think about (a file it cannot read, JSON that needs Python's parser, an older or unknown
+    version, a repeated fact, any validation error) is handed to `load_transcript`, which
+    decides and gives its located message. So a file is accepted here only if `load_transcript`
+    accepts it, with the same content.
+
+    Raises:
+        TranscriptError: as `load_transcript`.
+    """
+    try:
+        raw = read_bytes(path, MAX_JSON_BYTES)
+        transcript = Transcript.model_validate_json(raw, strict=True)
+    except (InvalidFileError, ValidationError, ValueError):
+        return load_transcript(path)
+    if (
+        not {"schema_version", "turns"} <= transcript.model_fields_set
+        or transcript.schema_version != SCHEMA_VERSION  # older versions need migrating
+        or _revealed_again(transcript) is not None
+    ):
+        return load_transcript(path)
     return transcript

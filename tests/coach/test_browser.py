@@ -144,3 +144,70 @@ def test_team_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     result = chromium(tmp_path, "--dump-dom", out.as_uri())
     assert "Per rep: who needs help on what" in result.stdout, result.stderr[-2000:]
     assert "Most often missed facts" in result.stdout
+
+
+LAYOUT_PROBE = """<script>
+const problems = [];
+for (const card of document.querySelectorAll("section.card")) {
+  const right = card.getBoundingClientRect().right;
+  for (const cell of card.querySelectorAll("th, td")) {
+    if (cell.getBoundingClientRect().right > right + 0.5) {
+      problems.push(card.id + ": " + cell.textContent.trim().slice(0, 40));
+    }
+  }
+}
+const found = {
+  viewport: window.innerWidth,
+  page: document.documentElement.scrollWidth,
+  columns: [...document.querySelectorAll("section.card table")].map(
+    (t) => t.rows[0].cells.length),
+  problems: problems.slice(0, 20),
+};
+const out = document.createElement("pre");
+out.id = "layout";
+out.textContent = JSON.stringify(found);
+document.body.append(out);
+</script>"""
+"""Measures the laid-out page: a cell that runs past its card, or a page wider than the window.
+The reports have no script; a copy gets this one for the test."""
+
+
+def test_a_team_of_fifty_reps_fits_1280_px_without_horizontal_overflow(
+    tmp_path: Path, transcripts_data: Path
+) -> None:
+    import json
+    import re
+    from datetime import timedelta
+
+    from roleplay.coach.team import build_team_report, load_folder, team_sections
+    from roleplay.transcript import load_transcript
+
+    folder = tmp_path / "team"
+    names = ["Alexandria Montgomery-Fitzgerald", "Bo", "Chidi Okonkwo", "Dana Whitaker"]
+    for rep in range(50):
+        for attempt, name in enumerate(("priya-1.json", "priya-2.json", "marcus-1.json")):
+            transcript = load_transcript(transcripts_data / name)
+            transcript.rep = f"{names[rep % 4]} {rep:02d}"
+            transcript.id = f"rep{rep:02d}-{attempt}"
+            transcript.started_at += timedelta(days=7 * attempt + rep % 5)
+            transcript.save(folder / f"{transcript.id}.json")
+    out = tmp_path / "team.html"
+    argv = ["report", str(folder), "--output", str(out)]
+    assert main([*argv, "--scenario", str(transcripts_data / "scenarios")]) == 0
+    probe = tmp_path / "probe.html"
+    probe.write_text(out.read_text().replace("</body>", LAYOUT_PROBE + "</body>"))
+    result = chromium(tmp_path, "--window-size=1280,2000", "--dump-dom", probe.as_uri())
+    measured = re.search(r'<pre id="layout">(.*?)</pre>', result.stdout)
+    assert measured, result.stderr[-2000:]
+    layout = json.loads(measured.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+    assert layout["viewport"] == 1280
+    assert layout["problems"] == [], "cells run past their card"
+    assert layout["page"] <= layout["viewport"], "the page scrolls sideways"
+    # Every column of every table is laid out (and, above, inside its card).
+    report = build_team_report(folder, load_folder(folder))
+    assert layout["columns"] == [len(section.headers) for section in team_sections(report)]
+    png = tmp_path / "team.png"  # kept beside team.html for a human to look at
+    chromium(tmp_path, f"--screenshot={png}", "--window-size=1280,2000", out.as_uri())
+    width, _, rows = png_pixels(png)
+    assert width == 1280
+    assert len({row[i : i + 3] for row in rows[::9] for i in range(0, len(row), 33)}) > 50

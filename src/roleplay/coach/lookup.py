@@ -108,7 +108,12 @@ def rubric_for(transcript: Transcript, rubric_path: Path | None = None) -> Rubri
     """
     if rubric_path is not None:
         return load_rubric(rubric_path)
-    return rubric_named(transcript.rubric_id, str(paths.rubrics_dir()))
+    return rubric_with_id(transcript.rubric_id)
+
+
+def rubric_with_id(rubric_id: str) -> Rubric:
+    """The rubric file named by `rubric_id` in the rubrics folder, else the default rubric."""
+    return rubric_named(rubric_id, str(paths.rubrics_dir()))
 
 
 @lru_cache(maxsize=16)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import quote
 
 from roleplay.coach.report import TranscriptReport, chart_points
 from roleplay.coach.scores import override_summary
-from roleplay.coach.team import BandedValue, TeamReport, team_sections
+from roleplay.coach.team import BandedValue, Link, TeamReport, team_sections
 from roleplay.rubric import DIMENSION_LABELS, DIMENSIONS
 from roleplay.standing import BandMark, band_of, fmt_score
 from roleplay.transcript import CoachNote
@@ -203,6 +204,7 @@ def transcript(report: TranscriptReport) -> str:
 
 def team(report: TeamReport) -> str:
     """The Markdown team view: the same sections as the HTML one, from `team_sections`."""
+    links = _Links()
     out = [
         "# Team practice report",
         "",
@@ -233,7 +235,30 @@ def team(report: TeamReport) -> str:
         )
         for row in section.rows:
             cells = [
-                _banded(c.value, c.band) if isinstance(c, BandedValue) else _cell(c) for c in row
+                _banded(c.value, c.band)
+                if isinstance(c, BandedValue)
+                else links.add(c)
+                if isinstance(c, Link)
+                else _cell(c)
+                for c in row
             ]
             out.append("| " + " | ".join(cells) + " |")
-    return _inert("\n".join(out) + "\n")
+    return links.restore(_inert("\n".join(out) + "\n"))
+
+
+class _Links:
+    """The report's own links, kept out of `_inert` (which disarms every link in the text) by a
+    placeholder, and put back after it. A placeholder typed in the user's text can only bring
+    back one of these links."""
+
+    def __init__(self) -> None:
+        self.links: list[str] = []
+
+    def add(self, link: Link) -> str:
+        self.links.append(f"[{_inert(_cell(link.text))}]({quote(link.href)})")
+        return f"\x00link{len(self.links) - 1}\x00"
+
+    def restore(self, text: str) -> str:
+        for index, markup in enumerate(self.links):
+            text = text.replace(f"\x00link{index}\x00", markup)
+        return text

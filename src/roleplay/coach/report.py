@@ -229,7 +229,7 @@ def _one_attempt_team(report: TranscriptReport) -> TeamReport:
         source,
         [(source, report.transcript)],
         find=lambda _sid: report.scenario,
-        rubric_of=lambda _t: report.rubric,
+        rubric_of=lambda _rubric_id: report.rubric,
     )
 
 
@@ -263,18 +263,14 @@ def write_report(
         UsageError: a bad format, target or output.
     """
     paths = [targets] if isinstance(targets, Path) else list(targets)
-    reads: list[Path | None] = [*paths, scenario_path]
-    for target in paths:
-        if target.is_dir():
-            reads += sorted(target.rglob("*.json"))
-    check_output(output, force=force, reads=reads)
+    files = load_folder(*paths)
+    check_output(output, force=force, reads=[*paths, *files.files, scenario_path])
     if len(paths) == 1 and not paths[0].is_dir() and filters is None and fmt in ("html", "md"):
         transcript = load_transcript(paths[0])
         scenario = scenario_for(transcript, scenario_path)
         single = build_report(transcript, scenario, source=paths[0])
         write_atomic(output, render(single, fmt))
         return WrittenReport(output, "transcript", 1, [], single.warnings)
-    files = load_folder(*paths)
     places = [scenario_path] if scenario_path is not None else None
 
     def find(sid: str) -> Scenario | None:

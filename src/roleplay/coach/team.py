@@ -7,18 +7,31 @@ coach overrides counted, banded by the rubric.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import repeat
 from pathlib import Path
 
-from roleplay.coach.lookup import find_scenario, rubric_for
+from roleplay.coach.lookup import find_scenario, rubric_with_id
 from roleplay.errors import TranscriptError, UsageError
 from roleplay.rubric import DIMENSIONS, Rubric
 from roleplay.scenario import HiddenFact, Scenario
-from roleplay.standing import BandMark, band_of, overall_band, overall_of, standing_of
-from roleplay.transcript import Transcript, load_transcript
+from roleplay.standing import (
+    BandMark,
+    Outcome,
+    band_of,
+    dimension_means,
+    outcome_of,
+    overall_band,
+    overall_band_starts,
+    overall_of,
+)
+from roleplay.transcript import Transcript, read_transcript_quickly
 
 
 def better_question(fact: HiddenFact) -> str:
@@ -39,9 +52,99 @@ class SkippedFile:
     """Why, located in the file."""
 
 
+@dataclass(frozen=True)
+class AttemptRecord:
+    """What the team view keeps of one transcript file: a few fields and the dimension means,
+    so 10,000 transcripts never sit in memory and worker processes hand back little."""
+
+    path: Path
+    """The transcript file."""
+    transcript_id: str
+    """The transcript's id."""
+    rep: str
+    """Who practised ("(unnamed)" when the transcript does not say)."""
+    scenario_id: str
+    """The scenario practised."""
+    rubric_id: str
+    """The rubric that scored the turns."""
+    started_at: datetime
+    """When."""
+    branch: bool
+    """Whether the transcript is a branch of another ("what if" lines are not attempts)."""
+    means: dict[str, float | None]
+    """Mean per dimension, coach overrides counted (`roleplay.standing.dimension_means`)."""
+    revealed: tuple[str, ...]
+    """Hidden-fact ids revealed, in order."""
+    overrides: int
+    """Rep turns a coach re-scored."""
+    first_note: datetime | None
+    """When a coach first annotated the attempt, if ever."""
+
+    @classmethod
+    def of(cls, path: Path, transcript: Transcript) -> AttemptRecord:
+        """The record of a transcript read from `path`."""
+        notes = [n.time for t in transcript.turns for n in t.notes]
+        return cls(
+            path=path,
+            transcript_id=transcript.id,
+            rep=transcript.rep or "(unnamed)",
+            scenario_id=transcript.scenario_id,
+            rubric_id=transcript.rubric_id,
+            started_at=transcript.started_at,
+            branch=transcript.branch_of is not None,
+            means=dimension_means(transcript),
+            revealed=tuple(transcript.revealed),
+            overrides=sum(1 for t in transcript.rep_turns if any(n.override for n in t.notes)),
+            first_note=min(notes) if notes else None,
+        )
+
+
+Reader = Callable[[Path], Transcript]
+"""Reads one transcript file, raising `TranscriptError` with a located reason."""
+
+PARALLEL_FROM = 400
+"""Folders with at least this many files are read by worker processes, one per core (up to
+`MAX_WORKERS`): below it, starting the workers costs more than they save."""
+
+MAX_WORKERS = 4
+"""The most worker processes a team report starts, so it stays a fair neighbour on a shared
+machine."""
+
+_CHUNK = 200
+"""Files a worker reads per task: big enough to keep the hand-over cheap, small enough that
+the workers finish together."""
+
+
+def _read_records(paths: Sequence[Path], reader: Reader) -> list[AttemptRecord | SkippedFile]:
+    """Read `paths` in order: a record per transcript, a `SkippedFile` per damaged file."""
+    out: list[AttemptRecord | SkippedFile] = []
+    for path in paths:
+        try:
+            out.append(AttemptRecord.of(path, reader(path)))
+        except TranscriptError as exc:
+            out.append(SkippedFile(path, exc.message))
+    return out
+
+
+def worker_count(files: int) -> int:
+    """How many worker processes to read `files` transcript files with (0: read them here)."""
+    if files < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return min(cores, MAX_WORKERS) if cores > 1 else 0
+
+
 @dataclass
 class TranscriptFiles:
-    """Transcript files, read one at a time when iterated; the damaged ones are listed."""
+    """Transcript files, read one at a time when iterated; the damaged ones are listed.
+
+    Files are read by `read_transcript_quickly` (the strict model, validated from the bytes)
+    unless another `reader` is given; a damaged file gets `load_transcript`'s located message
+    either way.
+    """
 
     files: list[Path]
     """The `*.json` files found, in order."""
@@ -49,17 +152,46 @@ class TranscriptFiles:
     """Files that failed to load during the last iteration."""
     read: int = 0
     """Files that loaded during the last iteration."""
+    reader: Reader = read_transcript_quickly
+    """How each file is read."""
+    workers: int | None = None
+    """Worker processes `records` reads with: 0 reads in this process; None lets
+    `worker_count` decide from the number of files and cores."""
 
     def __iter__(self) -> Iterator[tuple[Path, Transcript]]:
         self.skipped, self.read = [], 0
         for path in self.files:
             try:
-                transcript = load_transcript(path)
+                transcript = self.reader(path)
             except TranscriptError as exc:
                 self.skipped.append(SkippedFile(path, exc.message))
                 continue
             self.read += 1
             yield path, transcript
+
+    def records(self) -> Iterator[AttemptRecord]:
+        """The files' records in order, read by `workers` processes; damaged files are listed in
+        `skipped` as they come."""
+        self.skipped, self.read = [], 0
+        count = worker_count(len(self.files)) if self.workers is None else self.workers
+        chunks = [self.files[i : i + _CHUNK] for i in range(0, len(self.files), _CHUNK)]
+        if count:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(count, mp_context=context) as pool:
+                yield from self._collect(pool.map(_read_records, chunks, repeat(self.reader)))
+        else:
+            yield from self._collect(_read_records(chunk, self.reader) for chunk in chunks)
+
+    def _collect(
+        self, results: Iterable[list[AttemptRecord | SkippedFile]]
+    ) -> Iterator[AttemptRecord]:
+        for result in results:
+            for item in result:
+                if isinstance(item, SkippedFile):
+                    self.skipped.append(item)
+                else:
+                    self.read += 1
+                    yield item
 
 
 def load_folder(*targets: Path) -> TranscriptFiles:
@@ -102,12 +234,12 @@ class TeamFilter:
     until: date | None = None
     """Only attempts started on or before this day."""
 
-    def keeps(self, transcript: Transcript) -> bool:
+    def keeps(self, record: AttemptRecord) -> bool:
         """Whether the attempt passes every filter."""
-        day = transcript.started_at.date()
+        day = record.started_at.date()
         return (
-            (not self.reps or (transcript.rep or "(unnamed)") in self.reps)
-            and (not self.scenarios or transcript.scenario_id in self.scenarios)
+            (not self.reps or record.rep in self.reps)
+            and (not self.scenarios or record.scenario_id in self.scenarios)
             and (self.since is None or day >= self.since)
             and (self.until is None or day <= self.until)
         )
@@ -306,6 +438,9 @@ class TeamReport:
     warnings: list[str] = field(default_factory=list)
     sort_by: str = "need"
     """How the per-rep table is sorted (one of `SORT_KEYS`)."""
+    reports: dict[Path, str] | None = None
+    """With `report --per-transcript`: each attempt's file and the relative link to its own
+    report (attempts missing here got none); None in a plain team report."""
 
     @property
     def attempts(self) -> int:
@@ -344,30 +479,48 @@ def _weeks(attempts: Sequence[Attempt]) -> list[WeekPoint]:
     ]
 
 
-def _attempt(
-    path: Path, transcript: Transcript, rubric: Rubric, scenario: Scenario | None
-) -> Attempt:
-    standing = standing_of(transcript, rubric, scenario)
-    notes = [n.time for t in transcript.turns for n in t.notes]
-    return Attempt(
-        path=path,
-        transcript_id=transcript.id,
-        rep=transcript.rep or "(unnamed)",
-        scenario_id=transcript.scenario_id,
-        started_at=transcript.started_at,
-        means=standing.means,
-        overall=standing.overall,
-        band=standing.overall_band,
-        uncovered=(
-            len(standing.outcome.uncovered)
-            if standing.outcome is not None
-            else len(transcript.revealed)
-        ),
-        facts_total=len(scenario.hidden_facts) if scenario is not None else None,
-        success=standing.outcome.success if standing.outcome is not None else None,
-        overrides=sum(1 for t in transcript.rep_turns if any(n.override for n in t.notes)),
-        first_note=min(notes) if notes else None,
-    )
+@dataclass
+class _Judge:
+    """`roleplay.standing`'s rules (as `standing_of` applies them) for thousands of attempts,
+    remembering what repeats: each rubric's overall band starts, and the outcome of the same
+    facts on the same scenario."""
+
+    band_starts: dict[str, list[tuple[float, str, str]]] = field(default_factory=dict)
+    outcomes: dict[tuple[str, tuple[str, ...]], Outcome] = field(default_factory=dict)
+
+    def attempt(self, record: AttemptRecord, rubric: Rubric, scenario: Scenario | None) -> Attempt:
+        """The attempt a record stands for, judged by `rubric` and `scenario`."""
+        overall = overall_of(record.means, rubric)
+        band = None
+        if overall is not None:
+            if record.rubric_id not in self.band_starts:
+                self.band_starts[record.rubric_id] = overall_band_starts(rubric)
+            band = overall_band(rubric, overall, self.band_starts[record.rubric_id])
+        outcome = self.outcome(record, scenario)
+        return Attempt(
+            path=record.path,
+            transcript_id=record.transcript_id,
+            rep=record.rep,
+            scenario_id=record.scenario_id,
+            started_at=record.started_at,
+            means=record.means,
+            overall=overall,
+            band=band,
+            uncovered=len(outcome.uncovered) if outcome is not None else len(record.revealed),
+            facts_total=len(scenario.hidden_facts) if scenario is not None else None,
+            success=outcome.success if outcome is not None else None,
+            overrides=record.overrides,
+            first_note=record.first_note,
+        )
+
+    def outcome(self, record: AttemptRecord, scenario: Scenario | None) -> Outcome | None:
+        """The call's outcome on its scenario (None without the scenario)."""
+        if scenario is None:
+            return None
+        key = (record.scenario_id, record.revealed)
+        if key not in self.outcomes:
+            self.outcomes[key] = outcome_of(record.revealed, scenario)
+        return self.outcomes[key]
 
 
 def _rep_summary(rep: str, attempts: list[Attempt], rubric: Rubric) -> RepSummary:
@@ -408,20 +561,26 @@ def _rep_summary(rep: str, attempts: list[Attempt], rubric: Rubric) -> RepSummar
 
 def build_team_report(
     label: str | Path,
-    transcripts: Iterable[tuple[Path, Transcript]],
+    transcripts: TranscriptFiles | Iterable[tuple[Path, Transcript]],
     *,
     find: Callable[[str], Scenario | None] = find_scenario,
-    rubric_of: Callable[[Transcript], Rubric] = rubric_for,
+    rubric_of: Callable[[str], Rubric] = rubric_with_id,
     filters: TeamFilter | None = None,
     sort_by: str = "need",
 ) -> TeamReport:
     """Summarise transcripts per rep and per scenario, reading each only once.
 
-    Scores are `roleplay.standing`'s (rubric-weighted, overrides counted). Branches are counted
-    apart: they are "what if" lines, not attempts. A transcript found twice (same id) counts
-    once.
+    `transcripts` are files to read (`load_folder`; many are read by worker processes) or
+    transcripts already read. `rubric_of` gives the rubric of a rubric id. Scores are
+    `roleplay.standing`'s (rubric-weighted, overrides counted). Branches are counted apart: they
+    are "what if" lines, not attempts. A transcript found twice (same id) counts once.
     """
     filters = filters or TeamFilter()
+    records: Iterable[AttemptRecord] = (
+        transcripts.records()
+        if isinstance(transcripts, TranscriptFiles)
+        else (AttemptRecord.of(path, transcript) for path, transcript in transcripts)
+    )
     scenarios: dict[str, Scenario | None] = {}
     groups: dict[tuple[str, str], list[Attempt]] = defaultdict(list)
     missed_counts: Counter[tuple[str, str]] = Counter()
@@ -430,32 +589,31 @@ def build_team_report(
     branches = duplicates = 0
     rubric: Rubric | None = None
     rubrics: dict[str, Rubric] = {}  # one rubric file per id, read once
-    for path, transcript in transcripts:
-        if transcript.id in seen:
+    judge = _Judge()
+    for record in records:
+        if record.transcript_id in seen:
             duplicates += 1
             continue
-        seen.add(transcript.id)
-        if transcript.branch_of is not None:
+        seen.add(record.transcript_id)
+        if record.branch:
             branches += 1
             continue
-        if not filters.keeps(transcript):
+        if not filters.keeps(record):
             continue
-        sid = transcript.scenario_id
+        sid = record.scenario_id
         if sid not in scenarios:
             scenarios[sid] = find(sid)
         scenario = scenarios[sid]
-        if transcript.rubric_id not in rubrics:
-            rubrics[transcript.rubric_id] = rubric_of(transcript)
-        this_rubric = rubrics[transcript.rubric_id]
+        if record.rubric_id not in rubrics:
+            rubrics[record.rubric_id] = rubric_of(record.rubric_id)
+        this_rubric = rubrics[record.rubric_id]
         rubric = rubric or this_rubric
-        attempt = _attempt(path, transcript, this_rubric, scenario)
+        attempt = judge.attempt(record, this_rubric, scenario)
         groups[(attempt.rep, sid)].append(attempt)
         attempts_per_scenario[sid] += 1
-        if scenario is not None:
-            revealed = set(transcript.revealed)
-            for fact in scenario.hidden_facts:
-                if fact.id not in revealed:
-                    missed_counts[(sid, fact.id)] += 1
+        outcome = judge.outcome(record, scenario)
+        if outcome is not None:
+            missed_counts.update((sid, fact_id) for fact_id in outcome.missed)
     if rubric is None:
         from roleplay import paths
         from roleplay.rubric import load_rubric
@@ -571,7 +729,18 @@ def export_rows(report: TeamReport) -> list[dict[str, str | int | float | bool |
 SORT_KEYS: tuple[str, ...] = ("need", "rep", "attempts", *DIMENSIONS, "overall", "success")
 """Columns the "who needs help" table can be sorted by (`report --sort`)."""
 
-Cell = str | BandedValue
+
+@dataclass(frozen=True)
+class Link:
+    """A table cell that links to another file of the shared folder."""
+
+    text: str
+    """What the reader sees."""
+    href: str
+    """The link, relative to the page it is on."""
+
+
+Cell = str | BandedValue | Link
 
 
 @dataclass(frozen=True)
@@ -629,7 +798,8 @@ def team_sections(report: TeamReport, sort_by: str | None = None) -> list[Sectio
 
     labels = [DIMENSION_LABELS[d] for d in DIMENSIONS]
     order = sort_by or report.sort_by
-    sections = [
+    sections = [_reports_section(report)] if report.reports is not None else []
+    sections += [
         Section(
             "per-rep",
             "Per rep: who needs help on what",
@@ -677,11 +847,7 @@ def team_sections(report: TeamReport, sort_by: str | None = None) -> list[Sectio
                     str(len(g.attempts)),
                     _banded_overall(g.best),
                     _banded_overall(g.latest),
-                    (
-                        f"{g.latest.uncovered} of {g.latest.facts_total}"
-                        if g.latest.facts_total is not None
-                        else str(g.latest.uncovered)
-                    ),
+                    _facts_found(g.latest),
                     *(_trend(g.trend(d)) for d in DIMENSIONS),
                 ]
                 for g in report.groups
@@ -738,6 +904,37 @@ def team_sections(report: TeamReport, sort_by: str | None = None) -> list[Sectio
         ),
     ]
     return sections
+
+
+def _reports_section(report: TeamReport) -> Section:
+    links = report.reports or {}
+    attempts = sorted(report.all_attempts(), key=lambda a: (a.rep, a.started_at))
+    return Section(
+        "reports",
+        "Reports, one per attempt",
+        ["Rep", "Scenario", "Started", "Overall", "Facts", "Report"],
+        [
+            [
+                a.rep,
+                a.scenario_id,
+                f"{a.started_at:%Y-%m-%d %H:%M}",
+                _banded_overall(a),
+                _facts_found(a),
+                Link(a.transcript_id, links[a.path]) if a.path in links else "not written",
+            ]
+            for a in attempts
+        ],
+        {4},
+        note=("Each attempt's own report, in this folder. Branches are not attempts and get none."),
+        empty="No attempts counted.",
+    )
+
+
+def _facts_found(attempt: Attempt) -> str:
+    """ "K of N" hidden facts uncovered (just K without the scenario)."""
+    if attempt.facts_total is None:
+        return str(attempt.uncovered)
+    return f"{attempt.uncovered} of {attempt.facts_total}"
 
 
 def _banded_overall(attempt: Attempt | None) -> Cell:

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from roleplay.commands import add_output_options
+
+if TYPE_CHECKING:
+    from roleplay.coach.team import SkippedFile
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,7 +40,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default="html",
         help="default: html; csv and json give one row per attempt for a spreadsheet or CRM",
     )
-    add_output_options(parser, "where to write the report")
+    add_output_options(parser, "where to write the report; with --per-transcript, the folder")
+    parser.add_argument(
+        "--per-transcript",
+        action="store_true",
+        help=(
+            "write one report per attempt (REP/ID.html or .md) and an index linking them into "
+            "the --output folder, with relative links, so the folder can be shared as it is"
+        ),
+    )
     parser.add_argument(
         "--scenario",
         type=Path,
@@ -80,29 +93,11 @@ def _day(text: str) -> date:
 
 def run(args: argparse.Namespace) -> int:
     from roleplay.coach.report import write_report
-    from roleplay.coach.team import TeamFilter
 
-    filters = TeamFilter(
-        reps=tuple(args.rep),
-        scenarios=tuple(args.scenario_id),
-        since=args.since,
-        until=args.until,
-    )
-    written = write_report(
-        args.targets,
-        args.format,
-        args.output,
-        scenario_path=args.scenario,
-        force=args.force,
-        filters=filters if filters.describe() else None,
-        sort_by=args.sort,
-    )
-    for warning in written.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    if written.skipped:
-        print(f"warning: skipped {len(written.skipped)} file(s):", file=sys.stderr)
-        for skipped in written.skipped:
-            print(f"  {skipped.reason}", file=sys.stderr)
+    if args.per_transcript:
+        return _run_per_transcript(args)
+    written = write_report(args.targets, args.format, args.output, **_team_options(args))
+    _print_problems(written.warnings, written.skipped)
     what = (
         f"team report over {written.transcripts} transcript(s)"
         if written.kind == "team"
@@ -110,3 +105,39 @@ def run(args: argparse.Namespace) -> int:
     )
     print(f"wrote {what} to {written.output}")
     return 0
+
+
+def _run_per_transcript(args: argparse.Namespace) -> int:
+    from roleplay.coach.report_folder import write_report_folder
+
+    written = write_report_folder(args.targets, args.format, args.output, **_team_options(args))
+    _print_problems(written.warnings, written.skipped)
+    print(
+        f"wrote {written.reports} report(s) from {written.read} transcript file(s) and "
+        f"{written.index}"
+    )
+    return 0
+
+
+def _team_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The options every kind of report takes: scenario, --force, filters and sort order."""
+    from roleplay.coach.team import TeamFilter
+
+    filters = TeamFilter(
+        reps=tuple(args.rep), scenarios=tuple(args.scenario_id), since=args.since, until=args.until
+    )
+    return {
+        "scenario_path": args.scenario,
+        "force": args.force,
+        "filters": filters if filters.describe() else None,
+        "sort_by": args.sort,
+    }
+
+
+def _print_problems(warnings: list[str], skipped: Sequence[SkippedFile]) -> None:
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if skipped:
+        print(f"warning: skipped {len(skipped)} file(s):", file=sys.stderr)
+        for item in skipped:
+            print(f"  {item.reason}", file=sys.stderr)
