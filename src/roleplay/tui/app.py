@@ -46,6 +46,7 @@ from roleplay.tui.messages import (
     SessionOpened,
 )
 from roleplay.tui.screens.picker import PickerScreen
+from roleplay.tui.theme import DARK_THEME, LIGHT_THEME, THEMES
 
 if TYPE_CHECKING:
     from roleplay.buyer.base import BuyerBackend
@@ -65,8 +66,7 @@ _MODEL_LOAD_LOCK = threading.Lock()
 """Model loads run one at a time: the buyer and the scorer both import transformers, whose
 lazy module breaks when two threads import it at once."""
 
-DARK_THEME = "textual-dark"
-LIGHT_THEME = "textual-light"
+__all__ = ["DARK_THEME", "LIGHT_THEME", "RoleplayApp", "make_app"]
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,8 @@ class RoleplayApp(App[None]):
         self.resume_path = resume_path
         self.seed = seed
         self.rep = rep
+        for extra in THEMES:
+            self.register_theme(extra)
         self.theme = theme
         self.scenario_paths = scenario_paths
         self.rubric_path = rubric_path
@@ -605,7 +607,7 @@ def make_app(
         resume: A transcript to resume.
         seed: The buyer's random seed, for reproducible conversations.
         rep: The rep's name, recorded in transcripts.
-        theme: `textual-dark` or `textual-light` (or any Textual theme name).
+        theme: `DARK_THEME` or `LIGHT_THEME` (or any Textual theme name).
     """
     return RoleplayApp(
         buyer_factory=buyer_factory or _default_buyer_factory(model),

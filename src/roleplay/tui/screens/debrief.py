@@ -19,6 +19,7 @@ from roleplay.standing import Standing, outcome_of, standing_of
 from roleplay.transcript import Transcript
 from roleplay.tui.widgets.bands import (
     SHORT_LABELS,
+    VERDICT_COLOURS,
     band_level,
     colour_of,
     dimension_label,
@@ -86,9 +87,6 @@ def _metric_rows(metrics: Any) -> list[Any]:
 
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-VERDICT_COLOURS = {"good": "$success", "fair": "$warning", "poor": "$error", "n/a": "$text-muted"}
 
 
 class DebriefScreen(Screen[None]):
@@ -244,13 +242,13 @@ class DebriefScreen(Screen[None]):
         ]
         for fact_id in outcome.uncovered:
             fact = self.scenario.fact(fact_id)
-            lines.append(Content.from_markup("[$success]✓[/] $s", s=fact.summary))
+            lines.append(Content.from_markup("[$text-success]✓[/] $s", s=fact.summary))
         for fact_id in outcome.missed:
             fact = self.scenario.fact(fact_id)
             question = fact.suggested_question()
             lines.append(
                 Content.from_markup(
-                    "[$error]✗[/] $s\n    [dim]Ask:[/] [i]$q[/]", s=fact.summary, q=question
+                    "[$text-error]✗[/] $s\n    [dim]Ask:[/] [i]$q[/]", s=fact.summary, q=question
                 )
             )
         return Content("\n").join(lines)

@@ -78,7 +78,7 @@ def help_content() -> Content:
     for title, keys in HELP_SECTIONS:
         if lines:
             lines.append(Content(""))
-        lines.append(Content.from_markup("[b $accent]$title[/]", title=title))
+        lines.append(Content.from_markup("[b $text-accent]$title[/]", title=title))
         for key, what in keys:
             lines.append(Content.from_markup("  [b]$key[/] $what", key=f"{key:<18}", what=what))
     return Content("\n").join(lines)

@@ -33,7 +33,7 @@ from roleplay.scenario import Scenario
 from roleplay.standing import fmt_score, standing_of
 from roleplay.transcript import Scores, Transcript, Turn, load_transcript
 from roleplay.tui.widgets import score_chips
-from roleplay.tui.widgets.bands import colour_of
+from roleplay.tui.widgets.bands import VERDICT_COLOURS, colour_of
 
 if TYPE_CHECKING:
     from roleplay.buyer.base import BuyerBackend
@@ -304,11 +304,10 @@ def metrics_content(
     if metrics is None:
         lines.append(Content("Metrics need the scenario file (--scenario PATH)."))
     else:
-        colours = {"good": "$success", "fair": "$warning", "poor": "$error"}
         for row in metrics.rows():
             lines.append(
                 Content.from_markup(
-                    f"$label $value [{colours.get(row.verdict, '$text-muted')}]$verdict[/] "
+                    f"$label $value [{VERDICT_COLOURS.get(row.verdict, '$text-muted')}]$verdict[/] "
                     "[dim]ref $ref[/]",
                     label=f"{row.label:<28}",
                     value=row.value,

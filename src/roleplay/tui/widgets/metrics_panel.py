@@ -27,7 +27,13 @@ class MetricsPanel(Static):
             lines.append(Content.from_markup("Talk share  [dim]--[/]"))
         else:
             share = snapshot.talk_share
-            colour = "$success" if share <= 0.5 else "$warning" if share <= 0.65 else "$error"
+            colour = (
+                "$text-success"
+                if share <= 0.5
+                else "$text-warning"
+                if share <= 0.65
+                else "$text-error"
+            )
             lines.append(
                 Content.from_markup(
                     f"Talk share  [{colour}]{round(share * 100)}%[/] [dim]aim 43%[/]"

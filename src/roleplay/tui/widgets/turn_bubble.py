@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from roleplay.rubric import DIMENSIONS, Rubric
 from roleplay.transcript import Turn
-from roleplay.tui.widgets.bands import SHORT_LABELS, band_level, percent
+from roleplay.tui.widgets.bands import CHIP_OPACITY, SHORT_LABELS, chip_background, percent
 
 
 def score_chips(turn: Turn, rubric: Rubric) -> Content:
@@ -21,11 +21,11 @@ def score_chips(turn: Turn, rubric: Rubric) -> Content:
     parts: list[Content] = []
     for name in DIMENSIONS:
         value = getattr(scores, name)
-        _, colour = band_level(rubric, name, value)
+        colour = chip_background(rubric, name, value)
         label = SHORT_LABELS[name]
         parts.append(
             Content.from_markup(
-                f"[bold $text on {colour} 70%] {label} {percent(value)} [/]",
+                f"[bold $text on {colour} {CHIP_OPACITY}%] {label} {percent(value)} [/]",
             )
         )
     return Content(" ").join(parts)
