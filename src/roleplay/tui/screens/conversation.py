@@ -174,11 +174,8 @@ class ConversationScreen(Screen[None]):
         turns = list(self.session.transcript.turns)
         if not turns:
             turns = [self.session.open()]
-        rep_index = 0
-        for turn in turns:
-            log.mount(self._bubble(turn, rep_index if turn.role == "rep" else None))
-            if turn.role == "rep":
-                rep_index += 1
+        for number, turn in enumerate(turns, start=1):
+            log.mount(self._bubble(turn, number))
         self._refresh_side(snapshot_of(self.session, self.scenario))
         self._refresh_dimensions()
         if self.resumed:
@@ -189,9 +186,9 @@ class ConversationScreen(Screen[None]):
             # Cut off mid-reply last time: let the buyer answer the rep's last turn now.
             self._start_reply()
 
-    def _bubble(self, turn: Turn, rep_index: int | None) -> TurnBubble:
+    def _bubble(self, turn: Turn, number: int) -> TurnBubble:
         speaker = "You" if turn.role == "rep" else self.scenario.buyer.name
-        return TurnBubble(speaker, turn, self.rubric, rep_index=rep_index)
+        return TurnBubble(speaker, turn, self.rubric, number=number)
 
     # -- the rep speaks --------------------------------------------------------------------
 
@@ -224,7 +221,9 @@ class ConversationScreen(Screen[None]):
         self._stop.clear()
         self.buyer_speaking = True
         # The rep's words show at once; their score chips fill in when the worker has scored them.
-        self._pending = self._bubble(Turn(role="rep", text=text), len(self.session_rep_bubbles()))
+        self._pending = self._bubble(
+            Turn(role="rep", text=text), len(self.session.transcript.turns) + 1
+        )
         self.query_one("#log", VerticalScroll).mount(self._pending)
         self._scroll_end()
         self.run_turn(text)
@@ -254,7 +253,7 @@ class ConversationScreen(Screen[None]):
         def should_stop() -> bool:
             return worker.is_cancelled or self._stop.is_set()
 
-        self.post_message(BuyerReplyStarted())
+        self.post_message(BuyerReplyStarted(len(self.session.transcript.turns) + 1))
         try:
             for chunk in self.session.reply(should_stop=should_stop):
                 self.post_message(BuyerReplyStreamed(chunk))
@@ -300,7 +299,7 @@ class ConversationScreen(Screen[None]):
             self._pending = None
         else:
             self.query_one("#log", VerticalScroll).mount(
-                self._bubble(message.turn, len(self.session_rep_bubbles()))
+                self._bubble(message.turn, self._number_of(message.turn))
             )
         rep_index = len(self.session_rep_bubbles()) - 1
         self._select(rep_index)
@@ -309,13 +308,15 @@ class ConversationScreen(Screen[None]):
         self._scroll_end()
 
     @on(BuyerReplyStarted)
-    def reply_started(self) -> None:
+    def reply_started(self, message: BuyerReplyStarted) -> None:
         self._set_status(
             Content.from_markup(
                 "[dim]$name is speaking… Escape interrupts.[/]", name=self.buyer_first_name
             )
         )
-        self._streaming = TurnBubble(self.scenario.buyer.name, None, self.rubric)
+        self._streaming = TurnBubble(
+            self.scenario.buyer.name, None, self.rubric, number=message.number
+        )
         self.query_one("#log", VerticalScroll).mount(self._streaming)
         self._scroll_end()
 
@@ -421,6 +422,13 @@ class ConversationScreen(Screen[None]):
 
     # -- actions ---------------------------------------------------------------------------
 
+    def _number_of(self, turn: Turn) -> int:
+        """The turn's place in the whole call (1-based, both sides), as every view numbers it."""
+        for number, recorded in enumerate(self.session.transcript.turns, start=1):
+            if recorded is turn:
+                return number
+        return len(self.session.transcript.turns) + 1
+
     def action_interrupt(self) -> None:
         """Stop the buyer mid-reply; what was said so far is kept."""
         if self.buyer_speaking:
@@ -446,14 +454,7 @@ class ConversationScreen(Screen[None]):
         if turn is None or turn.score is None:
             self.notify("That turn has not been scored yet.")
             return
-        # Numbered like the debrief, replay and reports: the turn's place in the whole call.
-        rep_numbers = [
-            number
-            for number, recorded in enumerate(self.session.transcript.turns, start=1)
-            if recorded.role == "rep"
-        ]
-        number = rep_numbers[index] if index < len(rep_numbers) else index + 1
-        self.app.push_screen(ExplainScreen(turn, self.rubric, number))
+        self.app.push_screen(ExplainScreen(turn, self.rubric, self._number_of(turn)))
 
     def action_end_call(self) -> None:
         """End the call now and see the debrief."""

@@ -47,5 +47,6 @@ class MetricsPanel(Static):
             )
         )
         if snapshot.turns_left is not None:
-            lines.append(Content.from_markup(f"Turns left  [bold]{snapshot.turns_left}[/]"))
+            # A count of the rep's own turns (the limit), not a turn number.
+            lines.append(Content.from_markup(f"Your turns  [bold]{snapshot.turns_left}[/] left"))
         self.update(Content("\n").join(lines))

@@ -74,15 +74,17 @@ class TurnBubble(Widget, can_focus=False):
         turn: Turn | None,
         rubric: Rubric,
         *,
-        rep_index: int | None = None,
+        number: int | None = None,
         text: str = "",
     ) -> None:
+        """`number` is the turn's 1-based place in the whole call, both sides counted: the
+        numbering of the explain dialog, debrief, replay, reports and `branch --turn`."""
         role = turn.role if turn is not None else "buyer"
         super().__init__(classes=f"-{role}")
         self.speaker = speaker
         self.turn = turn
         self.rubric = rubric
-        self.rep_index = rep_index
+        self.number = number
         self._text = turn.text if turn is not None else text
         self._waiting = turn is None and not text
         self._text_widget = Static(
@@ -108,7 +110,8 @@ class TurnBubble(Widget, can_focus=False):
         return self.turn is not None and self.turn.role == "rep"
 
     def compose(self) -> ComposeResult:
-        yield Static(Content(self.speaker), classes="bubble--speaker")
+        label = self.speaker if self.number is None else f"#{self.number} {self.speaker}"
+        yield Static(Content(label), classes="bubble--speaker")
         yield self._text_widget
         if self._chips is not None:
             yield self._chips
