@@ -179,7 +179,10 @@ class ConversationScreen(Screen[None]):
         self._refresh_side(snapshot_of(self.session, self.scenario))
         self._refresh_dimensions()
         if self.resumed:
-            self.notify("Session resumed from its saved transcript.", timeout=4)
+            # Said on this screen, not in a toast, so it never outlives the call.
+            self._set_status(
+                Content.from_markup("[dim]Resumed from the saved transcript: carry on.[/]")
+            )
         self.query_one("#rep-input", RepInput).focus()
         log.scroll_end(animate=False)
         if turns and turns[-1].role == "rep" and not self.session.ended:
@@ -198,6 +201,14 @@ class ConversationScreen(Screen[None]):
             self.app.show_debrief(self.session)
             return
         if self.buyer_speaking:
+            # The text stays in the input; it can be sent once the buyer has finished.
+            self._set_status(
+                Content.from_markup(
+                    "[$text-warning]$name is still speaking:[/] your turn is kept here; "
+                    "press Enter again when they finish (Escape interrupts them).",
+                    name=self.buyer_first_name,
+                )
+            )
             return
         from roleplay.session import clean_turn
 
@@ -341,7 +352,7 @@ class ConversationScreen(Screen[None]):
         self._scroll_end()
         if self._end_after_reply:
             self._end_after_reply = False
-            self.action_end_call()
+            self.end_call_now()
         elif message.snapshot.ended:
             self._show_ended(message.snapshot)
 
@@ -364,10 +375,13 @@ class ConversationScreen(Screen[None]):
     # -- state shown on screen -------------------------------------------------------------
 
     def watch_buyer_speaking(self, speaking: bool) -> None:
+        # Sending is locked while the buyer speaks (see `turn_submitted`), typing is not: the
+        # rep may prepare the next turn, and nothing typed is lost.
         rep_input = self.query_one("#rep-input", RepInput)
-        rep_input.disabled = speaking
         if speaking:
-            rep_input.placeholder = f"{self.buyer_first_name} is speaking… (Escape to interrupt)"
+            rep_input.placeholder = (
+                f"{self.buyer_first_name} is speaking… type your next turn (Escape interrupts)"
+            )
         else:
             rep_input.placeholder = (
                 "The call is over: press Enter for your debrief"
@@ -408,6 +422,13 @@ class ConversationScreen(Screen[None]):
     def _scroll_end(self) -> None:
         self.query_one("#log", VerticalScroll).scroll_end(animate=False)
 
+    def _number_of(self, turn: Turn) -> int:
+        """The turn's place in the whole call (1-based, both sides), as every view numbers it."""
+        for number, recorded in enumerate(self.session.transcript.turns, start=1):
+            if recorded is turn:
+                return number
+        return len(self.session.transcript.turns) + 1
+
     def session_rep_bubbles(self) -> list[TurnBubble]:
         """The rep's bubbles, in order."""
         return [b for b in self.query(TurnBubble) if b.is_rep]
@@ -421,13 +442,6 @@ class ConversationScreen(Screen[None]):
             bubbles[index].scroll_visible(animate=False)
 
     # -- actions ---------------------------------------------------------------------------
-
-    def _number_of(self, turn: Turn) -> int:
-        """The turn's place in the whole call (1-based, both sides), as every view numbers it."""
-        for number, recorded in enumerate(self.session.transcript.turns, start=1):
-            if recorded is turn:
-                return number
-        return len(self.session.transcript.turns) + 1
 
     def action_interrupt(self) -> None:
         """Stop the buyer mid-reply; what was said so far is kept."""
@@ -457,7 +471,29 @@ class ConversationScreen(Screen[None]):
         self.app.push_screen(ExplainScreen(turn, self.rubric, self._number_of(turn)))
 
     def action_end_call(self) -> None:
-        """End the call now and see the debrief."""
+        """Ask once, then end the call and show the debrief (an ended call cannot go on)."""
+        if self.session.ended:
+            self.app.show_debrief(self.session)
+            return
+        from roleplay.tui.screens.confirm import ConfirmScreen
+
+        def answered(end: bool | None) -> None:
+            if end:
+                self.end_call_now()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "End the call?",
+                f"{self.buyer_first_name} will not take the call up again: an ended call "
+                "cannot be resumed. Your transcript is saved either way.",
+                yes="End call",
+                no="Keep talking",
+            ),
+            answered,
+        )
+
+    def end_call_now(self) -> None:
+        """End the call (once the buyer's reply stops) and show the debrief."""
         if self.buyer_speaking:
             self._end_after_reply = True
             self._stop.set()

@@ -47,7 +47,7 @@ HELP_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
             ("Escape", "interrupt the buyer"),
             ("F2", "explain the selected turn and show a better one"),
             ("alt+up / alt+down", "select an earlier or later turn of yours"),
-            ("F3", "end the call and see your debrief"),
+            ("F3", "end the call (asks first) and see your debrief"),
             ("F5", "retry the buyer's reply after a failure"),
         ],
     ),
