@@ -54,6 +54,7 @@ HELP_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Debrief",
         [
+            ("up / down, j / k", "scroll (PageUp / PageDown, Home / End too)"),
             ("r", "retry the same scenario"),
             ("n", "choose a new scenario"),
             ("o", "open the transcript in the replay"),
