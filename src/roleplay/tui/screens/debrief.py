@@ -97,25 +97,24 @@ class DebriefScreen(Screen[None]):
 
     PALETTE: ClassVar[list[tuple[str, str, str]]] = [
         ("Retry scenario", "Practise the same scenario again", "retry"),
-        ("New scenario", "Choose another scenario", "new_scenario"),
         (
             "Open transcript",
             "Step through the saved conversation: scores, reasons, notes, what-if branches",
             "open_transcript",
         ),
     ]
-    """Command palette entries: title, help, action."""
+    """Command palette entries: title, help, action (the app adds "Choose scenario")."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "retry", "Retry", show=True),
         Binding("n", "new_scenario", "New scenario", show=True),
+        Binding("o", "open_transcript", "Transcript", show=True),
         Binding("j", "scroll(1)", "Scroll down", show=False),
         Binding("k", "scroll(-1)", "Scroll up", show=False),
-        Binding("o", "open_transcript", "Transcript", show=True),
     ]
+
     TURN_TEXT_CHARS = 160
     """How much of each rep turn the turn-by-turn table shows (the replay shows it all)."""
-
 
     def __init__(
         self,

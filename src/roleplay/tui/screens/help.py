@@ -19,7 +19,7 @@ HELP_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
             ("ctrl+p", "command palette: every action by name"),
             ("ctrl+t", "switch between dark and light theme"),
             ("tab / shift+tab", "move between controls"),
-            ("ctrl+q", "quit (your transcript is already saved)"),
+            ("ctrl+q", "quit; says where your transcript is saved"),
         ],
     ),
     (
