@@ -271,8 +271,8 @@ class PracticeSession:
                     spans.append(("authored", chunk))
                     yield chunk
             if beat.closing and not interrupted:
-                # A closing line stands alone as its own sentence after the reply.
-                for chunk in _words(beat.closing, lead=" " if shown else ""):
+                # A closing line stands alone: its own paragraph after the reply.
+                for chunk in _words(beat.closing, lead="\n\n" if shown else ""):
                     shown.append(chunk)
                     spans.append(("authored", chunk))
                     yield chunk

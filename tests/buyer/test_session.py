@@ -138,6 +138,13 @@ def test_turn_limit_ends_the_meeting_with_the_closing_line(
     assert session.ended_by == "turn_limit"
     assert count == cfo.ending.max_turns
     assert session.last_turn.text.endswith(cfo.ending.turn_limit_line)
+    # The closing line stands alone: its own paragraph, never glued to the reply before it.
+    closing = session.last_turn.text.split("\n\n")[-1]
+    assert closing in (
+        cfo.ending.turn_limit_line,
+        f"{cfo.ending.success_line} {cfo.ending.turn_limit_line}",
+    )
+    assert closing != session.last_turn.text
 
 
 class ScriptedContinuation:

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from roleplay.buyer.deterministic import DeterministicBackend
 from roleplay.cli import main
@@ -83,9 +83,9 @@ async def test_simulate_replay_annotate_branch_rescore_report(
         await pilot.press("b")
         await pilot.pause()
         app.screen.query_one(
-            "#branch-line", Input
-        ).value = "What would a five-day close change for you personally?"
-        await pilot.press("enter")
+            "#branch-line", TextArea
+        ).text = "What would a five-day close change for you personally?"
+        await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, ReplayScreen)

@@ -62,6 +62,21 @@ class GatedBuyer:
             yield chunk
 
 
+class GatedBuyers:
+    """A buyer factory for `build_app(buyer=...)` that makes gated buyers; `buyers[0]` is the
+    first it made."""
+
+    def __init__(self) -> None:
+        self.made: list[GatedBuyer] = []
+
+    def __call__(self, scenario: Scenario) -> GatedBuyer:
+        self.made.append(GatedBuyer(scenario))
+        return self.made[-1]
+
+    def __getitem__(self, index: int) -> GatedBuyer:
+        return self.made[index]
+
+
 class FailingBuyer(GatedBuyer):
     """A buyer whose backend dies after the first chunk of every reply."""
 
@@ -87,7 +102,9 @@ def build_app(scorer: Any, transcripts: Path, project_root: Path) -> Callable[..
         options.setdefault("rubric_path", project_root / "rubrics" / "default.yaml")
         options.setdefault("seed", SEED)
         return make_app(
-            buyer_factory=buyer or (lambda s: load_backend("deterministic", s)),
+            buyer_factory=buyer
+            if buyer is not None
+            else (lambda s: load_backend("deterministic", s)),
             scorer_factory=lambda rubric: scorer,
             transcripts_dir=transcripts,
             **options,

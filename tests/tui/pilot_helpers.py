@@ -51,6 +51,26 @@ async def start_call(pilot: Pilot[None]) -> ConversationScreen:
     return screen
 
 
+async def end_call(pilot: Pilot[None]) -> None:
+    """Press F3, answer yes when asked, and wait for the debrief."""
+    from roleplay.tui.screens import ConfirmScreen, DebriefScreen
+
+    app = pilot.app
+    await pilot.press("f3")
+    await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+    await pilot.press("y")
+    await until(pilot, lambda: isinstance(app.screen, DebriefScreen))
+
+
+async def call_then_debrief(pilot: Pilot[None], *turns: str) -> None:
+    """Start the call, say each turn (waiting for each reply), end it and reach the debrief."""
+    await start_call(pilot)
+    for turn in turns:
+        await say(pilot, turn)
+    await end_call(pilot)
+    await settle(pilot)
+
+
 async def type_turn(pilot: Pilot[None], text: str) -> None:
     """Put `text` in the rep's input and press Enter (does not wait for the reply)."""
     pilot.app.screen.query_one("#rep-input", RepInput).value = text

@@ -7,8 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from pilot_helpers import say, screen_text, settle, start_call, until
-from textual.widgets import Input, OptionList, Static
+from pilot_helpers import end_call, say, screen_text, settle, start_call, until
+from textual.widgets import Input, OptionList, Static, TextArea
 
 from conftest import SEED
 from roleplay.buyer import load_backend
@@ -52,7 +52,7 @@ async def test_the_debriefs_transcript_opens_in_the_replay(build_app, transcript
         await start_call(pilot)
         await say(pilot, GOOD_QUESTION)
         await say(pilot, PITCH)
-        await pilot.press("f3")
+        await end_call(pilot)
         await until(pilot, lambda: isinstance(app.screen, DebriefScreen))
         saved = next(transcripts.glob("*.json"))
 
@@ -78,8 +78,8 @@ async def test_the_debriefs_transcript_opens_in_the_replay(build_app, transcript
         # What if the pitch had been a question? The branch plays on the loaded buyer.
         await pilot.press("down", "down", "b")
         await until(pilot, lambda: isinstance(app.screen, BranchDialog))
-        app.screen.query_one("#branch-line", Input).value = "Who else feels it when it runs late?"
-        await pilot.press("enter")
+        app.screen.query_one("#branch-line", TextArea).text = "Who else feels it when it runs late?"
+        await pilot.press("ctrl+s")
         await until(
             pilot, lambda: isinstance(app.screen, ReplayScreen) and app.screen is not replay
         )

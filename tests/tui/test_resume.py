@@ -10,13 +10,15 @@ import sys
 import time
 from pathlib import Path
 
-from pilot_helpers import say, screen_text, settle, start_call, type_turn, until
+from pilot_helpers import end_call, say, screen_text, settle, start_call, type_turn, until
 
 from roleplay.transcript import load_transcript
 from roleplay.tui.screens import BriefingScreen, ConversationScreen, PickerScreen
 
 FIRST = "How long does your month-end close take today, start to finish?"
-SECOND = "What happens when the numbers change after you have reported them?"
+SECOND = "CloseLoop automates reconciliations. Can we book a demo next week?"
+"""A pitch: the buyer voices the objection through the backend, so a gated buyer can hold it
+(answers to good discovery are authored lines, streamed without the backend)."""
 THIRD = "Who else feels it when the close runs late?"
 
 
@@ -25,15 +27,10 @@ async def crash_mid_reply(build_app, transcripts: Path, tmp_path: Path) -> Path:
 
     The transcript file is copied at that moment: it is exactly what a killed process leaves.
     """
-    from conftest import GatedBuyer
+    from conftest import GatedBuyers
 
-    buyers: list[GatedBuyer] = []
-
-    def gated(scenario):
-        buyers.append(GatedBuyer(scenario))
-        return buyers[-1]
-
-    app = build_app(buyer=gated, scenario="cfo-logistics-close")
+    buyers = GatedBuyers()
+    app = build_app(buyer=buyers, scenario="cfo-logistics-close")
     async with app.run_test(size=(80, 24)) as pilot:
         await start_call(pilot)
         buyers[0].release.set()
@@ -70,7 +67,7 @@ async def test_resume_after_a_crash_from_the_picker(build_app, transcripts, tmp_
         assert roles == ["buyer", "rep", "buyer", "rep", "buyer"]
         assert SECOND in screen_text(app) or len(conversation.session_rep_bubbles()) == 2
         await say(pilot, THIRD)
-        await pilot.press("f3")
+        await end_call(pilot)
         await settle(pilot)
 
     resumed = load_transcript(saved)
@@ -177,7 +174,7 @@ async def test_resume_after_the_process_is_killed(
         await settle(pilot)
         assert not conversation.session.awaiting_reply  # the cut-off turn got its answer
         await say(pilot, THIRD)
-        await pilot.press("f3")
+        await end_call(pilot)
         await settle(pilot)
     resumed = load_transcript(saved)
     assert [t.text for t in resumed.rep_turns] == [FIRST, SECOND, THIRD]
@@ -185,18 +182,13 @@ async def test_resume_after_the_process_is_killed(
 
 
 async def test_quitting_mid_reply_keeps_the_transcript(build_app, transcripts: Path) -> None:
-    from conftest import GatedBuyer
+    from conftest import GatedBuyers
 
-    buyers: list[GatedBuyer] = []
-
-    def gated(scenario):
-        buyers.append(GatedBuyer(scenario))
-        return buyers[-1]
-
-    app = build_app(buyer=gated, scenario="cfo-logistics-close")
+    buyers = GatedBuyers()
+    app = build_app(buyer=buyers, scenario="cfo-logistics-close")
     async with app.run_test(size=(80, 24)) as pilot:
         await start_call(pilot)
-        await type_turn(pilot, FIRST)
+        await type_turn(pilot, SECOND)
         await until(pilot, buyers[0].holding.is_set)
         await pilot.press("ctrl+q")
     saved = next(transcripts.glob("*.json"))

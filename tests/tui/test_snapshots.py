@@ -8,9 +8,11 @@ to the app, the scorer, its fitted parameters or the scenarios, review and updat
 
 from __future__ import annotations
 
-from pilot_helpers import pick, say, settle, start_call
+from pilot_helpers import end_call, pick, say, settle, start_call
 from textual.pilot import Pilot
 from textual.widgets import Input
+
+from roleplay.tui.theme import LIGHT_THEME
 
 GOOD_QUESTION = "How long does your month-end close take today, start to finish?"
 PITCH = "CloseLoop automates reconciliations. Can we book a demo next week?"
@@ -69,7 +71,7 @@ def test_conversation_large(snap_compare, build_app) -> None:
 
 
 def test_conversation_light_theme(snap_compare, build_app) -> None:
-    app = build_app(scenario="cfo-logistics-close", theme="textual-light")
+    app = build_app(scenario="cfo-logistics-close", theme=LIGHT_THEME)
     assert snap_compare(app, run_before=converse)
 
 
@@ -85,7 +87,7 @@ def test_explain(snap_compare, build_app) -> None:
 def test_debrief(snap_compare, build_app) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await converse(pilot)
-        await pilot.press("f3")
+        await end_call(pilot)
         await steady(pilot)
 
     assert snap_compare(build_app(scenario="cfo-logistics-close"), run_before=run_before)

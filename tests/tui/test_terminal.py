@@ -115,6 +115,8 @@ def test_one_full_conversation_in_a_real_terminal(tmux_app) -> None:  # type: ig
         screen = tmux.wait_for("Your turn", timeout=30)  # the input is unlocked again
         assert re.search(r"Listen \d+ +Context \d+ +Problem \d+", screen)  # score chips
     tmux.keys("F3")
+    tmux.wait_for("End the call?", timeout=30)  # asked once
+    tmux.keys("y")
     screen = tmux.wait_for("Coaching points", timeout=60)
     assert "Overall" in screen and "You ended the call after 2 turns" in screen
     tmux.keys("C-q")

@@ -46,6 +46,7 @@ from roleplay.tui.messages import (
     SessionOpened,
 )
 from roleplay.tui.screens.picker import PickerScreen
+from roleplay.tui.theme import DARK_THEME, LIGHT_THEME, THEMES
 
 if TYPE_CHECKING:
     from roleplay.buyer.base import BuyerBackend
@@ -65,8 +66,7 @@ _MODEL_LOAD_LOCK = threading.Lock()
 """Model loads run one at a time: the buyer and the scorer both import transformers, whose
 lazy module breaks when two threads import it at once."""
 
-DARK_THEME = "textual-dark"
-LIGHT_THEME = "textual-light"
+__all__ = ["DARK_THEME", "LIGHT_THEME", "RoleplayApp", "make_app"]
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,8 @@ class RoleplayApp(App[None]):
         self.resume_path = resume_path
         self.seed = seed
         self.rep = rep
+        for extra in THEMES:
+            self.register_theme(extra)
         self.theme = theme
         self.scenario_paths = scenario_paths
         self.rubric_path = rubric_path
@@ -547,15 +549,49 @@ class RoleplayApp(App[None]):
         """Switch between the dark and the light theme."""
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
 
+    async def action_quit(self) -> None:
+        """Quit, saying where the call's transcript is saved (it is saved after every turn)."""
+        self.exit(message=self.saved_message())
+
+    def saved_message(self) -> str | None:
+        """Where this run's practice call is saved, and how to resume it if unfinished."""
+        path = self.session_path
+        if path is None or not path.is_file():
+            return None
+        message = f"Your transcript is saved in {path}"
+        if self.session is not None and not self.session.ended:
+            message += f"\nResume the call with: roleplay --resume {path}"
+        return message
+
+    def screenshots_dir(self) -> Path:
+        """Where the palette's Screenshot saves (made on first use)."""
+        return paths.data_dir() / "screenshots"
+
+    def save_screen(self) -> None:
+        """Save an SVG of the screen in the screenshots folder and say where."""
+        folder = self.screenshots_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.notify(f"Cannot create {folder}: {exc.strerror}", severity="error")
+            return
+        self.deliver_screenshot(path=str(folder))
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's "Keys" panel repeats our help, and its Screenshot saves to a Downloads
+        # folder that may not exist: each is replaced by one entry of our own.
+        replaced = {"Keys", "Screenshot"}
+        yield from (c for c in super().get_system_commands(screen) if c.title not in replaced)
         yield SystemCommand("Help: keys", "Show every key binding", self.action_help)
+        yield SystemCommand(
+            "Screenshot", "Save an SVG picture of this screen in ~/.roleplay", self.save_screen
+        )
         yield SystemCommand(
             "Toggle dark/light theme", "Switch between dark and light", self.action_toggle_theme
         )
         if not isinstance(screen, PickerScreen):
             yield SystemCommand("Choose scenario", "Back to the scenario picker", self.show_picker)
-        palette: list[tuple[str, str, str]] = getattr(screen, "PALETTE", [])
+        palette: Iterable[tuple[str, str, str]] = getattr(screen, "PALETTE", ())
         for title, help_text, action in palette:
             callback = getattr(screen, f"action_{action}")
             yield SystemCommand(title, help_text, functools.partial(callback))
@@ -605,7 +641,7 @@ def make_app(
         resume: A transcript to resume.
         seed: The buyer's random seed, for reproducible conversations.
         rep: The rep's name, recorded in transcripts.
-        theme: `textual-dark` or `textual-light` (or any Textual theme name).
+        theme: `DARK_THEME` or `LIGHT_THEME` (or any Textual theme name).
     """
     return RoleplayApp(
         buyer_factory=buyer_factory or _default_buyer_factory(model),

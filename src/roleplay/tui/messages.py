@@ -131,7 +131,11 @@ class TurnRejected(Message):
 
 
 class BuyerReplyStarted(Message):
-    """The buyer began to reply."""
+    """The buyer began to reply; the reply will be turn `number` of the call (1-based)."""
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+        super().__init__()
 
 
 class BuyerReplyStreamed(Message):

@@ -16,6 +16,7 @@ _MODULES = {
     "ConversationScreen": "conversation",
     "DebriefScreen": "debrief",
     "HelpScreen": "help",
+    "ConfirmScreen": "confirm",
     "ExplainScreen": "explain",
     "TranscriptScreen": "transcript_view",
     "SavedTranscriptsScreen": "saved",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -56,12 +57,11 @@ class BriefingScreen(Screen[None]):
 
     app: RoleplayApp
 
-    PALETTE: ClassVar[list[tuple[str, str, str]]] = [
+    PALETTE: tuple[tuple[str, str, str], ...] = (
         ("Start call", "Start the conversation (once the models are ready)", "start"),
-        ("Back to scenarios", "Return to the scenario picker", "back"),
         ("Retry model load", "Try loading the models again after a failure", "retry_load"),
-    ]
-    """Command palette entries: title, help, action."""
+    )
+    """Command palette entries: title, help, action (the app adds "Choose scenario")."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Start call", show=True),
@@ -73,6 +73,18 @@ class BriefingScreen(Screen[None]):
         super().__init__()
         self.scenario = scenario
         self.resume = resume
+        self.start_label = "Resume call" if resume is not None else "Start call"
+        """What Enter does here: the button, the footer and the palette all say it."""
+        if resume is not None:
+            self.PALETTE = (
+                (self.start_label, "Carry on the unfinished conversation", "start"),
+                *self.PALETTE[1:],
+            )
+            bindings = self._bindings.key_to_bindings
+            bindings["enter"] = [
+                dataclasses.replace(binding, description=self.start_label)
+                for binding in bindings["enter"]
+            ]
         self.title = "Briefing"
         self.sub_title = self.scenario.buyer.name
 
@@ -96,7 +108,7 @@ class BriefingScreen(Screen[None]):
             with Horizontal(id="load-row"):
                 yield ProgressBar(total=None, show_eta=False, id="load-progress")
                 yield Button(
-                    "Resume call" if self.resume else "Start call",
+                    self.start_label,
                     id="start",
                     variant="primary",
                     disabled=True,
@@ -137,7 +149,12 @@ class BriefingScreen(Screen[None]):
             return
         ready = buyer is not None and state.scorer is not None
         if ready:
-            status.update(Content.from_markup("[b $text-success]Ready.[/] Press Enter to start."))
+            status.update(
+                Content.from_markup(
+                    "[b $text-success]Ready.[/] Press Enter to $verb.",
+                    verb="resume" if self.resume is not None else "start",
+                )
+            )
             progress.update(total=100, progress=100)
             start.disabled = False
             return

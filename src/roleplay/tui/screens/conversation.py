@@ -174,24 +174,24 @@ class ConversationScreen(Screen[None]):
         turns = list(self.session.transcript.turns)
         if not turns:
             turns = [self.session.open()]
-        rep_index = 0
-        for turn in turns:
-            log.mount(self._bubble(turn, rep_index if turn.role == "rep" else None))
-            if turn.role == "rep":
-                rep_index += 1
+        for number, turn in enumerate(turns, start=1):
+            log.mount(self._bubble(turn, number))
         self._refresh_side(snapshot_of(self.session, self.scenario))
         self._refresh_dimensions()
         if self.resumed:
-            self.notify("Session resumed from its saved transcript.", timeout=4)
+            # Said on this screen, not in a toast, so it never outlives the call.
+            self._set_status(
+                Content.from_markup("[dim]Resumed from the saved transcript: carry on.[/]")
+            )
         self.query_one("#rep-input", RepInput).focus()
         log.scroll_end(animate=False)
         if turns and turns[-1].role == "rep" and not self.session.ended:
             # Cut off mid-reply last time: let the buyer answer the rep's last turn now.
             self._start_reply()
 
-    def _bubble(self, turn: Turn, rep_index: int | None) -> TurnBubble:
+    def _bubble(self, turn: Turn, number: int) -> TurnBubble:
         speaker = "You" if turn.role == "rep" else self.scenario.buyer.name
-        return TurnBubble(speaker, turn, self.rubric, rep_index=rep_index)
+        return TurnBubble(speaker, turn, self.rubric, number=number)
 
     # -- the rep speaks --------------------------------------------------------------------
 
@@ -201,6 +201,14 @@ class ConversationScreen(Screen[None]):
             self.app.show_debrief(self.session)
             return
         if self.buyer_speaking:
+            # The text stays in the input; it can be sent once the buyer has finished.
+            self._set_status(
+                Content.from_markup(
+                    "[$text-warning]$name is still speaking:[/] your turn is kept here; "
+                    "press Enter again when they finish (Escape interrupts them).",
+                    name=self.buyer_first_name,
+                )
+            )
             return
         from roleplay.session import clean_turn
 
@@ -224,7 +232,9 @@ class ConversationScreen(Screen[None]):
         self._stop.clear()
         self.buyer_speaking = True
         # The rep's words show at once; their score chips fill in when the worker has scored them.
-        self._pending = self._bubble(Turn(role="rep", text=text), len(self.session_rep_bubbles()))
+        self._pending = self._bubble(
+            Turn(role="rep", text=text), len(self.session.transcript.turns) + 1
+        )
         self.query_one("#log", VerticalScroll).mount(self._pending)
         self._scroll_end()
         self.run_turn(text)
@@ -254,7 +264,7 @@ class ConversationScreen(Screen[None]):
         def should_stop() -> bool:
             return worker.is_cancelled or self._stop.is_set()
 
-        self.post_message(BuyerReplyStarted())
+        self.post_message(BuyerReplyStarted(len(self.session.transcript.turns) + 1))
         try:
             for chunk in self.session.reply(should_stop=should_stop):
                 self.post_message(BuyerReplyStreamed(chunk))
@@ -300,7 +310,7 @@ class ConversationScreen(Screen[None]):
             self._pending = None
         else:
             self.query_one("#log", VerticalScroll).mount(
-                self._bubble(message.turn, len(self.session_rep_bubbles()))
+                self._bubble(message.turn, self._number_of(message.turn))
             )
         rep_index = len(self.session_rep_bubbles()) - 1
         self._select(rep_index)
@@ -309,13 +319,15 @@ class ConversationScreen(Screen[None]):
         self._scroll_end()
 
     @on(BuyerReplyStarted)
-    def reply_started(self) -> None:
+    def reply_started(self, message: BuyerReplyStarted) -> None:
         self._set_status(
             Content.from_markup(
                 "[dim]$name is speaking… Escape interrupts.[/]", name=self.buyer_first_name
             )
         )
-        self._streaming = TurnBubble(self.scenario.buyer.name, None, self.rubric)
+        self._streaming = TurnBubble(
+            self.scenario.buyer.name, None, self.rubric, number=message.number
+        )
         self.query_one("#log", VerticalScroll).mount(self._streaming)
         self._scroll_end()
 
@@ -340,7 +352,7 @@ class ConversationScreen(Screen[None]):
         self._scroll_end()
         if self._end_after_reply:
             self._end_after_reply = False
-            self.action_end_call()
+            self.end_call_now()
         elif message.snapshot.ended:
             self._show_ended(message.snapshot)
 
@@ -363,10 +375,13 @@ class ConversationScreen(Screen[None]):
     # -- state shown on screen -------------------------------------------------------------
 
     def watch_buyer_speaking(self, speaking: bool) -> None:
+        # Sending is locked while the buyer speaks (see `turn_submitted`), typing is not: the
+        # rep may prepare the next turn, and nothing typed is lost.
         rep_input = self.query_one("#rep-input", RepInput)
-        rep_input.disabled = speaking
         if speaking:
-            rep_input.placeholder = f"{self.buyer_first_name} is speaking… (Escape to interrupt)"
+            rep_input.placeholder = (
+                f"{self.buyer_first_name} is speaking… type your next turn (Escape interrupts)"
+            )
         else:
             rep_input.placeholder = (
                 "The call is over: press Enter for your debrief"
@@ -407,6 +422,13 @@ class ConversationScreen(Screen[None]):
     def _scroll_end(self) -> None:
         self.query_one("#log", VerticalScroll).scroll_end(animate=False)
 
+    def _number_of(self, turn: Turn) -> int:
+        """The turn's place in the whole call (1-based, both sides), as every view numbers it."""
+        for number, recorded in enumerate(self.session.transcript.turns, start=1):
+            if recorded is turn:
+                return number
+        return len(self.session.transcript.turns) + 1
+
     def session_rep_bubbles(self) -> list[TurnBubble]:
         """The rep's bubbles, in order."""
         return [b for b in self.query(TurnBubble) if b.is_rep]
@@ -446,17 +468,32 @@ class ConversationScreen(Screen[None]):
         if turn is None or turn.score is None:
             self.notify("That turn has not been scored yet.")
             return
-        # Numbered like the debrief, replay and reports: the turn's place in the whole call.
-        rep_numbers = [
-            number
-            for number, recorded in enumerate(self.session.transcript.turns, start=1)
-            if recorded.role == "rep"
-        ]
-        number = rep_numbers[index] if index < len(rep_numbers) else index + 1
-        self.app.push_screen(ExplainScreen(turn, self.rubric, number))
+        self.app.push_screen(ExplainScreen(turn, self.rubric, self._number_of(turn)))
 
     def action_end_call(self) -> None:
-        """End the call now and see the debrief."""
+        """Ask once, then end the call and show the debrief (an ended call cannot go on)."""
+        if self.session.ended:
+            self.app.show_debrief(self.session)
+            return
+        from roleplay.tui.screens.confirm import ConfirmScreen
+
+        def answered(end: bool | None) -> None:
+            if end:
+                self.end_call_now()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "End the call?",
+                f"{self.buyer_first_name} will not take the call up again: an ended call "
+                "cannot be resumed. Your transcript is saved either way.",
+                yes="End call",
+                no="Keep talking",
+            ),
+            answered,
+        )
+
+    def end_call_now(self) -> None:
+        """End the call (once the buyer's reply stops) and show the debrief."""
         if self.buyer_speaking:
             self._end_after_reply = True
             self._stop.set()

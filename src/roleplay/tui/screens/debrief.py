@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Static
+from textual.widgets import Button, Footer, Header, Static
 
 from roleplay.rubric import DIMENSIONS, Rubric
 from roleplay.scenario import Scenario
@@ -19,12 +19,14 @@ from roleplay.standing import Standing, outcome_of, standing_of
 from roleplay.transcript import Transcript
 from roleplay.tui.widgets.bands import (
     SHORT_LABELS,
+    VERDICT_COLOURS,
     band_level,
     colour_of,
     dimension_label,
     percent,
 )
 from roleplay.tui.widgets.dimension_bar import bar
+from roleplay.tui.widgets.fitted_table import FittedTable
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
@@ -88,9 +90,6 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-VERDICT_COLOURS = {"good": "$success", "fair": "$warning", "poor": "$error", "n/a": "$text-muted"}
-
-
 class DebriefScreen(Screen[None]):
     """How the call went and what to do next."""
 
@@ -98,20 +97,24 @@ class DebriefScreen(Screen[None]):
 
     PALETTE: ClassVar[list[tuple[str, str, str]]] = [
         ("Retry scenario", "Practise the same scenario again", "retry"),
-        ("New scenario", "Choose another scenario", "new_scenario"),
         (
             "Open transcript",
             "Step through the saved conversation: scores, reasons, notes, what-if branches",
             "open_transcript",
         ),
     ]
-    """Command palette entries: title, help, action."""
+    """Command palette entries: title, help, action (the app adds "Choose scenario")."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "retry", "Retry", show=True),
         Binding("n", "new_scenario", "New scenario", show=True),
         Binding("o", "open_transcript", "Transcript", show=True),
+        Binding("j", "scroll(1)", "Scroll down", show=False),
+        Binding("k", "scroll(-1)", "Scroll up", show=False),
     ]
+
+    TURN_TEXT_CHARS = 160
+    """How much of each rep turn the turn-by-turn table shows (the replay shows it all)."""
 
     def __init__(
         self,
@@ -140,9 +143,12 @@ class DebriefScreen(Screen[None]):
             yield Static(Content("Hidden facts"), classes="section-title")
             yield Static(self._facts(), id="debrief-facts")
             yield Static(Content("Conversation metrics"), classes="section-title")
-            yield DataTable(id="debrief-metrics", cursor_type="none", zebra_stripes=True)
+            yield FittedTable(["Metric", "You", "Reference", "Verdict"], id="debrief-metrics")
             yield Static(Content("Turn by turn"), classes="section-title")
-            yield DataTable(id="debrief-turns", cursor_type="row", zebra_stripes=True)
+            yield FittedTable(
+                ["#", *(SHORT_LABELS[name] for name in DIMENSIONS), "Your turn"],
+                id="debrief-turns",
+            )
         with Horizontal(id="debrief-actions"):
             yield Button("Retry (r)", id="retry", variant="primary")
             yield Button("New scenario (n)", id="new")
@@ -150,24 +156,25 @@ class DebriefScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        metrics_table = self.query_one("#debrief-metrics", DataTable)
-        metrics_table.add_columns("Metric", "You", "Reference", "Verdict")
         rows = _metric_rows(self.metrics)
-        for row in rows:
-            colour = VERDICT_COLOURS.get(row.verdict, "$text")
-            metrics_table.add_row(
+        metric_rows = [
+            [
                 Content(row.label),
                 Content(row.value),
                 Content(row.reference),
-                Content.from_markup(f"[{colour}]$verdict[/]", verdict=row.verdict),
-            )
-        if not rows:
-            metrics_table.add_row(Content("(metrics unavailable)"), "", "", "")
-        turns_table = self.query_one("#debrief-turns", DataTable)
-        turns_table.add_column("#", key="n")
-        for name in DIMENSIONS:
-            turns_table.add_column(SHORT_LABELS[name], key=name)
-        turns_table.add_column("Your turn", key="text")
+                Content.from_markup(
+                    f"[{VERDICT_COLOURS.get(row.verdict, '$text')}]$verdict[/]",
+                    verdict=row.verdict,
+                ),
+            ]
+            for row in rows
+        ]
+        if not metric_rows:
+            metric_rows = [
+                [Content("(metrics unavailable)"), Content(""), Content(""), Content("")]
+            ]
+        self.query_one("#debrief-metrics", FittedTable).set_rows(metric_rows)
+        turn_rows: list[list[Content]] = []
         # Turns are numbered over the whole call, as in the metrics, replay and reports.
         for number, turn in enumerate(self.transcript.turns, start=1):
             if turn.role != "rep":
@@ -180,9 +187,16 @@ class DebriefScreen(Screen[None]):
                 value = getattr(turn.scores, name)
                 _, colour = band_level(self.rubric, name, value)
                 cells.append(Content.from_markup(f"[{colour}]$v[/]", v=percent(value)))
-            cells.append(Content(_clip(turn.text, 70)))
-            turns_table.add_row(*cells)
-        self.query_one("#retry", Button).focus()
+            cells.append(Content(_clip(turn.text, self.TURN_TEXT_CHARS)))
+            turn_rows.append(cells)
+        self.query_one("#debrief-turns", FittedTable).set_rows(turn_rows)
+        # The body has the focus, so the arrows, PageDown, End (and j/k) scroll it at once;
+        # r, n and o act from anywhere, and Tab reaches the buttons.
+        self.query_one("#debrief-body", VerticalScroll).focus()
+
+    def action_scroll(self, lines: int) -> None:
+        """Scroll the debrief by `lines` (negative: up)."""
+        self.query_one("#debrief-body", VerticalScroll).scroll_relative(y=lines, animate=False)
 
     def _summary(self) -> Content:
         standing = self.standing
@@ -244,13 +258,13 @@ class DebriefScreen(Screen[None]):
         ]
         for fact_id in outcome.uncovered:
             fact = self.scenario.fact(fact_id)
-            lines.append(Content.from_markup("[$success]✓[/] $s", s=fact.summary))
+            lines.append(Content.from_markup("[$text-success]✓[/] $s", s=fact.summary))
         for fact_id in outcome.missed:
             fact = self.scenario.fact(fact_id)
             question = fact.suggested_question()
             lines.append(
                 Content.from_markup(
-                    "[$error]✗[/] $s\n    [dim]Ask:[/] [i]$q[/]", s=fact.summary, q=question
+                    "[$text-error]✗[/] $s\n    [dim]Ask:[/] [i]$q[/]", s=fact.summary, q=question
                 )
             )
         return Content("\n").join(lines)

@@ -19,7 +19,7 @@ HELP_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
             ("ctrl+p", "command palette: every action by name"),
             ("ctrl+t", "switch between dark and light theme"),
             ("tab / shift+tab", "move between controls"),
-            ("ctrl+q", "quit (your transcript is already saved)"),
+            ("ctrl+q", "quit; says where your transcript is saved"),
         ],
     ),
     (
@@ -47,13 +47,14 @@ HELP_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
             ("Escape", "interrupt the buyer"),
             ("F2", "explain the selected turn and show a better one"),
             ("alt+up / alt+down", "select an earlier or later turn of yours"),
-            ("F3", "end the call and see your debrief"),
+            ("F3", "end the call (asks first) and see your debrief"),
             ("F5", "retry the buyer's reply after a failure"),
         ],
     ),
     (
         "Debrief",
         [
+            ("up / down, j / k", "scroll (PageUp / PageDown, Home / End too)"),
             ("r", "retry the same scenario"),
             ("n", "choose a new scenario"),
             ("o", "open the transcript in the replay"),
@@ -78,7 +79,7 @@ def help_content() -> Content:
     for title, keys in HELP_SECTIONS:
         if lines:
             lines.append(Content(""))
-        lines.append(Content.from_markup("[b $accent]$title[/]", title=title))
+        lines.append(Content.from_markup("[b $text-accent]$title[/]", title=title))
         for key, what in keys:
             lines.append(Content.from_markup("  [b]$key[/] $what", key=f"{key:<18}", what=what))
     return Content("\n").join(lines)

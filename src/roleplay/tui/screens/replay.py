@@ -21,7 +21,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Label, ListItem, ListView, Static
+from textual.widgets import Footer, Header, Input, Label, ListItem, ListView, Static, TextArea
 
 from roleplay.coach.annotate import add_note, parse_override
 from roleplay.coach.branch import rep_turn_numbers
@@ -33,7 +33,7 @@ from roleplay.scenario import Scenario
 from roleplay.standing import fmt_score, standing_of
 from roleplay.transcript import Scores, Transcript, Turn, load_transcript
 from roleplay.tui.widgets import score_chips
-from roleplay.tui.widgets.bands import colour_of
+from roleplay.tui.widgets.bands import VERDICT_COLOURS, colour_of
 
 if TYPE_CHECKING:
     from roleplay.buyer.base import BuyerBackend
@@ -76,6 +76,7 @@ class _Dialog(ModalScreen[Any]):
     _Dialog .dialog--title { text-style: bold; margin-bottom: 1; }
     _Dialog .dialog--error { color: $text-error; height: auto; }
     _Dialog Input { margin-bottom: 1; }
+    _Dialog TextArea { height: 7; margin-bottom: 1; }
     _Dialog Horizontal { height: auto; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
@@ -151,7 +152,11 @@ class OverrideDialog(_Dialog):
 
 
 class BranchDialog(_Dialog):
-    """Ask for the line the rep could have said instead."""
+    """Ask for the line the rep could have said instead, in an editor of several lines."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "play", "Play the branch", show=True),
+    ]
 
     def __init__(self, turn: Turn, turn_number: int) -> None:
         super().__init__()
@@ -164,16 +169,28 @@ class BranchDialog(_Dialog):
             yield Label(f"Branch from turn {self.turn_number}", classes="dialog--title")
             yield Static(Content.from_markup("[dim]Said:[/] $text", text=self.turn.text))
             yield Label("Say instead:")
-            yield Input(value=alternative, id="branch-line")
+            yield TextArea(
+                alternative,
+                id="branch-line",
+                soft_wrap=True,
+                tab_behavior="focus",
+                show_line_numbers=False,
+            )
             yield Label("", classes="dialog--error")
-            yield Label("[dim]enter plays the branch · escape cancels[/]")
+            yield Label("[dim]ctrl+s plays the branch · escape cancels[/]")
 
-    @on(Input.Submitted, "#branch-line")
-    def submitted(self, event: Input.Submitted) -> None:
-        if not event.value.strip():
+    def on_mount(self) -> None:
+        editor = self.query_one("#branch-line", TextArea)
+        editor.focus()
+        editor.move_cursor(editor.document.end)
+
+    def action_play(self) -> None:
+        """Play the branch with the line in the editor."""
+        line = self.query_one("#branch-line", TextArea).text.strip()
+        if not line:
             self.show_error("Write the alternative line first.")
             return
-        self.dismiss(event.value.strip())
+        self.dismiss(line)
 
 
 # -- the screen -------------------------------------------------------------------------------
@@ -304,11 +321,10 @@ def metrics_content(
     if metrics is None:
         lines.append(Content("Metrics need the scenario file (--scenario PATH)."))
     else:
-        colours = {"good": "$success", "fair": "$warning", "poor": "$error"}
         for row in metrics.rows():
             lines.append(
                 Content.from_markup(
-                    f"$label $value [{colours.get(row.verdict, '$text-muted')}]$verdict[/] "
+                    f"$label $value [{VERDICT_COLOURS.get(row.verdict, '$text-muted')}]$verdict[/] "
                     "[dim]ref $ref[/]",
                     label=f"{row.label:<28}",
                     value=row.value,

@@ -16,13 +16,38 @@ SHORT_LABELS: dict[str, str] = {
 }
 """Chip labels: short enough for three chips on one line at 80 columns."""
 
-TONE_COLOURS: dict[Tone, str] = {"low": "$error", "mid": "$warning", "high": "$success"}
-"""The theme colour variable of each band tone."""
+TONE_COLOURS: dict[Tone, str] = {
+    "low": "$text-error",
+    "mid": "$text-warning",
+    "high": "$text-success",
+}
+"""The theme colour a band's text is written in: the `text-` variants, which keep 4.5:1
+contrast on the app's backgrounds (`roleplay.tui.theme`)."""
+
+TONE_BACKGROUNDS: dict[Tone, str] = {"low": "$error", "mid": "$warning", "high": "$success"}
+"""The theme colour behind a band's score chip (at `CHIP_OPACITY`, under `$text`)."""
+
+CHIP_OPACITY = 50
+"""How strongly (in percent) a chip's band colour is laid over the background: at 50 the
+chip text keeps 4.5:1 in both themes (`roleplay.tui.theme.text_pairs`)."""
+
+VERDICT_COLOURS: dict[str, str] = {
+    "good": "$text-success",
+    "fair": "$text-warning",
+    "poor": "$text-error",
+    "n/a": "$text-muted",
+}
+"""The colour a conversation metric's verdict is written in."""
 
 
 def colour_of(mark: BandMark) -> str:
     """The theme colour variable that marks a band."""
     return TONE_COLOURS[mark.tone]
+
+
+def chip_background(rubric: Rubric, dimension: str, score: float) -> str:
+    """The theme colour variable behind the score chip of a dimension's `score`."""
+    return TONE_BACKGROUNDS[band_of(rubric, dimension, score).tone]
 
 
 def band_level(rubric: Rubric, dimension: str, score: float) -> tuple[str, str]:

@@ -27,7 +27,13 @@ class MetricsPanel(Static):
             lines.append(Content.from_markup("Talk share  [dim]--[/]"))
         else:
             share = snapshot.talk_share
-            colour = "$success" if share <= 0.5 else "$warning" if share <= 0.65 else "$error"
+            colour = (
+                "$text-success"
+                if share <= 0.5
+                else "$text-warning"
+                if share <= 0.65
+                else "$text-error"
+            )
             lines.append(
                 Content.from_markup(
                     f"Talk share  [{colour}]{round(share * 100)}%[/] [dim]aim 43%[/]"
@@ -41,5 +47,6 @@ class MetricsPanel(Static):
             )
         )
         if snapshot.turns_left is not None:
-            lines.append(Content.from_markup(f"Turns left  [bold]{snapshot.turns_left}[/]"))
+            # A count of the rep's own turns (the limit), not a turn number.
+            lines.append(Content.from_markup(f"Your turns  [bold]{snapshot.turns_left}[/] left"))
         self.update(Content("\n").join(lines))

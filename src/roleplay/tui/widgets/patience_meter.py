@@ -28,7 +28,9 @@ class PatienceMeter(Static):
         self.patience = max(0, patience)
         self.max_patience = max(1, max_patience)
         share = self.patience / self.max_patience
-        colour = "$success" if share > 0.5 else "$warning" if share > 0.25 else "$error"
+        colour = (
+            "$text-success" if share > 0.5 else "$text-warning" if share > 0.25 else "$text-error"
+        )
         filled = "●" * self.patience
         empty = "○" * max(0, self.max_patience - self.patience)
         self.update(

@@ -20,7 +20,7 @@ def _inline(text: str) -> Content:
     escaped = text.replace("[", r"\[")
     escaped = _BOLD.sub(r"[b]\1[/b]", escaped)
     escaped = _ITALIC.sub(r"[i]\1[/i]", escaped)
-    escaped = _CODE.sub(r"[$accent]\1[/]", escaped)
+    escaped = _CODE.sub(r"[$text-accent]\1[/]", escaped)
     try:
         return Content.from_markup(escaped)
     except Exception:  # text that is not valid markup after all: show it as written
@@ -51,7 +51,7 @@ def render_prose(markdown: str) -> Content:
         bullet = re.match(r"^[-*+]\s+(.*)$", stripped)
         if heading:
             flush()
-            blocks.append(Content.from_markup("[b $accent]$h[/]", h=heading.group(1)))
+            blocks.append(Content.from_markup("[b $text-accent]$h[/]", h=heading.group(1)))
         elif bullet:
             flush()
             blocks.append(Content("• ") + _inline(bullet.group(1)))

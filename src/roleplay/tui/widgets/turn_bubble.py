@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from roleplay.rubric import DIMENSIONS, Rubric
 from roleplay.transcript import Turn
-from roleplay.tui.widgets.bands import SHORT_LABELS, band_level, percent
+from roleplay.tui.widgets.bands import CHIP_OPACITY, SHORT_LABELS, chip_background, percent
 
 
 def score_chips(turn: Turn, rubric: Rubric) -> Content:
@@ -21,11 +21,11 @@ def score_chips(turn: Turn, rubric: Rubric) -> Content:
     parts: list[Content] = []
     for name in DIMENSIONS:
         value = getattr(scores, name)
-        _, colour = band_level(rubric, name, value)
+        colour = chip_background(rubric, name, value)
         label = SHORT_LABELS[name]
         parts.append(
             Content.from_markup(
-                f"[bold $text on {colour} 70%] {label} {percent(value)} [/]",
+                f"[bold $text on {colour} {CHIP_OPACITY}%] {label} {percent(value)} [/]",
             )
         )
     return Content(" ").join(parts)
@@ -74,15 +74,17 @@ class TurnBubble(Widget, can_focus=False):
         turn: Turn | None,
         rubric: Rubric,
         *,
-        rep_index: int | None = None,
+        number: int | None = None,
         text: str = "",
     ) -> None:
+        """`number` is the turn's 1-based place in the whole call, both sides counted: the
+        numbering of the explain dialog, debrief, replay, reports and `branch --turn`."""
         role = turn.role if turn is not None else "buyer"
         super().__init__(classes=f"-{role}")
         self.speaker = speaker
         self.turn = turn
         self.rubric = rubric
-        self.rep_index = rep_index
+        self.number = number
         self._text = turn.text if turn is not None else text
         self._waiting = turn is None and not text
         self._text_widget = Static(
@@ -108,7 +110,8 @@ class TurnBubble(Widget, can_focus=False):
         return self.turn is not None and self.turn.role == "rep"
 
     def compose(self) -> ComposeResult:
-        yield Static(Content(self.speaker), classes="bubble--speaker")
+        label = self.speaker if self.number is None else f"#{self.number} {self.speaker}"
+        yield Static(Content(label), classes="bubble--speaker")
         yield self._text_widget
         if self._chips is not None:
             yield self._chips
