@@ -73,6 +73,7 @@ def progress_printer(out: TextIO) -> Progress:
 
 def run(args: argparse.Namespace) -> int:
     from roleplay.buyer import load_backend
+    from roleplay.buyer.fidelity import FidelityReport, audit
     from roleplay.buyer.simulation import play, read_script
     from roleplay.buyer.trace import DecisionLog, explain
     from roleplay.config import rep_name
@@ -150,6 +151,9 @@ def run(args: argparse.Namespace) -> int:
     uncovered = result.uncovered
     missed = [f for f in facts if f not in uncovered]
     outcomes = session.guard.outcomes
+    checked = FidelityReport(buyer.model_id)
+    audit(session, scenario.id, checked)  # the same audit `make eval` runs
+    words = checked.words
     guard_line = ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())) or "none (no model)"
     out.write(
         "\n"
@@ -163,8 +167,13 @@ def run(args: argparse.Namespace) -> int:
         f"Success:    {'yes' if session.succeeded else 'no'}\n"
         f"Guard:      {guard_line}\n"
         f"Role leaks: {len(result.leaks)}\n"
+        f"Voice:      {words['model']} of {words['authored'] + words['model']} buyer words by "
+        f"the model; {len(checked.unsupported_sentences)} sentence(s) with figures or names "
+        "the scenario does not support\n"
         f"Transcript: {args.output}\n"
     )
     for leak in result.leaks:
         out.write(f"  leak: {leak}\n")
+    for sentence in checked.unsupported_sentences:
+        out.write(f"  unsupported: {sentence}\n")
     return 0
