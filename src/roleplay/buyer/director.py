@@ -403,10 +403,16 @@ class BuyerDirector:
         statement = "?" not in text
         pitch = (
             bool(turn.product_named)
+            or bool(turn.product_claims)  # "Ledgerly automates ..." with no we/our
+            # Told, not asked: "one of our customers cut their close ...", "most firms like
+            # yours lose millions ..." (a question about the buyer's own pain is discovery).
+            or (statement and bool(turn.third_party or turn.generic_pain))
+            or bool(turn.leading)  # "wouldn't it be great if ...?"
             or (vendor and (term_hits > 0 or low_focus))
             or (statement and low_focus and (term_hits >= 2 or bool(turn.pitch_words)))
         )
-        return pitch, self._asks_to_close(text, turn.close), bool(turn.price)
+        close = bool(turn.money_ask) or self._asks_to_close(text, turn.close)
+        return pitch, close, bool(turn.price)
 
     def _asks_to_close(self, text: str, phrases: Sequence[str]) -> bool:
         """Whether the close phrases found are the rep asking for a commitment.
