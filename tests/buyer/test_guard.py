@@ -15,10 +15,10 @@ def guard(cfo: Scenario, scorer) -> BuyerGuard:  # type: ignore[no-untyped-def]
 
 
 def reveal(cfo: Scenario, fact_id: str) -> Beat:
-    return Beat("reveal", cfo.fact(fact_id).lines[0], "share it", revealed=(fact_id,))
+    return Beat("reveal", cfo.fact(fact_id).lines[0], revealed=(fact_id,))
 
 
-SMALL_TALK = Beat("small_talk", "Go on.", "answer briefly")
+SMALL_TALK = Beat("small_talk", "Go on.")
 
 
 @pytest.mark.parametrize(
