@@ -73,11 +73,3 @@ def test_an_earned_fact_is_not_a_leak(guard: BuyerGuard, cfo: Scenario) -> None:
     reply = cfo.fact("carrier_accruals").lines[1]
     assert guard.check(reply, beat, [], ["carrier_accruals"]).ok
     assert guard.check(reply, SMALL_TALK, [], []).reason == "unearned_fact"
-
-
-def test_outcomes_are_counted(guard: BuyerGuard) -> None:
-    before = guard.outcomes["first_try"]
-    guard.record("first_try")
-    guard.record("model", "off_beat")
-    assert guard.outcomes["first_try"] == before + 1
-    assert guard.outcomes["fail:off_beat"] >= 1
