@@ -137,11 +137,13 @@ class _SlowBuyer:
 
         self.inner = load_backend("deterministic", scenario)  # type: ignore[arg-type]
         self.model_id = "bench:slow-deterministic"
+        self.continues_final_message = False
+        self.generation = self.inner.generation
 
     def load(self, progress: object = None) -> None:
         return None
 
-    def stream(self, messages: object, **kwargs: object):  # type: ignore[no-untyped-def]
+    def stream(self, request: object, **kwargs: object):  # type: ignore[no-untyped-def]
         should_stop = kwargs.get("should_stop", lambda: False)
         words = ("Well, let me think about how that works for us today. " * 12).split()
         for word in words:

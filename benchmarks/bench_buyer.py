@@ -64,11 +64,16 @@ def _load_average() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def _time_stream(backend: Any, messages: Any, **kwargs: Any) -> dict[str, float]:
+def _time_stream(backend: Any, messages: Any, temperature: float) -> dict[str, float]:
+    from roleplay.buyer import BuyerRequest
+
+    request = BuyerRequest(
+        tuple(messages), max_new_tokens=NEW_TOKENS, temperature=temperature, seed=1
+    )
     started = time.perf_counter()
     first = None
     text = ""
-    for chunk in backend.stream(messages, max_new_tokens=NEW_TOKENS, seed=1, **kwargs):
+    for chunk in backend.stream(request):
         if first is None:
             first = time.perf_counter() - started
         text += chunk

@@ -57,12 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"roleplay {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"roleplay.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"roleplay.commands.{name}":
-                continue  # a command not built yet
-            raise
+        module = importlib.import_module(f"roleplay.commands.{name}")
         module.register(subparsers)
         if name == DEFAULT_COMMAND:
             module.add_options(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from roleplay.buyer.base import BuyerBackend, ChatMessage
+from roleplay.buyer.base import BuyerBackend, BuyerRequest, ChatMessage
 from roleplay.buyer.director import Beat, BuyerDirector, BuyerState
 from roleplay.buyer.figures import carries
 from roleplay.buyer.guard import MAX_SENTENCES, PASS, BuyerGuard, Verdict
@@ -397,7 +397,7 @@ class _GuardedReply:
         self.uncovered = [*session.state.uncovered, *beat.revealed]
         self.earlier = [t.text for t in session.transcript.turns if t.role == "buyer"]
         self.rep_text = session.transcript.turns[-1].text
-        continues = bool(getattr(session.buyer, "continues_final_message", False))
+        continues = session.buyer.continues_final_message
         self.whole_line = beat.kind in WHOLE_LINE_BEATS and bool(beat.anchor.strip())
         """Facts and context are said as authored, word for word (a small model changes
         figures when it paraphrases); the model may only add a short sentence after them."""
@@ -429,7 +429,6 @@ class _GuardedReply:
         )
         if self.lead:
             # The rep sees the authored lead-in at once; the model finishes the sentence.
-            messages.append(ChatMessage("assistant", self.lead))
             for chunk in _words(self.lead):
                 if self.should_stop():
                     self.result = ("model", True)
@@ -470,13 +469,17 @@ class _GuardedReply:
         seed = session.seed
         if seed is not None:
             seed = seed * 1000 + self.rep_index * 2 + attempt_index
-        generation = getattr(session.buyer, "generation", None)
-        stream = session.buyer.stream(
-            messages,
-            max_new_tokens=getattr(generation, "max_new_tokens", 72),
-            temperature=getattr(generation, "temperature", 0.7),
+        generation = session.buyer.generation
+        request = BuyerRequest(
+            messages=tuple(messages),
+            anchor=self.beat.anchor,
+            lead_in=self.lead,
+            max_new_tokens=generation.max_new_tokens,
+            temperature=generation.temperature,
             seed=seed,
-            should_stop=lambda: attempt.stop_generating or self.should_stop(),
+        )
+        stream = session.buyer.stream(
+            request, should_stop=lambda: attempt.stop_generating or self.should_stop()
         )
         buffer = self.lead
         if self.whole_line:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from roleplay.buyer import (
+    BuyerRequest,
     ChatMessage,
     backend_for_card,
     find_card,
@@ -18,7 +19,7 @@ from roleplay.buyer import (
     selected_model,
 )
 from roleplay.buyer.base import Progress
-from roleplay.buyer.cards import ModelCard
+from roleplay.buyer.cards import Generation, ModelCard
 from roleplay.errors import InvalidFileError, ModelError
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
@@ -98,20 +99,16 @@ class EchoBackend:
     """A third-party backend: echoes the last user message."""
 
     model_id = "echo:1"
+    continues_final_message = False
+    generation = Generation()
 
     def load(self, progress: Progress | None = None) -> None:
         pass
 
     def stream(
-        self,
-        messages: Sequence[ChatMessage],
-        *,
-        max_new_tokens: int = 96,
-        temperature: float = 0.7,
-        seed: int | None = None,
-        should_stop: Callable[[], bool] = lambda: False,
+        self, request: BuyerRequest, *, should_stop: Callable[[], bool] = lambda: False
     ) -> Iterator[str]:
-        yield messages[-1].content
+        yield request.messages[-1].content
 
 
 def test_a_third_party_backend_registers_like_the_built_ins(
@@ -122,4 +119,4 @@ def test_a_third_party_backend_registers_like_the_built_ins(
     (tmp_path / "my-echo.yaml").write_text("name: my-echo\nbackend: echo\n")
     monkeypatch.setenv("ROLEPLAY_MODELS", str(tmp_path))
     backend = load_backend("my-echo")
-    assert "".join(backend.stream([ChatMessage("user", "hello")])) == "hello"
+    assert "".join(backend.stream(BuyerRequest((ChatMessage("user", "hello"),)))) == "hello"

@@ -42,15 +42,16 @@ def test_first_load_converts_to_a_safetensors_cache(embedded_buyer: Transformers
 
 
 def test_streams_seeded_and_stops_when_asked(embedded_buyer: TransformersBackend) -> None:
-    from roleplay.buyer import ChatMessage
+    from roleplay.buyer import BuyerRequest, ChatMessage
 
-    prompt = [ChatMessage("system", "You are Dana, a CFO."), ChatMessage("user", "How are you?")]
-    first = list(embedded_buyer.stream(prompt, max_new_tokens=12, temperature=0.7, seed=4))
-    second = list(embedded_buyer.stream(prompt, max_new_tokens=12, temperature=0.7, seed=4))
+    prompt = (ChatMessage("system", "You are Dana, a CFO."), ChatMessage("user", "How are you?"))
+    seeded = BuyerRequest(prompt, max_new_tokens=12, temperature=0.7, seed=4)
+    first = list(embedded_buyer.stream(seeded))
+    second = list(embedded_buyer.stream(seeded))
     assert first == second and len(first) > 1
     chunks: list[str] = []
     for chunk in embedded_buyer.stream(
-        prompt, max_new_tokens=40, should_stop=lambda: len(chunks) >= 3
+        BuyerRequest(prompt, max_new_tokens=40), should_stop=lambda: len(chunks) >= 3
     ):
         chunks.append(chunk)
     assert len(chunks) == 3

@@ -15,10 +15,10 @@ def guard(cfo: Scenario, scorer) -> BuyerGuard:  # type: ignore[no-untyped-def]
 
 
 def reveal(cfo: Scenario, fact_id: str) -> Beat:
-    return Beat("reveal", cfo.fact(fact_id).lines[0], "share it", revealed=(fact_id,))
+    return Beat("reveal", cfo.fact(fact_id).lines[0], revealed=(fact_id,))
 
 
-SMALL_TALK = Beat("small_talk", "Go on.", "answer briefly")
+SMALL_TALK = Beat("small_talk", "Go on.")
 
 
 @pytest.mark.parametrize(
@@ -73,11 +73,3 @@ def test_an_earned_fact_is_not_a_leak(guard: BuyerGuard, cfo: Scenario) -> None:
     reply = cfo.fact("carrier_accruals").lines[1]
     assert guard.check(reply, beat, [], ["carrier_accruals"]).ok
     assert guard.check(reply, SMALL_TALK, [], []).reason == "unearned_fact"
-
-
-def test_outcomes_are_counted(guard: BuyerGuard) -> None:
-    before = guard.outcomes["first_try"]
-    guard.record("first_try")
-    guard.record("model", "off_beat")
-    assert guard.outcomes["first_try"] == before + 1
-    assert guard.outcomes["fail:off_beat"] >= 1

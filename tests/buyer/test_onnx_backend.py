@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from roleplay.buyer import ChatMessage, find_card
+from roleplay.buyer import BuyerRequest, ChatMessage, find_card
 from roleplay.buyer.guard import TEMPLATE_TOKENS
 from roleplay.buyer.onnx_backend import ONNX_MARKER, OnnxBackend
 from roleplay.buyer.transformers_backend import TransformersBackend
@@ -76,31 +76,38 @@ def test_the_default_buyer_is_onnx_built_once_into_the_cache(onnx_buyer: OnnxBac
 def test_float32_onnx_says_what_transformers_says(
     onnx_fp32: OnnxBackend, reference: TransformersBackend
 ) -> None:
-    started = [*PROMPT, ChatMessage("assistant", "Honestly, our close")]
-    for prompt in (PROMPT, started):
+    for lead_in in ("", "Honestly, our close"):
+        request = BuyerRequest(tuple(PROMPT), lead_in=lead_in, max_new_tokens=40, temperature=0.0)
+        prompt = request.prompt
         assert onnx_fp32.prompt_ids(prompt).tolist() == reference.prompt_ids(prompt)[0].tolist()
-        ours = "".join(onnx_fp32.stream(prompt, max_new_tokens=40, temperature=0.0))
-        theirs = "".join(reference.stream(prompt, max_new_tokens=40, temperature=0.0))
+        ours = "".join(onnx_fp32.stream(request))
+        theirs = "".join(reference.stream(request))
         assert ours == theirs and len(ours.split()) > 5
 
 
 def test_a_started_reply_is_continued(onnx_buyer: OnnxBackend) -> None:
-    started = [*PROMPT, ChatMessage("assistant", "Honestly, our close")]
-    assert onnx_buyer.prompt_text(started).endswith("<|im_start|>assistant\nHonestly, our close")
-    rest = "".join(onnx_buyer.stream(started, max_new_tokens=16, temperature=0.0))
+    started = BuyerRequest(
+        tuple(PROMPT), lead_in="Honestly, our close", max_new_tokens=16, temperature=0.0
+    )
+    assert onnx_buyer.prompt_text(started.prompt).endswith(
+        "<|im_start|>assistant\nHonestly, our close"
+    )
+    rest = "".join(onnx_buyer.stream(started))
     assert rest.strip() and not rest.startswith("Honestly")
 
 
 def test_streams_seeded_stops_at_end_of_turn_and_when_asked(onnx_buyer: OnnxBackend) -> None:
-    first = list(onnx_buyer.stream(PROMPT, max_new_tokens=12, temperature=0.7, seed=4))
-    second = list(onnx_buyer.stream(PROMPT, max_new_tokens=12, temperature=0.7, seed=4))
+    seeded = BuyerRequest(tuple(PROMPT), max_new_tokens=12, temperature=0.7, seed=4)
+    first = list(onnx_buyer.stream(seeded))
+    second = list(onnx_buyer.stream(seeded))
     assert first == second and len(first) > 1
-    short = [ChatMessage("user", "Answer with one word, yes or no: is water wet?")]
-    reply = "".join(onnx_buyer.stream(short, max_new_tokens=200, temperature=0.0))
+    short = (ChatMessage("user", "Answer with one word, yes or no: is water wet?"),)
+    reply = "".join(onnx_buyer.stream(BuyerRequest(short, max_new_tokens=200, temperature=0.0)))
     assert 0 < onnx_buyer.token_count(reply) < 200
     assert not TEMPLATE_TOKENS.search(reply)
     chunks: list[str] = []
-    for chunk in onnx_buyer.stream(PROMPT, max_new_tokens=40, should_stop=lambda: len(chunks) >= 3):
+    longer = BuyerRequest(tuple(PROMPT), max_new_tokens=40)
+    for chunk in onnx_buyer.stream(longer, should_stop=lambda: len(chunks) >= 3):
         chunks.append(chunk)
     assert len(chunks) == 3
 
@@ -108,13 +115,19 @@ def test_streams_seeded_stops_at_end_of_turn_and_when_asked(onnx_buyer: OnnxBack
 def test_a_reply_on_the_reused_cache_is_the_reply_on_a_fresh_one(onnx_buyer: OnnxBackend) -> None:
     """The KV cache kept between replies only skips work: the same prompt and seed give the
     same reply whatever came before."""
-    started = [*PROMPT, ChatMessage("assistant", "Honestly, our close")]
+    lead_in = "Honestly, our close"
+    started = BuyerRequest(
+        tuple(PROMPT), lead_in=lead_in, max_new_tokens=24, temperature=0.6, seed=9
+    )
     fresh = OnnxBackend(onnx_buyer.card)
     fresh.load()
-    expected = "".join(fresh.stream(started, max_new_tokens=24, temperature=0.6, seed=9))
-    for before in (started, PROMPT):
-        "".join(onnx_buyer.stream(before, max_new_tokens=16, temperature=0.6, seed=2))
-        reused = "".join(onnx_buyer.stream(started, max_new_tokens=24, temperature=0.6, seed=9))
+    expected = "".join(fresh.stream(started))
+    for before in (lead_in, ""):
+        earlier = BuyerRequest(
+            tuple(PROMPT), lead_in=before, max_new_tokens=16, temperature=0.6, seed=2
+        )
+        "".join(onnx_buyer.stream(earlier))
+        reused = "".join(onnx_buyer.stream(started))
         assert reused == expected
 
 
@@ -122,13 +135,14 @@ def test_start_up_imports_neither_torch_nor_transformers(onnx_buyer: OnnxBackend
     code = (
         "import sys\n"
         "from roleplay import paths\n"
-        "from roleplay.buyer import ChatMessage, load_backend\n"
+        "from roleplay.buyer import BuyerRequest, ChatMessage, load_backend\n"
         "from roleplay.rubric import load_rubric\n"
         "from roleplay.scoring import TurnScorer\n"
         "buyer = load_backend(None)\n"
         "buyer.load()\n"
         "TurnScorer.load(load_rubric(paths.default_rubric()))\n"
-        "reply = ''.join(buyer.stream([ChatMessage('user', 'Hello')], max_new_tokens=4))\n"
+        "hello = BuyerRequest((ChatMessage('user', 'Hello'),), max_new_tokens=4)\n"
+        "reply = ''.join(buyer.stream(hello))\n"
         "heavy = sorted({'torch', 'transformers'} & set(sys.modules))\n"
         "print(buyer.model_id, bool(reply), *heavy)\n"
     )

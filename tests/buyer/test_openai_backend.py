@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from roleplay.buyer import ChatMessage, backend_for_card, load_backend
+from roleplay.buyer import BuyerRequest, ChatMessage, backend_for_card, load_backend
 from roleplay.buyer.cards import ModelCard
 from roleplay.buyer.openai_backend import OpenAIBackend
 from roleplay.errors import ModelError
@@ -21,7 +21,9 @@ from roleplay.session import PracticeSession
 from roleplay.transcript import load_transcript
 
 SECRET = "sk-test-not-a-real-key-5f3a"
-PROMPT = [ChatMessage("system", "You are Dana."), ChatMessage("user", "How long is your close?")]
+PROMPT = BuyerRequest(
+    (ChatMessage("system", "You are Dana."), ChatMessage("user", "How long is your close?"))
+)
 
 
 class FakeServer(BaseHTTPRequestHandler):
@@ -107,12 +109,14 @@ def _key(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_streams_a_reply_and_sends_the_key_only_in_the_header(server: str) -> None:
     backend = backend_for_card(card(server))
     backend.load()
-    chunks = list(backend.stream(PROMPT, max_new_tokens=40, temperature=0.2, seed=3))
+    request = BuyerRequest(PROMPT.messages, max_new_tokens=40, temperature=0.2, seed=3)
+    chunks = list(backend.stream(request))
     assert chunks == FakeServer.reply
     sent = FakeServer.requests[-1]
     assert sent["headers"]["Authorization"] == f"Bearer {SECRET}"
     assert sent["body"]["stream"] is True
     assert sent["body"]["max_tokens"] == 40 and sent["body"]["seed"] == 3
+    assert sent["body"]["temperature"] == 0.2
     assert sent["body"]["messages"][1] == {"role": "user", "content": "How long is your close?"}
     assert SECRET not in json.dumps(sent["body"])
 

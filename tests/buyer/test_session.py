@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from roleplay.buyer import load_backend
-from roleplay.buyer.base import ChatMessage
+from roleplay.buyer.base import BuyerRequest, ChatMessage
+from roleplay.buyer.cards import Generation
 from roleplay.buyer.figures import unsupported
 from roleplay.buyer.simulation import read_script
 from roleplay.buyer.text import lead_in, split_sentences
@@ -151,17 +152,23 @@ class ScriptedContinuation:
     """A backend that continues a started reply with fixed text, and records its prompts."""
 
     continues_final_message = True
+    generation = Generation()
 
     def __init__(self, *replies: str) -> None:
         self.replies = list(replies)
-        self.prompts: list[list[ChatMessage]] = []
+        self.requests: list[BuyerRequest] = []
         self.model_id = "scripted:continuation"
+
+    @property
+    def prompts(self) -> list[list[ChatMessage]]:
+        """The prompt of every request, as a model would see it."""
+        return [request.prompt for request in self.requests]
 
     def load(self, progress: object = None) -> None:
         """Nothing to load."""
 
-    def stream(self, messages: Sequence[ChatMessage], **kwargs: object) -> Iterator[str]:
-        self.prompts.append(list(messages))
+    def stream(self, request: BuyerRequest, **kwargs: object) -> Iterator[str]:
+        self.requests.append(request)
         reply = self.replies.pop(0) if self.replies else ""
         yield from re.findall(r"\s*\S+\s*", reply)
 
@@ -179,7 +186,9 @@ def test_the_lead_in_is_shown_before_the_model_speaks_and_the_model_finishes_it(
     beat_anchor = "".join([first, *stream])
     prompt = buyer.prompts[0]
     assert prompt[-1].role == "assistant"
-    assert lead_in(beat_anchor) == prompt[-1].content
+    assert lead_in(beat_anchor) == prompt[-1].content == buyer.requests[0].lead_in
+    assert buyer.requests[0].anchor == beat_anchor
+    assert f'saying: "{beat_anchor}")' in prompt[-2].content  # the model is still asked for it
     assert beat_anchor.startswith(prompt[-1].content)
 
 

@@ -16,11 +16,6 @@ from roleplay.coach.lookup import require_scenario, rubric_for
 from roleplay.transcript import load_transcript
 from roleplay.tui.screens.replay import NoteDialog, ReplayApp, ReplayScreen
 
-pytestmark = pytest.mark.skipif(
-    not (Path(__file__).resolve().parents[2] / "src/roleplay/commands/simulate.py").exists(),
-    reason="`roleplay simulate` is not in this checkout yet",
-)
-
 
 async def test_simulate_replay_annotate_branch_rescore_report(
     project_root: Path,

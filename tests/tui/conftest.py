@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from roleplay.buyer import load_backend
-from roleplay.buyer.base import ChatMessage, Progress
+from roleplay.buyer.base import BuyerRequest, Progress
 from roleplay.errors import BackendError
 from roleplay.scenario import Scenario
 from roleplay.tui.app import RoleplayApp, make_app
@@ -32,6 +32,8 @@ class GatedBuyer:
     def __init__(self, scenario: Scenario) -> None:
         self.inner = load_backend("deterministic", scenario)
         self.model_id = self.inner.model_id
+        self.continues_final_message = False  # every word of a reply comes through the gate
+        self.generation = self.inner.generation
         self.release = threading.Event()
         self.holding = threading.Event()
 
@@ -39,17 +41,9 @@ class GatedBuyer:
         self.inner.load(progress)
 
     def stream(
-        self,
-        messages: Sequence[ChatMessage],
-        *,
-        max_new_tokens: int = 96,
-        temperature: float = 0.7,
-        seed: int | None = None,
-        should_stop: Callable[[], bool] = lambda: False,
+        self, request: BuyerRequest, *, should_stop: Callable[[], bool] = lambda: False
     ) -> Iterator[str]:
-        for index, chunk in enumerate(
-            self.inner.stream(messages, max_new_tokens=max_new_tokens, seed=seed)
-        ):
+        for index, chunk in enumerate(self.inner.stream(request)):
             if index == 1:
                 self.holding.set()
                 while not self.release.wait(0.01):
@@ -80,8 +74,8 @@ class GatedBuyers:
 class FailingBuyer(GatedBuyer):
     """A buyer whose backend dies after the first chunk of every reply."""
 
-    def stream(self, messages: Sequence[ChatMessage], **kwargs: Any) -> Iterator[str]:
-        for index, chunk in enumerate(self.inner.stream(messages, seed=kwargs.get("seed"))):
+    def stream(self, request: BuyerRequest, **kwargs: Any) -> Iterator[str]:
+        for index, chunk in enumerate(self.inner.stream(request)):
             if index == 1:
                 raise BackendError("the model server closed the connection")
             yield chunk

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from roleplay.buyer.base import (
     BuyerBackend,
+    BuyerRequest,
     ChatMessage,
     backend_factory,
     known_backends,
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BuyerBackend",
+    "BuyerRequest",
     "ChatMessage",
     "ModelCard",
     "backend_for_card",

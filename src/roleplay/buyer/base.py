@@ -6,25 +6,29 @@ decided by the director (`roleplay.buyer.director`); the backend only voices it.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 from roleplay.errors import ModelError
 
 if TYPE_CHECKING:
-    from roleplay.buyer.cards import ModelCard
+    from roleplay.buyer.cards import Generation, ModelCard
     from roleplay.scenario import Scenario
 
 Progress = Callable[[str, float | None], None]
 """A progress callback: a message and a fraction done (None when unknown)."""
 
-ANCHOR_PREFIX = "Answer as {speaker}, in your own words, saying: "
-"""How the director asks for the authored line to voice now, at the end of the rep's turn.
+DEFAULT_MAX_NEW_TOKENS = 72
+"""The longest buyer reply, in tokens, unless a model card says otherwise."""
 
-The deterministic backend reads the line back; model backends paraphrase it. (A 135M model
-follows a request in the last user message far better than one in the system prompt.)"""
+DEFAULT_TEMPERATURE = 0.7
+"""The buyer's sampling temperature unless a model card says otherwise."""
+
+ANCHOR_PREFIX = "Answer as {speaker}, in your own words, saying: "
+"""How the director asks a model for the authored line to voice now, at the end of the rep's
+turn (a 135M model follows a request in the last user message far better than one in the
+system prompt). Backends that need the line itself read `BuyerRequest.anchor`."""
 
 
 @dataclass(frozen=True)
@@ -35,32 +39,57 @@ class ChatMessage:
     content: str
 
 
+@dataclass(frozen=True)
+class BuyerRequest:
+    """Everything a backend is asked for one reply: the prompt, the line, the settings."""
+
+    messages: tuple[ChatMessage, ...]
+    """The chat prompt as a model sees it (the director asks for the anchor in its last user
+    message)."""
+    anchor: str | None = None
+    """The authored line the director chose for this reply, if any."""
+    lead_in: str = ""
+    """The start of the reply, already shown to the rep; a backend that continues a started
+    reply sees it as a final assistant message (`prompt`) and streams only the rest."""
+    max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS
+    """The longest reply, in tokens."""
+    temperature: float = DEFAULT_TEMPERATURE
+    """Sampling temperature; 0 means greedy decoding."""
+    seed: int | None = None
+    """Seeds sampling (and the deterministic backend's choice of line), for reproducibility."""
+
+    @property
+    def prompt(self) -> list[ChatMessage]:
+        """`messages`, followed by the started reply as an assistant message when there is one."""
+        if not self.lead_in:
+            return list(self.messages)
+        return [*self.messages, ChatMessage("assistant", self.lead_in)]
+
+
 @runtime_checkable
 class BuyerBackend(Protocol):
     """Something that streams a buyer's reply for a chat prompt.
 
-    A backend that can continue a reply already begun sets a class attribute
-    `continues_final_message = True`: the session then shows the first words of the authored
-    line at once and ends the prompt with them as an assistant message, and the backend
-    streams only the rest. Without it (the OpenAI-compatible backend: servers differ on
-    assistant prefill) the whole reply comes from the backend.
+    A backend that can continue a reply already begun sets `continues_final_message = True`:
+    the session then shows the first words of the authored line at once and passes them as
+    the request's `lead_in`, and the backend streams only the rest. Without it (the
+    OpenAI-compatible backend: servers differ on assistant prefill) the whole reply comes from
+    the backend.
     """
 
     model_id: str
     """The backend and model, recorded in transcripts, e.g. `transformers:SmolLM2-135M-Instruct`."""
+    continues_final_message: bool
+    """Whether the backend can continue a reply already begun (`BuyerRequest.lead_in`)."""
+    generation: Generation
+    """The generation settings the session asks with (from the model card)."""
 
     def load(self, progress: Progress | None = None) -> None:
         """Get ready to generate (load or convert weights, reach a server); idempotent."""
         ...
 
     def stream(
-        self,
-        messages: Sequence[ChatMessage],
-        *,
-        max_new_tokens: int = 96,
-        temperature: float = 0.7,
-        seed: int | None = None,
-        should_stop: Callable[[], bool] = lambda: False,
+        self, request: BuyerRequest, *, should_stop: Callable[[], bool] = lambda: False
     ) -> Iterator[str]:
         """Yield the reply in chunks as it is generated; stop early when `should_stop()`."""
         ...
@@ -101,26 +130,9 @@ def backend_factory(kind: str) -> BackendFactory:
         ) from None
 
 
-def anchor_of(messages: Sequence[ChatMessage]) -> str | None:
-    """The authored line the director asked to voice, if the prompt names one.
-
-    The director ends the last user message with `(Answer as NAME, in your own words,
-    saying: "LINE")`; see `anchor_request`.
-    """
-    for message in reversed(messages):
-        if message.role != "user":
-            continue
-        found = _ANCHOR.search(message.content)
-        return found.group(1) if found else None
-    return None
-
-
 def anchor_request(speaker: str, line: str) -> str:
     """The request, appended to the rep's turn, to voice `line` as `speaker`."""
     return f'({ANCHOR_PREFIX.format(speaker=speaker)}"{line}")'
-
-
-_ANCHOR = re.compile(r'\(Answer as [^,\n]*, in your own words, saying: "(.*)"\)\s*\Z', re.DOTALL)
 
 
 _builtins_registered = False

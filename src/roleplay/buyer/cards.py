@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from roleplay import paths
+from roleplay.buyer.base import DEFAULT_MAX_NEW_TOKENS, DEFAULT_TEMPERATURE
 from roleplay.config import config_path as config_path  # still importable from here
 from roleplay.config import configured_model
 from roleplay.errors import InvalidFileError, ModelError, Problem
@@ -43,9 +44,9 @@ class GgufSource(StrictModel):
 class Generation(StrictModel):
     """Defaults for generating a buyer reply."""
 
-    max_new_tokens: int = Field(default=72, ge=8, le=1024)
+    max_new_tokens: int = Field(default=DEFAULT_MAX_NEW_TOKENS, ge=8, le=1024)
     """The longest reply, in tokens; the guard allows at most three sentences anyway."""
-    temperature: float = Field(default=0.7, ge=0.0, le=2.0)
+    temperature: float = Field(default=DEFAULT_TEMPERATURE, ge=0.0, le=2.0)
     """Sampling temperature; 0 means greedy decoding."""
     top_p: float = Field(default=0.9, gt=0.0, le=1.0)
     """Nucleus sampling: keep the smallest set of tokens whose probability reaches this."""

@@ -241,8 +241,6 @@ class Beat:
     """The kind of beat."""
     anchor: str
     """The scenario's authored line for this beat; the model voices it, the guard checks it."""
-    instruction: str
-    """What the buyer does now, in words for the model's prompt."""
     revealed: tuple[str, ...] = ()
     """Hidden facts this reply reveals."""
     objections: tuple[str, ...] = ()
@@ -451,7 +449,6 @@ class BuyerDirector:
         return Beat(
             "opening",
             self.scenario.opening_line,
-            "Open the meeting.",
             voiced=False,
             state=self.initial_state(),
         )
@@ -489,7 +486,6 @@ class BuyerDirector:
             beat = Beat(
                 "deflect",
                 line,
-                "Stay in your role; steer back to your business.",
                 voiced=False,
                 why="the turn tried to take the buyer out of role",
             )
@@ -552,7 +548,6 @@ class BuyerDirector:
             return Beat(
                 "objection",
                 line,
-                f"Push back: {objection.summary}",
                 objections=(objection.id,),
                 why=f"the turn reads as {kind} talk"
                 + (" before the buyer's story is out" if premature else ""),
@@ -563,14 +558,12 @@ class BuyerDirector:
             return Beat(
                 "objection",
                 line,
-                "Push back: it is too early for that.",
                 why=f"the turn reads as {kind} talk and the scenario has no objection for it",
             )
         line = self._pick(HEARD_OUT_LINES, turn_index, "heard-out")
         return Beat(
             "small_talk",
             line,
-            "Hear them out briefly; you have shared enough to judge a proposal.",
             why=f"the turn reads as {kind} talk after enough discovery: heard out, no cost",
         )
 
@@ -651,7 +644,6 @@ class BuyerDirector:
                 return Beat(
                     "guarded",
                     line,
-                    "Hold back politely; you don't trust them yet.",
                     why=why,
                 )
             return self._reveal(self.scenario.fact(target.item_id), target, new, turn_index)
@@ -689,7 +681,6 @@ class BuyerDirector:
         return Beat(
             "reveal",
             line,
-            "Answer their question and share this.",
             revealed=(fact.id,),
             why=f"the turn {how} {fact.id} (match {match.score:.2f}; topic {match.topic:.2f}, "
             f"content {match.content:.2f}); layer {fact.depth} is open",
@@ -712,7 +703,6 @@ class BuyerDirector:
                         Beat(
                             "elaborate",
                             line,
-                            "Say a little more about what you already told them.",
                             why=f"asked again about {fact.id} (match {match.score:.2f})",
                         ),
                     )
@@ -731,7 +721,6 @@ class BuyerDirector:
                     Beat(
                         "context",
                         line,
-                        "Answer their question plainly.",
                         why=f"public context answers it (match {match.score:.2f})",
                     ),
                 )
@@ -754,7 +743,6 @@ class BuyerDirector:
         return Beat(
             kind,
             line,
-            "Answer briefly and share nothing new; let them ask better questions.",
             why=why,
         )
 

@@ -12,10 +12,10 @@ import logging
 import os
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from roleplay.buyer.base import ChatMessage, Progress, register_backend
+from roleplay.buyer.base import BuyerRequest, Progress, register_backend
 from roleplay.errors import BackendError, ModelError
 
 if TYPE_CHECKING:
@@ -36,6 +36,9 @@ class OpenAIBackend:
     Args:
         card: The model card: `base_url`, `model`, optionally `api_key_env` and timeouts.
     """
+
+    continues_final_message = False
+    """Servers differ on assistant prefill, so the whole reply comes from the server."""
 
     def __init__(self, card: ModelCard) -> None:
         if not card.base_url or not card.model:
@@ -158,13 +161,7 @@ class OpenAIBackend:
             progress("buyer server ready", 1.0)
 
     def stream(
-        self,
-        messages: Sequence[ChatMessage],
-        *,
-        max_new_tokens: int = 96,
-        temperature: float = 0.7,
-        seed: int | None = None,
-        should_stop: Callable[[], bool] = lambda: False,
+        self, request: BuyerRequest, *, should_stop: Callable[[], bool] = lambda: False
     ) -> Iterator[str]:
         """Yield the reply as the server streams it; retry once if nothing arrived yet.
 
@@ -174,14 +171,14 @@ class OpenAIBackend:
         """
         payload: dict[str, Any] = {
             "model": self.model,
-            "messages": [{"role": m.role, "content": m.content} for m in messages],
+            "messages": [{"role": m.role, "content": m.content} for m in request.prompt],
             "stream": True,
-            "max_tokens": max_new_tokens,
-            "temperature": temperature,
+            "max_tokens": request.max_new_tokens,
+            "temperature": request.temperature,
             "top_p": self.generation.top_p,
         }
-        if seed is not None:
-            payload["seed"] = seed
+        if request.seed is not None:
+            payload["seed"] = request.seed
         for attempt in range(2):
             yielded = False
             try:

@@ -124,7 +124,7 @@ def explain(director: BuyerDirector, decision: Decision) -> list[str]:
         what += " " + ", ".join(beat.revealed)
     if beat.objections:
         what += " " + ", ".join(beat.objections)
-    lines.append(f"beat:  {what}: {beat.why or beat.instruction}")
+    lines.append(f"beat:  {what}: {beat.why}")
     if beat.ends:
         lines.append(f"ends:  {beat.ends}")
     return lines

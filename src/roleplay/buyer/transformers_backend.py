@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from roleplay import paths
-from roleplay.buyer.base import ChatMessage, Progress, register_backend
+from roleplay.buyer.base import BuyerRequest, ChatMessage, Progress, register_backend
 from roleplay.buyer.decoding import STOP_TOKENS, Logits, Sampling, decode_reply
 from roleplay.errors import BackendError, ModelError
 
@@ -267,39 +267,30 @@ class TransformersBackend:
         return len(self.tokenizer.encode(text, add_special_tokens=False))
 
     def stream(
-        self,
-        messages: Sequence[ChatMessage],
-        *,
-        max_new_tokens: int = 96,
-        temperature: float = 0.7,
-        seed: int | None = None,
-        should_stop: Callable[[], bool] = lambda: False,
+        self, request: BuyerRequest, *, should_stop: Callable[[], bool] = lambda: False
     ) -> Iterator[str]:
         """Yield the reply as it is decoded: a manual loop with a KV cache, one token a step.
 
-        Sampling (`roleplay.buyer.decoding`) uses temperature and top-p from the card (greedy
-        when temperature is 0), with a repetition penalty; `seed` makes it reproducible;
-        `should_stop` is checked between tokens.
+        Sampling (`roleplay.buyer.decoding`) uses the request's temperature and the card's
+        top-p (greedy when temperature is 0), with a repetition penalty; the request's `seed`
+        makes it reproducible; `should_stop` is checked between tokens.
         """
         if self.model is None:
             self.load()
         torch = self._torch_setup()
         try:
-            yield from self._decode(torch, messages, max_new_tokens, temperature, seed, should_stop)
+            yield from self._decode(torch, request, should_stop)
         except (RuntimeError, ValueError) as exc:
             raise BackendError(f"the buyer model failed while generating: {exc}") from exc
 
     def _decode(
         self,
         torch: Any,
-        messages: Sequence[ChatMessage],
-        max_new_tokens: int,
-        temperature: float,
-        seed: int | None,
+        request: BuyerRequest,
         should_stop: Callable[[], bool],
     ) -> Iterator[str]:
         model, tokenizer = self.model, self.tokenizer
-        prompt = self.prompt_ids(messages)
+        prompt = self.prompt_ids(request.prompt)
         # Only the last position's logits are needed; on the prompt that skips a
         # (prompt length x 49k vocabulary) matrix product.
         extra = {"logits_to_keep": 1} if _accepts(model, "logits_to_keep") else {}
@@ -313,7 +304,10 @@ class TransformersBackend:
             return np.array(out.logits[0, -1, :].float().numpy())
 
         sampling = Sampling(
-            temperature, self.generation.top_p, self.generation.repetition_penalty, seed
+            request.temperature,
+            self.generation.top_p,
+            self.generation.repetition_penalty,
+            request.seed,
         )
         with torch.inference_mode():
             yield from decode_reply(
@@ -321,7 +315,7 @@ class TransformersBackend:
                 lambda ids: tokenizer.decode(list(ids), skip_special_tokens=True),
                 _stop_token_ids(tokenizer, model),
                 sampling,
-                max_new_tokens,
+                request.max_new_tokens,
                 should_stop,
             )
 
