@@ -81,11 +81,8 @@ class OnnxBackend:
         """Finds the weights and converts a GGUF to the safetensors cache the builder reads
         (raises ModelError for a card naming no weights)."""
         self.card = card
-        self.generation = Generation()
-        """What the session asks with: the defaults, not the card's length and temperature.
-        The shipped fidelity figures were measured so; using the card's (48 tokens, 0.6 on
-        the default card) changes them and needs measuring again. Top-p and the repetition
-        penalty do come from the card."""
+        self.generation: Generation = card.generation
+        """The card's sampling settings (length, temperature, top-p, repetition penalty)."""
         self.cache_root = cache_root
         self.model: Any = None
         self.tokenizer: Any = None
