@@ -17,6 +17,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+LIGHT_THEME = "roleplay-light"
+"""`roleplay.tui.theme.LIGHT_THEME`; roleplay is imported only inside `main_async`."""
 SEED = 7
 TURNS = (
     "How long does your month-end close take today, start to finish?",
@@ -110,7 +112,7 @@ async def _debrief(pilot) -> None:  # type: ignore[no-untyped-def]
     from roleplay.tui.screens import DebriefScreen
 
     await _conversation(pilot)
-    await pilot.press("f3")
+    await pilot.press("f3", "y")  # F3 asks before it ends the call
     await _until(pilot, lambda: isinstance(pilot.app.screen, DebriefScreen))
 
 
@@ -127,7 +129,7 @@ SHOTS: list[tuple[str, tuple[int, int], Callable[..., Awaitable[None]], dict[str
         "conversation-light",
         (100, 30),
         _conversation,
-        {"scenario": "cfo-logistics-close", "theme": "textual-light"},
+        {"scenario": "cfo-logistics-close", "theme": LIGHT_THEME},
     ),
     ("explain", (100, 30), _explain, {"scenario": "cfo-logistics-close"}),
     ("debrief", (100, 40), _debrief, {"scenario": "cfo-logistics-close"}),
