@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from roleplay.buyer.director import Beat, BuyerDirector, Reading
     from roleplay.session import PracticeSession
+    from roleplay.transcript import Transcript
 
 NEAREST_FACTS = 3
 """Facts shown per turn: the closest matches, best first."""
@@ -135,3 +136,27 @@ def _flags(reading: Reading) -> list[tuple[str, bool]]:
         (name, bool(getattr(reading, name)))
         for name in ("question", "vague", "small_talk", "pitch", "close", "price", "out_of_role")
     ]
+
+
+def explain_transcript(director: BuyerDirector, transcript: Transcript) -> dict[int, list[str]]:
+    """The director's reading and decision for every answered rep turn of a saved call.
+
+    Each decision is made again from the recorded state before the turn (patience, trust,
+    facts out, objections raised), so a coach sees why the buyer answered as it did; the
+    lines are keyed by the rep turn's number in the whole call (from 1). With today's scenario
+    and director, a call saved with older ones may explain differently than it played.
+    """
+    out: dict[int, list[str]] = {}
+    rep_index = 0
+    for index, turn in enumerate(transcript.turns):
+        if turn.role != "rep":
+            continue
+        answered = index + 1 < len(transcript.turns)
+        if answered:
+            before = transcript.model_copy(update={"turns": transcript.turns[: index + 1]})
+            state = director.state_from(before)
+            said = [t.text for t in transcript.turns[:index] if t.role == "buyer"]
+            beat = director.decide(turn.text, turn.scores, state, rep_index, said)
+            out[index + 1] = explain(director, Decision(rep_index + 1, turn.text, beat))
+        rep_index += 1
+    return out

@@ -52,8 +52,13 @@ def turn_lines(number: int, turn: Turn, speaker: str) -> list[str]:
     return lines
 
 
-def format_transcript(transcript: Transcript, scenario: Scenario | None) -> str:
-    """The whole conversation, scores, notes and metrics as plain text."""
+def format_transcript(
+    transcript: Transcript,
+    scenario: Scenario | None,
+    explanations: dict[int, list[str]] | None = None,
+) -> str:
+    """The whole conversation, scores, notes and metrics as plain text; with `explanations`
+    (lines per rep turn number), the director's reading under each rep turn."""
     title = scenario.title if scenario is not None else transcript.scenario_id
     buyer = scenario.buyer.name if scenario is not None else "Buyer"
     rep = transcript.rep or "Rep"
@@ -71,6 +76,7 @@ def format_transcript(transcript: Transcript, scenario: Scenario | None) -> str:
     out.append("")
     for number, turn in enumerate(transcript.turns, start=1):
         out += turn_lines(number, turn, rep if turn.role == "rep" else buyer)
+        out += [f"    | {line}" for line in (explanations or {}).get(number, [])]
         out.append("")
     standing = standing_of(transcript, rubric_for(transcript), scenario)
 

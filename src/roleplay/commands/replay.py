@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from roleplay.rubric import Rubric
     from roleplay.scenario import Scenario
     from roleplay.session import TurnScorerLike
+    from roleplay.transcript import Transcript
     from roleplay.tui.screens.replay import BranchLoader
 
 
@@ -29,6 +30,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("transcript", type=Path, metavar="TRANSCRIPT")
     parser.add_argument("--print", action="store_true", help="print as plain text and exit")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="with --print: under every rep turn, what the director read and why the buyer "
+        "answered as it did (as simulate --explain)",
+    )
     parser.add_argument("--coach", metavar="NAME", help="your name on notes (default: $USER)")
     parser.add_argument(
         "--scenario",
@@ -103,6 +110,23 @@ def _branch_loader(model: str | None) -> BranchLoader:
     return load
 
 
+def _explanations(transcript: Transcript, scenario: Scenario | None) -> dict[int, list[str]]:
+    """The director's reading of every rep turn, made again with the real scorer."""
+    from roleplay.buyer.director import BuyerDirector
+    from roleplay.buyer.trace import explain_transcript
+    from roleplay.coach.lookup import rubric_for
+    from roleplay.errors import UsageError
+    from roleplay.scoring import TurnScorer
+
+    if scenario is None:
+        raise UsageError(
+            f"--explain needs the scenario '{transcript.scenario_id}' (pass --scenario PATH)"
+        )
+    scorer = TurnScorer.load(rubric_for(transcript))
+    director = BuyerDirector(scenario, scorer, transcript.seed)
+    return explain_transcript(director, transcript)
+
+
 def run(args: argparse.Namespace) -> int:
     from roleplay.coach.annotate import coach_name
     from roleplay.coach.lookup import rubric_for, scenario_for
@@ -113,8 +137,15 @@ def run(args: argparse.Namespace) -> int:
         return _annotate(args)
     transcript = load_transcript(args.transcript)
     scenario = scenario_for(transcript, args.scenario)
+    if args.explain and not args.print:
+        from roleplay.errors import UsageError
+
+        raise UsageError("--explain works with --print")
     if args.print:
-        sys.stdout.write(format_transcript(transcript, scenario))
+        explanations = None
+        if args.explain:
+            explanations = _explanations(transcript, scenario)
+        sys.stdout.write(format_transcript(transcript, scenario, explanations))
         return 0
     from roleplay.tui.screens.replay import ReplayApp
 
