@@ -229,11 +229,6 @@ class Reading:
             and self.context_seeking >= BuyerDirector.DISCOVERY_CONTEXT
         )
 
-    @property
-    def fact_similarity(self) -> dict[str, float]:
-        """Per hidden fact, its match score (for the trace and older callers)."""
-        return {m.item_id: m.score for m in self.matches}
-
 
 @dataclass(frozen=True)
 class Beat:
@@ -311,6 +306,8 @@ class BuyerDirector:
         self._said: set[str] = set()
         self._distinctive: dict[tuple[str, ...], set[str]] = {}
         self._objection_examples: dict[str, NDArray[np.float32]] = {}
+        self._vocabulary = language.vocabulary_for(scenario)
+        """The scenario's product and buyer words, read once for every turn."""
         self.index = FactIndex(scenario, embedder)
         """The facts and public context, ready to match against turns."""
         if embedder is not None:
@@ -356,19 +353,18 @@ class BuyerDirector:
 
     def read(self, text: str, scores: Scores | None, state: BuyerState | None = None) -> Reading:
         """What the turn does (pitch, close, price, out-of-role, a question) and asks about."""
-        pitch, close, price = self._selling(text, scores)
+        turn = language.read_turn(text, self._vocabulary)
+        pitch, close, price = self._selling(text, scores, turn)
         pieces = [text, *(s for s in split_sentences(text) if s != text)]
         rows = self.index.embed(pieces)
         topics = self.index.reader.read(pieces, rows)
         thread = state.thread if state is not None else []
-        cues = extract_cues(text)
         context_seeking = scores.context_seeking if scores is not None else 0.0
-        question = (
-            cues.question_marks > 0
-            or cues.invitation is not None
-            or context_seeking >= self.DISCOVERY_CONTEXT
-        )
+        question = turn.question or context_seeking >= self.DISCOVERY_CONTEXT
         vague = max(topics.values()) < 0.5 and len(content_words(text)) <= 1
+        # Small talk that touches none of the buyer's concerns: the scorer's rule, which needs
+        # the cues only when the reading found small talk at all.
+        small_talk = bool(turn.small_talk) and not question and small_talk_only(extract_cues(text))
         return Reading(
             matches=tuple(self.index.facts(pieces, rows, topics, thread)),
             context_matches=tuple(m for m, _ in self.index.context(pieces, rows, topics)),
@@ -383,16 +379,17 @@ class BuyerDirector:
             text=text,
             question=question,
             vague=vague,
-            small_talk=small_talk_only(cues) and not question,
+            small_talk=small_talk,
         )
 
-    def _selling(self, text: str, scores: Scores | None) -> tuple[bool, bool, bool]:
+    def _selling(
+        self, text: str, scores: Scores | None, turn: language.TurnReading
+    ) -> tuple[bool, bool, bool]:
         """Whether the turn pitches, closes, and talks price.
 
         From the one reading of a turn the scorer shares (`roleplay.language.read_turn`), with
         the scenario's vocabulary: its `buyer_terms` are never selling, its `seller_terms` are.
         """
-        turn = language.read_turn(text, language.vocabulary_for(self.scenario))
         term_hits = len(turn.product_terms)
         # A bare "our" ("our meeting") centres nothing; any other vendor phrase does.
         vendor = any(p != "our" for p in turn.vendor_phrases)
@@ -616,7 +613,7 @@ class BuyerDirector:
             (
                 m
                 for m in reading.context_matches
-                if not self._was_said(self.scenario.context[int(m.item_id.split(":")[1])].line)
+                if not self._was_said(self.index.context_line(m.item_id))
             ),
             None,
         )
@@ -713,8 +710,7 @@ class BuyerDirector:
         for match in reading.context_matches:
             if match.score < self.CONTEXT:
                 break
-            index = int(match.item_id.split(":")[1])
-            line = self.scenario.context[index].line
+            line = self.index.context_line(match.item_id)
             if self._was_said(line):
                 continue
             options.append(

@@ -150,6 +150,10 @@ class FactIndex:
                     self._rows[item_id] = rows[start : start + len(texts)]
                 start += len(texts)
 
+    def context_line(self, item_id: str) -> str:
+        """The public context line a `context:N` match is about."""
+        return self.scenario.context[int(item_id.removeprefix("context:"))].line
+
     def _inferred_topics(self, fact: HiddenFact) -> set[Topic]:
         """Topics of a fact whose file names none: those its examples and summary ask about."""
         texts = [*fact.earned_by, fact.summary]

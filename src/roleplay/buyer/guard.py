@@ -185,22 +185,8 @@ class BuyerGuard:
 
         cached = self._worlds.get(uncovered)
         if cached is None:
-            scenario = self.scenario
-            ending = scenario.ending
             lines = [
-                scenario.opening_line,
-                *scenario.buyer.priorities,
-                *scenario.small_talk_lines,
-                *(line for objection in scenario.objections for line in objection.lines),
-                *(
-                    line
-                    for fact in scenario.hidden_facts
-                    if fact.id in uncovered
-                    for line in fact.lines
-                ),
-                ending.turn_limit_line,
-                ending.out_of_patience_line,
-                ending.success_line or "",
+                *self._lines(uncovered),
                 *DEFLECT_LINES,
                 *GUARDED_LINES,
                 *PITCHED_LINES,
@@ -216,6 +202,26 @@ class BuyerGuard:
         facts earned so far."""
         return bool(unsupported(sentence, self.known_text(uncovered) + " " + beat.anchor))
 
+    def _lines(self, uncovered: Sequence[str]) -> list[str]:
+        """The scenario's lines the buyer may say once `uncovered` facts are earned."""
+        scenario = self.scenario
+        ending = scenario.ending
+        return [
+            scenario.opening_line,
+            *scenario.buyer.priorities,
+            *scenario.small_talk_lines,
+            *(line for objection in scenario.objections for line in objection.lines),
+            *(
+                line
+                for fact in scenario.hidden_facts
+                if fact.id in uncovered
+                for line in fact.lines
+            ),
+            ending.turn_limit_line,
+            ending.out_of_patience_line,
+            ending.success_line or "",
+        ]
+
     def known_text(self, uncovered: Sequence[str]) -> str:
         """Everything the buyer may mention once `uncovered` facts are earned."""
         key = tuple(uncovered)
@@ -226,17 +232,10 @@ class BuyerGuard:
                 [
                     self.director.persona_prompt(uncovered),
                     scenario.briefing,
-                    scenario.opening_line,
                     scenario.product.name,
                     scenario.product.vendor,
-                    *scenario.buyer.priorities,
                     *(context.line for context in scenario.context),
-                    *scenario.small_talk_lines,
-                    *(line for objection in scenario.objections for line in objection.lines),
-                    *(line for f in scenario.hidden_facts if f.id in uncovered for line in f.lines),
-                    scenario.ending.turn_limit_line,
-                    scenario.ending.out_of_patience_line,
-                    scenario.ending.success_line or "",
+                    *self._lines(uncovered),
                 ]
             )
             self._known[key] = cached

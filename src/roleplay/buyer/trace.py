@@ -117,7 +117,7 @@ def explain(director: BuyerDirector, decision: Decision) -> list[str]:
         )
     if reading.context_matches:
         best = reading.context_matches[0]
-        said = director.scenario.context[int(best.item_id.split(":")[1])].line
+        said = director.index.context_line(best.item_id)
         short = said if len(said) <= CONTEXT_SHOWN else said[: CONTEXT_SHOWN - 1] + "…"
         lines.append(f"context: nearest {best.score:.2f} {short!r}")
     what: str = beat.kind
