@@ -1,7 +1,9 @@
 """Fixtures shared by every test folder.
 
-Backend tests load the real embedded models once per test session; UI and engine tests use
-the deterministic buyer.
+Lanes (README, "Testing"): a test that loads a real model (the MiniLM scorer or a buyer LM) is
+marked `models`, one that drives the whole app, a browser or the program in a subprocess
+`functional`. A test that asks for the real `scorer` fixture is marked `models` here, so it
+needs no marker of its own.
 """
 
 from __future__ import annotations
@@ -17,6 +19,17 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 TEST_DATA = Path(__file__).resolve().parent / "data"
+
+
+MODEL_FIXTURES = frozenset({"scorer"})
+"""Fixtures that load a real model: a test that uses one is in the `models` lane."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses a real-model fixture (directly or through another) `models`."""
+    for item in items:
+        if MODEL_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.models)
 
 
 @pytest.fixture(autouse=True)

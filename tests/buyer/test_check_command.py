@@ -91,6 +91,7 @@ def test_questions_past_what_the_buyer_knows_are_listed_as_non_answers(
     assert len(report.notes()) == len(run.non_answers)
 
 
+@pytest.mark.models  # `roleplay check` loads the real scorer
 def test_the_command_reports_and_exits_one_when_there_is_something_to_fix(
     tmp_path: Path, test_data: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

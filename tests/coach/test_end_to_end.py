@@ -16,6 +16,8 @@ from roleplay.coach.lookup import require_scenario, rubric_for
 from roleplay.transcript import load_transcript
 from roleplay.tui.screens.replay import NoteDialog, ReplayApp, ReplayScreen
 
+pytestmark = pytest.mark.functional
+
 
 async def test_simulate_replay_annotate_branch_rescore_report(
     project_root: Path,

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Static
 
 from roleplay.coach.lookup import rubric_for
 from roleplay.scenario import Scenario
 from roleplay.transcript import load_transcript
 from roleplay.tui.screens.replay import NoteDialog, OverrideDialog, ReplayApp, ReplayScreen
+
+pytestmark = pytest.mark.functional
 
 
 def _detail(app: ReplayApp) -> str:

@@ -92,6 +92,7 @@ def test_transformers_embedder_matches_sentence_transformers(scorer) -> None:  #
     assert np.allclose(scorer.embed(texts), reference, atol=1e-4)
 
 
+@pytest.mark.models
 def test_onnx_embedder_matches_transformers_and_exports_once(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from roleplay.scoring.model import OnnxEmbedder, TransformersEmbedder, minilm_path
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from pilot_helpers import end_call, pick, say, screen_text, settle, start_call, type_turn, until
 from textual import events
 from textual.widgets import Button, DataTable, OptionList, Static
@@ -20,6 +21,8 @@ from roleplay.tui.screens import (
 from roleplay.tui.screens.explain import ExplainScreen
 from roleplay.tui.screens.replay import ReplayScreen
 from roleplay.tui.widgets import RepInput, TurnBubble
+
+pytestmark = pytest.mark.functional
 
 GOOD_QUESTION = "How long does your month-end close take today, start to finish?"
 FOLLOW_UP = "Twelve days is a lot. What is the board asking of you this year?"

@@ -37,6 +37,8 @@ from roleplay.tui.theme import AA_TEXT, ROLEPLAY_LIGHT, TEXT_COLOURS, text_pairs
 from roleplay.tui.widgets import RepInput, TurnBubble
 from roleplay.tui.widgets.fitted_table import FittedTable
 
+pytestmark = pytest.mark.functional
+
 GOOD_QUESTION = "How long does your month-end close take today, start to finish?"
 FOLLOW_UP = "Twelve days is a lot. What is the board asking of you this year?"
 PITCH = "CloseLoop automates reconciliations. Can we book a demo next week?"

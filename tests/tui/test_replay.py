@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pilot_helpers import end_call, say, screen_text, settle, start_call, until
 from textual.widgets import Input, OptionList, Static, TextArea
 
@@ -19,6 +20,8 @@ from roleplay.transcript import load_transcript
 from roleplay.tui.screens import DebriefScreen, PickerScreen
 from roleplay.tui.screens.replay import BranchDialog, NoteDialog, ReplayScreen
 from roleplay.tui.screens.saved import SavedTranscriptsScreen
+
+pytestmark = pytest.mark.functional
 
 GOOD_QUESTION = "How long does your month-end close take today, start to finish?"
 PITCH = "CloseLoop automates reconciliations. Can we book a demo next week?"

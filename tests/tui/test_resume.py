@@ -10,10 +10,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from pilot_helpers import end_call, say, screen_text, settle, start_call, type_turn, until
 
 from roleplay.transcript import load_transcript
 from roleplay.tui.screens import BriefingScreen, ConversationScreen, PickerScreen
+
+pytestmark = pytest.mark.functional
 
 FIRST = "How long does your month-end close take today, start to finish?"
 SECOND = "CloseLoop automates reconciliations. Can we book a demo next week?"

@@ -8,11 +8,14 @@ to the app, the scorer, its fitted parameters or the scenarios, review and updat
 
 from __future__ import annotations
 
+import pytest
 from pilot_helpers import end_call, pick, say, settle, start_call
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from roleplay.tui.theme import LIGHT_THEME
+
+pytestmark = pytest.mark.functional
 
 GOOD_QUESTION = "How long does your month-end close take today, start to finish?"
 PITCH = "CloseLoop automates reconciliations. Can we book a demo next week?"

@@ -269,6 +269,8 @@ def test_temporaries_of_a_killed_write_are_cleaned_up(tmp_path: Path) -> None:
 _OUT = {"capture_output": True, "text": True, "check": True}
 
 
+@pytest.mark.models  # the simulate it kills loads the real scorer
+@pytest.mark.functional
 def test_a_killed_simulate_leaves_no_temporary_file(tmp_path: Path) -> None:
     import signal
     import time
@@ -296,6 +298,7 @@ def test_a_killed_simulate_leaves_no_temporary_file(tmp_path: Path) -> None:
 # --- unreadable files: clear errors, never a block ---------------------------------------
 
 
+@pytest.mark.functional
 def test_a_fifo_is_refused_instead_of_blocking(tmp_path: Path) -> None:
     for name in ("s.yaml", "t.json", "turns.jsonl"):
         os.mkfifo(tmp_path / name)
