@@ -8,13 +8,17 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test lint bench eval install clean-cache
+.PHONY: run test test-fast lint bench eval install clean-cache
 
 run: $(STAMP)
 	$(BIN)/roleplay
 
 test: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python -m pytest -q
+
+# The unit tests alone: no model, no app, no browser, no subprocess (README, "Testing").
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not models and not functional and not terminal"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts benchmarks

@@ -91,9 +91,11 @@ def test_questions_past_what_the_buyer_knows_are_listed_as_non_answers(
     assert len(report.notes()) == len(run.non_answers)
 
 
-@pytest.mark.models  # `roleplay check` loads the real scorer
 def test_the_command_reports_and_exits_one_when_there_is_something_to_fix(
-    tmp_path: Path, test_data: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    test_data: Path,
+    capsys: pytest.CaptureFixture[str],
+    fake_scorer_for_commands,  # type: ignore[no-untyped-def]
 ) -> None:
     assert main(["check", str(out_of_reach(tmp_path, test_data))]) == 1
     out = capsys.readouterr().out

@@ -14,6 +14,12 @@ from roleplay.scenario import Scenario
 from .conftest import SessionFactory, say
 
 
+@pytest.fixture(scope="session")
+def scorer(fake_scorer):  # type: ignore[no-untyped-def]
+    """Under test: the explanation of each decision, not score quality: the fake scorer."""
+    return fake_scorer
+
+
 def test_each_turn_is_explained_with_the_directors_own_decision(
     cfo: Scenario, make_session: SessionFactory
 ) -> None:

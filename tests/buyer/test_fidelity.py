@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from roleplay.buyer import load_backend
 from roleplay.buyer.fidelity import audit, evaluate, is_non_answer, scripts_in
 from roleplay.buyer.figures import carries, figures, unsupported
@@ -14,6 +16,12 @@ from roleplay.session import PracticeSession
 from roleplay.transcript import Span, Turn
 
 BLIND = Path(__file__).resolve().parents[2] / "scenarios" / "scripts" / "blind"
+
+
+@pytest.fixture(scope="session")
+def scorer(fake_scorer):  # type: ignore[no-untyped-def]
+    """Under test: how the figures are counted, not score quality: the fake scorer."""
+    return fake_scorer
 
 
 def test_the_blind_sets_are_classified_by_name() -> None:

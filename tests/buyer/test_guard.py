@@ -9,6 +9,12 @@ from roleplay.buyer.guard import BuyerGuard
 from roleplay.scenario import Scenario
 
 
+@pytest.fixture(scope="session")
+def scorer(fake_scorer):  # type: ignore[no-untyped-def]
+    """Under test: what the guard lets through, not score quality: the fake scorer."""
+    return fake_scorer
+
+
 @pytest.fixture(scope="module")
 def guard(cfo: Scenario, scorer) -> BuyerGuard:  # type: ignore[no-untyped-def]
     return BuyerGuard(BuyerDirector(cfo, scorer, seed=1), scorer)

@@ -26,6 +26,12 @@ PROMPT = BuyerRequest(
 )
 
 
+@pytest.fixture(scope="session")
+def scorer(fake_scorer):  # type: ignore[no-untyped-def]
+    """Under test: the HTTP backend, not score quality: the fake scorer."""
+    return fake_scorer
+
+
 class FakeServer(BaseHTTPRequestHandler):
     """A tiny OpenAI-compatible server: knows one model, streams a canned reply as SSE."""
 

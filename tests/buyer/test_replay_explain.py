@@ -23,6 +23,12 @@ TURNS = [
 ]
 
 
+@pytest.fixture(scope="session")
+def scorer(fake_scorer):  # type: ignore[no-untyped-def]
+    """Under test: the explanation of each decision, not score quality: the fake scorer."""
+    return fake_scorer
+
+
 def test_each_answered_rep_turn_is_explained_as_it_was_decided(
     cfo: Scenario, make_session: SessionFactory, scorer: TurnScorer
 ) -> None:
@@ -43,7 +49,11 @@ def test_each_answered_rep_turn_is_explained_as_it_was_decided(
 
 
 def test_replay_prints_the_explanations_under_the_turns(
-    cfo: Scenario, make_session: SessionFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    cfo: Scenario,
+    make_session: SessionFactory,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    fake_scorer_for_commands,  # type: ignore[no-untyped-def]
 ) -> None:
     path = tmp_path / "call.json"
     play(make_session(cfo, save_to=path), TURNS)

@@ -26,6 +26,12 @@ from .conftest import SessionFactory, say
 SCRIPTS = Path(__file__).resolve().parents[2] / "scenarios" / "scripts"
 
 
+@pytest.fixture(scope="session")
+def scorer(fake_scorer):  # type: ignore[no-untyped-def]
+    """Under test: the session's bookkeeping, not score quality: the fake scorer."""
+    return fake_scorer
+
+
 def test_a_conversation_is_recorded_scored_and_saved_after_every_turn(
     cfo: Scenario, make_session: SessionFactory, tmp_path: Path
 ) -> None:
@@ -246,8 +252,10 @@ def test_a_good_continuation_is_released_as_the_model_said_it(
 
 
 def test_a_fact_is_said_as_authored_and_the_model_may_add_one_sentence(
-    cfo: Scenario, default_rubric: Rubric, scorer: TurnScorer
+    cfo: Scenario, default_rubric: Rubric, minilm_scorer: TurnScorer
 ) -> None:
+    """The guard keeps the model's sentence because MiniLM finds it on the fact's topic."""
+    scorer = minilm_scorer
     anchor, probe = authored_answer(cfo, default_rubric, scorer, QUESTION)
     assert probe.last_turn.revealed
     extra = " It is the part of the month I like least. And another thing entirely."

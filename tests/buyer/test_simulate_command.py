@@ -12,6 +12,12 @@ from roleplay.config import config_path
 from roleplay.transcript import load_transcript
 
 
+@pytest.fixture(scope="session")
+def scorer(fake_scorer):  # type: ignore[no-untyped-def]
+    """Under test: the command's files and output, not score quality: the fake scorer."""
+    return fake_scorer
+
+
 @pytest.fixture
 def simulate(
     scorer,  # type: ignore[no-untyped-def]

@@ -17,6 +17,12 @@ from roleplay.transcript import load_transcript
 BETTER = "Twelve days to five, with the board watching. What has made it so hard to shrink?"
 
 
+@pytest.fixture(scope="session")
+def scorer(fake_scorer):  # type: ignore[no-untyped-def]
+    """Under test: branching's bookkeeping, not score quality: the fake scorer."""
+    return fake_scorer
+
+
 def test_run_branch_replaces_the_turn_and_lets_the_buyer_answer(
     transcripts_data: Path,
     tmp_path: Path,

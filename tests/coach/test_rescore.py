@@ -14,6 +14,12 @@ from roleplay.scenario import Scenario
 from roleplay.transcript import load_transcript
 
 
+@pytest.fixture(scope="session")
+def scorer(fake_scorer):  # type: ignore[no-untyped-def]
+    """Under test: rescoring's bookkeeping, not score quality: the fake scorer."""
+    return fake_scorer
+
+
 @pytest.fixture
 def stricter_rubric(project_root: Path, tmp_path: Path) -> Path:
     """The default rubric, version 2, with higher band thresholds."""
@@ -55,7 +61,10 @@ def test_rescore_appends_labelled_scores_and_keeps_the_originals(
 
 
 def test_rescore_command_saves_and_prints_old_vs_new(
-    copy_fixture, stricter_rubric: Path, capsys: pytest.CaptureFixture[str], scorer
+    copy_fixture,
+    stricter_rubric: Path,
+    capsys: pytest.CaptureFixture[str],
+    fake_scorer_for_commands,
 ) -> None:  # type: ignore[no-untyped-def]
     first, second = copy_fixture("priya-1.json"), copy_fixture("marcus-1.json")
     assert main(["rescore", str(first), str(second), "--rubric", str(stricter_rubric)]) == 0

@@ -16,6 +16,12 @@ from roleplay.transcript import SCHEMA_VERSION, load_transcript
 BAD = ["truncated.json", "not-a-transcript.json", "future-version.json", "score-out-of-range.json"]
 
 
+@pytest.fixture(scope="session")
+def scorer(fake_scorer):  # type: ignore[no-untyped-def]
+    """Under test: versions and damaged files, not score quality: the fake scorer."""
+    return fake_scorer
+
+
 def test_a_version_1_file_is_migrated_and_loads(
     transcripts_data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
