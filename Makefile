@@ -25,8 +25,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests scripts benchmarks
 	$(BIN)/mypy
 
+# Figures to benchmarks/results.json, then the README's speed tables from that file.
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+	$(BIN)/python scripts/readme_bench.py
 
 # The scorer against held-out labels, then the buyer's fidelity on the blind rep scripts
 # (scenarios/scripts/blind/report): every script on the deterministic buyer (about 5 minutes),

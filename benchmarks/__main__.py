@@ -1,7 +1,9 @@
 """Run every benchmark module and print its named figures.
 
 Each `benchmarks/bench_<area>.py` defines `run() -> dict[str, float | str]`. Run one area with
-`python -m benchmarks scoring`; results are also written to `benchmarks/results.json`.
+`python -m benchmarks scoring`. Each area's figures, with when they were measured and the load
+average at the start, are also written to `benchmarks/results.json`, replacing only the areas
+that ran; `scripts/readme_bench.py` writes the README's speed tables from that file.
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ def main(argv: list[str]) -> int:
         if wanted and area not in wanted:
             continue
         print(f"\n## {area}")
+        measured = {
+            "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "load_average": " ".join(f"{x:.1f}" for x in os.getloadavg()),
+        }
         started = time.perf_counter()
         try:
             module = importlib.import_module(f"benchmarks.bench_{area}")
@@ -41,12 +47,14 @@ def main(argv: list[str]) -> int:
             print(f"  FAILED: {type(exc).__name__}: {exc}")
             failed = True
             continue
-        results[area] = figures
+        results[area] = {**figures, **measured}
         for name, value in figures.items():
             shown = f"{value:,.3f}" if isinstance(value, float) else str(value)
             print(f"  {name:<48} {shown}")
         print(f"  ({time.perf_counter() - started:.1f} s)")
-    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    saved = HERE / "results.json"
+    earlier = json.loads(saved.read_text()) if saved.is_file() else {}
+    saved.write_text(json.dumps({**earlier, **results}, indent=2) + "\n")
     return 1 if failed else 0
 
 

@@ -11,12 +11,13 @@ import json
 import sys
 from pathlib import Path
 
+from readme_blocks import MissingBlock, write_blocks
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = (
     ("deterministic (authored lines)", ROOT / "benchmarks" / "fidelity-deterministic.json"),
     ("embedded SmolLM2-135M (ONNX int8)", ROOT / "benchmarks" / "fidelity-embedded.json"),
 )
-START, END = "<!-- fidelity:start -->", "<!-- fidelity:end -->"
 
 ROWS = (
     (
@@ -77,14 +78,11 @@ def table() -> str:
 
 def main() -> int:
     """Rewrite the block in README.md."""
-    readme = ROOT / "README.md"
-    text = readme.read_text()
-    if START not in text or END not in text:
-        print(f"README.md has no {START} ... {END} block", file=sys.stderr)
+    try:
+        write_blocks({"fidelity": table()})
+    except MissingBlock as exc:
+        print(exc, file=sys.stderr)
         return 1
-    before, rest = text.split(START, 1)
-    _, after = rest.split(END, 1)
-    readme.write_text(f"{before}{START}\n{table()}\n{END}{after}")
     return 0
 
 
