@@ -91,7 +91,7 @@ def test_an_evaluation_over_a_small_set_counts_each_kind(
     report = evaluate([cfo], default_rubric, buyer, scorer, scripts_dir=tmp_path)
     figures_ = report.figures()
     assert report.runs == {"discovery": 1, "pitching": 1}
-    assert figures_["facts_uncovered_briefing_aware"] > 0
+    assert float(figures_["facts_uncovered_briefing_aware"]) > 0
     assert figures_["facts_uncovered_pitching"] == 0
     assert figures_["pitching_and_mixed_runs_with_objection"] == "1 of 1"
     assert figures_["model_written_word_share"] == 0.0  # the deterministic buyer writes nothing

@@ -91,6 +91,7 @@ def test_the_first_pitch_is_numbered_as_the_report_numbers_turns(
 ) -> None:
     transcript = load_transcript(transcripts_data / "priya-1.json")  # pitches at once
     report = build_report(transcript, freight_scenario)
+    assert report.metric_rows is not None
     [row] = [row for row in report.metric_rows if row.label == "First pitch"]
     found = re.match(r"turn #(\d+) ", row.value)
     assert found, row.value

@@ -10,7 +10,8 @@ import pytest
 
 from roleplay.cli import main
 from roleplay.coach.branch import branch_transcript
-from roleplay.coach.report import build_team_report, load_folder, render
+from roleplay.coach.report import render
+from roleplay.coach.team import build_team_report, load_folder
 from roleplay.transcript import load_transcript
 
 

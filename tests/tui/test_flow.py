@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from pilot_helpers import end_call, pick, say, screen_text, settle, start_call, type_turn, until
 from textual import events
 from textual.widgets import Button, DataTable, OptionList, Static
 
@@ -21,6 +20,8 @@ from roleplay.tui.screens import (
 from roleplay.tui.screens.explain import ExplainScreen
 from roleplay.tui.screens.replay import ReplayScreen
 from roleplay.tui.widgets import RepInput, TurnBubble
+
+from .pilot_helpers import end_call, pick, say, screen_text, settle, start_call, type_turn, until
 
 pytestmark = pytest.mark.functional
 
@@ -98,7 +99,8 @@ async def test_pick_brief_converse_end_and_debrief(build_app, transcripts: Path)
 
         await pilot.press("o")  # the saved conversation, in the replay
         await until(pilot, lambda: isinstance(app.screen, ReplayScreen))
-        assert app.screen.path == transcript_file
+        replay = app.screen
+        assert isinstance(replay, ReplayScreen) and replay.path == transcript_file
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, DebriefScreen))
         await pilot.press("n")
@@ -108,7 +110,7 @@ async def test_pick_brief_converse_end_and_debrief(build_app, transcripts: Path)
 
 
 async def test_scores_arrive_before_the_reply_and_escape_interrupts(build_app) -> None:
-    from conftest import GatedBuyers
+    from .conftest import GatedBuyers
 
     buyers = GatedBuyers()
     app = build_app(buyer=buyers, scenario="cfo-logistics-close")
@@ -164,7 +166,7 @@ async def test_empty_long_and_pasted_turns(build_app) -> None:
 
 
 async def test_backend_error_mid_reply_keeps_the_turn_and_the_app(build_app, transcripts) -> None:
-    from conftest import FailingBuyer
+    from .conftest import FailingBuyer
 
     app = build_app(buyer=FailingBuyer, scenario="cfo-logistics-close")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -10,16 +10,6 @@ import re
 from pathlib import Path
 
 import pytest
-from pilot_helpers import (
-    call_then_debrief,
-    end_call,
-    say,
-    screen_text,
-    settle,
-    start_call,
-    type_turn,
-    until,
-)
 from textual.theme import BUILTIN_THEMES
 from textual.widgets import Button, Static, TextArea
 
@@ -36,6 +26,17 @@ from roleplay.tui.screens.replay import BranchDialog, ReplayScreen
 from roleplay.tui.theme import AA_TEXT, ROLEPLAY_LIGHT, TEXT_COLOURS, text_pairs
 from roleplay.tui.widgets import RepInput, TurnBubble
 from roleplay.tui.widgets.fitted_table import FittedTable
+
+from .pilot_helpers import (
+    call_then_debrief,
+    end_call,
+    say,
+    screen_text,
+    settle,
+    start_call,
+    type_turn,
+    until,
+)
 
 pytestmark = pytest.mark.functional
 
@@ -150,12 +151,12 @@ async def test_a_full_call_shows_every_debrief_table_whole(
 
 
 @pytest.fixture
-def cfo_scenario(shipped_scenarios) -> Scenario:
+def cfo_scenario(shipped_scenarios: list[Scenario]) -> Scenario:
     return next(s for s in shipped_scenarios if s.id == "cfo-logistics-close")
 
 
 async def test_text_typed_while_the_buyer_speaks_stays_in_the_input(build_app) -> None:
-    from conftest import GatedBuyers
+    from .conftest import GatedBuyers
 
     buyers = GatedBuyers()
     app = build_app(buyer=buyers, scenario="cfo-logistics-close")

@@ -8,10 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pilot_helpers import end_call, say, screen_text, settle, start_call, until
 from textual.widgets import Input, OptionList, Static, TextArea
 
-from conftest import SEED
 from roleplay.buyer import load_backend
 from roleplay.rubric import Rubric
 from roleplay.scenario import Scenario
@@ -20,6 +18,9 @@ from roleplay.transcript import load_transcript
 from roleplay.tui.screens import DebriefScreen, PickerScreen
 from roleplay.tui.screens.replay import BranchDialog, NoteDialog, ReplayScreen
 from roleplay.tui.screens.saved import SavedTranscriptsScreen
+
+from .conftest import SEED
+from .pilot_helpers import end_call, say, screen_text, settle, start_call, until
 
 pytestmark = pytest.mark.functional
 

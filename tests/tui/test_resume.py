@@ -11,10 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
-from pilot_helpers import end_call, say, screen_text, settle, start_call, type_turn, until
 
 from roleplay.transcript import load_transcript
 from roleplay.tui.screens import BriefingScreen, ConversationScreen, PickerScreen
+
+from .pilot_helpers import end_call, say, screen_text, settle, start_call, type_turn, until
 
 pytestmark = pytest.mark.functional
 
@@ -30,7 +31,7 @@ async def crash_mid_reply(build_app, transcripts: Path, tmp_path: Path) -> Path:
 
     The transcript file is copied at that moment: it is exactly what a killed process leaves.
     """
-    from conftest import GatedBuyers
+    from .conftest import GatedBuyers
 
     buyers = GatedBuyers()
     app = build_app(buyer=buyers, scenario="cfo-logistics-close")
@@ -185,7 +186,7 @@ async def test_resume_after_the_process_is_killed(
 
 
 async def test_quitting_mid_reply_keeps_the_transcript(build_app, transcripts: Path) -> None:
-    from conftest import GatedBuyers
+    from .conftest import GatedBuyers
 
     buyers = GatedBuyers()
     app = build_app(buyer=buyers, scenario="cfo-logistics-close")

@@ -9,11 +9,12 @@ to the app, the scorer, its fitted parameters or the scenarios, review and updat
 from __future__ import annotations
 
 import pytest
-from pilot_helpers import end_call, pick, say, settle, start_call
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from roleplay.tui.theme import LIGHT_THEME
+
+from .pilot_helpers import end_call, pick, say, settle, start_call
 
 pytestmark = pytest.mark.functional
 

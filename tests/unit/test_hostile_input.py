@@ -256,7 +256,12 @@ def test_a_new_file_gets_the_umask_permissions(tmp_path: Path) -> None:
 
 
 def test_temporaries_of_a_killed_write_are_cleaned_up(tmp_path: Path) -> None:
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], **_OUT)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     stale = tmp_path / f".t.json.{dead.stdout.strip()}.0badf00d.tmp"
     stale.write_text("half a transcr")
     live = tmp_path / f".t.json.{os.getppid()}.0badf00d.tmp"
@@ -264,9 +269,6 @@ def test_temporaries_of_a_killed_write_are_cleaned_up(tmp_path: Path) -> None:
     write_atomic(tmp_path / "t.json", "{}\n")
     assert not stale.exists()
     assert live.exists()
-
-
-_OUT = {"capture_output": True, "text": True, "check": True}
 
 
 @pytest.mark.models  # the simulate it kills loads the real scorer

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -13,7 +14,7 @@ from roleplay.cli import main
 from roleplay.commands.schema import SCHEMA_KINDS, json_schema
 
 
-def schema_output(capsys: pytest.CaptureFixture[str], kind: str) -> dict[str, object]:
+def schema_output(capsys: pytest.CaptureFixture[str], kind: str) -> dict[str, Any]:
     assert main(["schema", kind]) == 0
     return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
 
@@ -60,7 +61,7 @@ def test_the_model_schema_validates_every_shipped_card(
 def test_every_field_is_documented(capsys: pytest.CaptureFixture[str]) -> None:
     for kind in ("scenario", "rubric", "transcript", "model"):
         schema = schema_output(capsys, kind)
-        for name, definition in {"root": schema, **schema.get("$defs", {})}.items():  # type: ignore[dict-item]
+        for name, definition in {"root": schema, **schema.get("$defs", {})}.items():
             for field, prop in definition.get("properties", {}).items():
                 assert prop.get("description"), f"{kind}: {name}.{field} has no description"
 
