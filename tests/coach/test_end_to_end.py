@@ -19,6 +19,12 @@ from roleplay.tui.screens.replay import NoteDialog, ReplayApp, ReplayScreen
 pytestmark = pytest.mark.functional
 
 
+@pytest.fixture(scope="session")
+def scorer(fake_scorer):  # type: ignore[no-untyped-def]
+    """Under test: the coach's tools end to end, not score quality: the fake scorer."""
+    return fake_scorer
+
+
 async def test_simulate_replay_annotate_branch_rescore_report(
     project_root: Path,
     tmp_path: Path,

@@ -81,6 +81,13 @@ class FailingBuyer(GatedBuyer):
             yield chunk
 
 
+@pytest.fixture(scope="session")
+def scorer(fake_scorer: Any) -> Any:
+    """The app's flows are under test, not how good the scores are: the fake scorer. The
+    snapshots, which show scores, ask for the real one."""
+    return fake_scorer
+
+
 @pytest.fixture
 def transcripts(tmp_path: Path) -> Path:
     """Where the app under test saves transcripts."""

@@ -141,6 +141,7 @@ asyncio.run(main())
 """
 
 
+@pytest.mark.models  # the app it kills runs in a child process with the real scorer
 async def test_resume_after_the_process_is_killed(
     build_app, transcripts: Path, project_root: Path
 ) -> None:

@@ -8,6 +8,8 @@ to the app, the scorer, its fitted parameters or the scenarios, review and updat
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -21,6 +23,12 @@ pytestmark = pytest.mark.functional
 GOOD_QUESTION = "How long does your month-end close take today, start to finish?"
 PITCH = "CloseLoop automates reconciliations. Can we book a demo next week?"
 FOLLOW_UP = "Twelve days is a lot. What is the board asking of you this year?"
+
+
+@pytest.fixture(scope="session")
+def scorer(minilm_scorer: Any) -> Any:
+    """The snapshots show scores: the real scorer, so they match what a rep sees."""
+    return minilm_scorer
 
 
 async def steady(pilot: Pilot[None]) -> None:
