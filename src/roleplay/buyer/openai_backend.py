@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
 
-from roleplay.buyer.base import BuyerRequest, Progress, register_backend
+from roleplay.buyer.base import BuyerRequest, Progress
 from roleplay.errors import BackendError, ModelError
 
 if TYPE_CHECKING:
@@ -403,10 +403,6 @@ def _served_name(model: str, known: set[str]) -> str | None:
     return None
 
 
-def _factory(card: ModelCard, scenario: Scenario | None) -> OpenAIBackend:
+def create(card: ModelCard, scenario: Scenario | None) -> OpenAIBackend:
+    """Build the `openai` backend (its `roleplay.backends` entry point)."""
     return OpenAIBackend(card)
-
-
-def register() -> None:
-    """Register the `openai` backend kind (any OpenAI-compatible server)."""
-    register_backend("openai", _factory)
