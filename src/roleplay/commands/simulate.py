@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TextIO
 
 from roleplay import paths
-from roleplay.buyer.base import Progress
 from roleplay.commands import add_output_options
+from roleplay.commands.progress import progress_bar
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -51,26 +50,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(run=run)
 
 
-def progress_printer(out: TextIO) -> Progress:
-    """A progress callback that redraws one line on a terminal (new lines otherwise)."""
-    last = {"message": ""}
-    interactive = out.isatty()
-
-    def report(message: str, fraction: float | None) -> None:
-        percent = f" {fraction * 100:3.0f}%" if fraction is not None else ""
-        line = f"{message}{percent}"
-        if interactive:
-            out.write("\r" + line.ljust(72))
-            if fraction is not None and fraction >= 1.0:
-                out.write("\n")
-        elif message != last["message"]:
-            out.write(line + "\n")
-        last["message"] = message
-        out.flush()
-
-    return report
-
-
 def run(args: argparse.Namespace) -> int:
     from roleplay.buyer import load_backend
     from roleplay.buyer.fidelity import FidelityReport, audit
@@ -91,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
     check_output(args.output, force=args.force, reads=inputs)
     buyer = load_backend(args.model, scenario)
     err = sys.stderr
-    buyer.load(progress_printer(err))
+    with progress_bar(err) as progress:
+        buyer.load(progress)
     print("loading the turn scorer", file=err)
     scorer = TurnScorer.load(rubric)
     session = PracticeSession(
