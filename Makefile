@@ -62,5 +62,9 @@ $(SYSTEM_STAMP): | $(STAMP)
 	else echo "note: install chromium and tmux to run the browser and terminal tests"; fi
 	touch $@
 
+# The converted models: $ROLEPLAY_CACHE, else the platform's cache folder (~/.cache/roleplay
+# on Linux), and models/.cache where an older version kept them in the checkout.
 clean-cache:
 	rm -rf models/.cache
+	if [ -x $(BIN)/python ]; then \
+	  rm -rf "$$($(BIN)/python -c 'from roleplay.paths import cache_dir; print(cache_dir())')"; fi

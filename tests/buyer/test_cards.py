@@ -38,7 +38,7 @@ def test_selection_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
     monkeypatch.setenv("ROLEPLAY_HOME", str(tmp_path))
     monkeypatch.delenv("ROLEPLAY_MODEL", raising=False)
     assert selected_model() == "smollm2-135m"
-    (tmp_path / "config.yaml").write_text("default_model: ollama-llama3\ntheme: dark\n")
+    (tmp_path / "config.yaml").write_text("default_model: ollama-llama3\n")
     assert selected_model() == "ollama-llama3"
     monkeypatch.setenv("ROLEPLAY_MODEL", "deterministic")
     assert selected_model() == "deterministic"

@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=None,
         metavar="NAME",
         help="the rep's name recorded in the transcript (default: `rep_name` in "
-        "~/.roleplay/config.yaml, else your login name)",
+        f"{paths.data_dir_label()}/config.yaml, else your login name)",
     )
     parser.add_argument("--quiet", action="store_true", help="print only the summary")
     parser.add_argument(

@@ -584,7 +584,9 @@ class RoleplayApp(App[None]):
         yield from (c for c in super().get_system_commands(screen) if c.title not in replaced)
         yield SystemCommand("Help: keys", "Show every key binding", self.action_help)
         yield SystemCommand(
-            "Screenshot", "Save an SVG picture of this screen in ~/.roleplay", self.save_screen
+            "Screenshot",
+            f"Save an SVG picture of this screen in {paths.tilde(self.screenshots_dir())}",
+            self.save_screen,
         )
         yield SystemCommand(
             "Toggle dark/light theme", "Switch between dark and light", self.action_toggle_theme
