@@ -163,3 +163,17 @@ def test_should_stop_ends_the_reply_early() -> None:
     for chunk in buyer.stream(PROMPT, should_stop=lambda: len(received) >= 2):
         received.append(chunk)
     assert received == REPLY[:2]
+
+
+def test_an_error_body_that_breaks_off_is_still_a_roleplay_error() -> None:
+    def broken_error(request: httpx.Request) -> httpx.Response:
+        def body() -> Iterator[bytes]:
+            yield b'{"error": '
+            raise httpx.ReadError("connection reset", request=request)
+
+        return httpx.Response(502, content=body())
+
+    buyer, seen = backend(broken_error)
+    with pytest.raises(BackendError, match=r"buyer\.test/v1 failed: ReadError"):
+        list(buyer.stream(PROMPT))
+    assert len(seen) == 2

@@ -244,13 +244,13 @@ class OpenAIBackend:
                 source = opened.enter_context(
                     connect_sse(client, "POST", f"{self.base_url}/chat/completions", json=payload)
                 )
-            response = source.response
-            if response.status_code >= 400:
-                body = response.read().decode("utf-8", "replace")
-                error = self._http_error(response.status_code, body)
-                if response.status_code >= 500 or response.status_code == 429:
-                    raise _Retryable(error)
-                raise error
+                response = source.response
+                if response.status_code >= 400:
+                    body = response.read().decode("utf-8", "replace")
+                    error = self._http_error(response.status_code, body)
+                    if response.status_code >= 500 or response.status_code == 429:
+                        raise _Retryable(error)
+                    raise error
             texts = self._texts(source.iter_sse(), should_stop)
             first = next(texts, None)
         except BaseException:
