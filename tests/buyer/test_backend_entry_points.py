@@ -119,3 +119,14 @@ def test_an_entry_point_that_names_no_factory_is_named(site: Path) -> None:
 def test_an_unknown_kind_lists_the_known_ones() -> None:
     with pytest.raises(ModelError, match=r"unknown buyer backend 'nope' \(known: deterministic"):
         registry.backend_factory("nope")
+
+
+def test_an_install_without_roleplays_entry_points_says_how_to_refresh_it(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        importlib.metadata, "entry_points", lambda **_: importlib.metadata.EntryPoints(())
+    )
+    registry._REGISTRY.clear()  # nothing loaded earlier in this process (the fixture restores)
+    with pytest.raises(ModelError, match=r"unknown buyer backend 'onnx'.*pip install -e \."):
+        registry.backend_factory("onnx")
