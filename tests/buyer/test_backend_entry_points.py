@@ -52,10 +52,11 @@ def install(site: Path, name: str, entry_points: str, module: str = "") -> None:
 
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A folder on `sys.path` to install fake distributions into; discovery is re-read."""
+    """A folder on `sys.path` to install fake distributions into; discovery starts afresh."""
     monkeypatch.syspath_prepend(str(tmp_path))
     registry._declared.cache_clear()
     before = dict(registry._REGISTRY)
+    registry._REGISTRY.clear()  # kinds registered or loaded earlier in this process
     yield tmp_path
     registry._REGISTRY.clear()
     registry._REGISTRY.update(before)
@@ -127,6 +128,5 @@ def test_an_install_without_roleplays_entry_points_says_how_to_refresh_it(
     monkeypatch.setattr(
         importlib.metadata, "entry_points", lambda **_: importlib.metadata.EntryPoints(())
     )
-    registry._REGISTRY.clear()  # nothing loaded earlier in this process (the fixture restores)
     with pytest.raises(ModelError, match=r"unknown buyer backend 'onnx'.*pip install -e \."):
         registry.backend_factory("onnx")
