@@ -1,9 +1,7 @@
 """The one place YAML is read and written.
 
 Files are read with PyYAML's safe loader while keeping the line and column of every key and
-item, so a validation error deep in a scenario can point at the exact place in the file. A
-file a person wrote is changed in place with ruamel.yaml's round trip (`edit_yaml`), which
-keeps its comments, key order, quoting and layout.
+item, so a validation error deep in a scenario can point at the exact place in the file.
 """
 
 from __future__ import annotations
