@@ -114,3 +114,22 @@ def test_what_reps_are_called_never_breaks_the_team_tables(
         assert all(len(row) == len(table[0]) for row in table), table
     reps = {row[0] for table in tables for row in table[1:]}
     assert f"{REP} <i>x</i> `y` z" in reps
+
+
+def test_a_link_to_a_report_keeps_its_text_and_target(
+    transcripts_data: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "team"
+    folder.mkdir()
+    marcus = load_transcript(transcripts_data / "marcus-1.json")
+    marcus.id = "m] [x](javascript:alert(1)) *1*"
+    marcus.save(folder / "marcus-1.json")
+    team = build_team_report("team", load_folder(folder))
+    team.reports = {folder / "marcus-1.json": "marcus/m 1.md"}
+    tokens = _parse(render(team, "md"))
+    links = _tables(tokens)[0]  # the first table links each attempt's report
+    [cell] = [row[-1] for row in links[1:]]
+    kinds = [child.type for child in cell.children or []]
+    assert kinds == ["link_open", "text", "link_close"], kinds
+    link, label = (cell.children or [])[:2]
+    assert (link.attrs["href"], label.content) == ("marcus/m%201.md", marcus.id)

@@ -134,7 +134,8 @@ def cell(value: str | Cell) -> Markdown:
         return text(value)
     if value.banded is not None:
         return banded(value.banded)
-    return Markdown(f"[{text(value.text)}]({url_quote(value.href or '')})")
+    label = text(value.text).replace("]", "\\]")  # a `]` would end the link's text
+    return Markdown(f"[{label}]({url_quote(value.href or '')})")
 
 
 def _finalize(value: Any) -> Markdown:
