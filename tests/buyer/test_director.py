@@ -9,7 +9,7 @@ import pytest
 
 from roleplay.buyer.director import talks_price
 from roleplay.buyer.guard import OUT_OF_CHARACTER, SPEAKER_LABEL, TEMPLATE_TOKENS
-from roleplay.buyer.simulation import play, read_script
+from roleplay.rehearsal.simulation import play, read_script
 from roleplay.scenario import Scenario
 
 from .conftest import SessionFactory, say

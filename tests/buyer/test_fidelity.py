@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from roleplay.buyer import load_backend
-from roleplay.buyer.fidelity import audit, evaluate, is_non_answer, scripts_in
 from roleplay.buyer.figures import carries, figures, unsupported
+from roleplay.rehearsal.fidelity import audit, evaluate, is_non_answer, scripts_in
 from roleplay.rubric import Rubric
 from roleplay.scenario import Scenario
 from roleplay.scoring import TurnScorer
@@ -49,7 +49,7 @@ def test_figures_read_words_and_digits_alike() -> None:
 def test_the_audit_flags_a_model_sentence_the_scenario_does_not_support(
     cfo: Scenario, default_rubric: Rubric, scorer: TurnScorer
 ) -> None:
-    from roleplay.buyer.fidelity import FidelityReport
+    from roleplay.rehearsal.fidelity import FidelityReport
 
     session = PracticeSession(cfo, default_rubric, load_backend("deterministic", cfo), scorer)
     session.open()

@@ -1,4 +1,4 @@
-"""How faithfully the buyer plays its scenarios: `python -m roleplay.buyer.fidelity`.
+"""How faithfully the buyer plays its scenarios: `python -m roleplay.rehearsal.fidelity`.
 
 Plays the blind rep scripts (`scenarios/scripts/blind/report/`, written from the briefing
 alone by writers who never saw the hidden facts) against every shipped scenario and reports
@@ -249,7 +249,7 @@ def evaluate(
         save_to: A folder to save every transcript in, as `SCENARIO.SCRIPT.json`.
         only: Play only the scripts whose names match one of these patterns (`*.spin`).
     """
-    from roleplay.buyer.simulation import play, read_script
+    from roleplay.rehearsal.simulation import play, read_script
     from roleplay.session import PracticeSession
 
     started = time.perf_counter()
@@ -303,7 +303,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from roleplay.offline import use_offline_models
 
     use_offline_models()
-    parser = argparse.ArgumentParser(prog="python -m roleplay.buyer.fidelity", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m roleplay.rehearsal.fidelity", description=__doc__
+    )
     parser.add_argument("--model", default=None, help="model card (default: the selected one)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
@@ -369,7 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from roleplay.files import write_atomic
 
         measured = {
-            "command": " ".join(["python -m roleplay.buyer.fidelity", *(argv or sys.argv[1:])])
+            "command": " ".join(["python -m roleplay.rehearsal.fidelity", *(argv or sys.argv[1:])])
         }
         write_atomic(args.figures, json.dumps({**measured, **figures}, indent=2) + "\n")
     if args.json:
