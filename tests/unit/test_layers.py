@@ -77,3 +77,12 @@ def test_the_reader_finds_imports_inside_functions_and_type_checking_blocks(
     assert "roleplay.session" in names
     assert "roleplay.rehearsal.simulation" in names
     assert not any(name.endswith("sibling") for name in names)
+
+
+def test_the_director_reads_a_turn_and_keeps_its_state_below_its_decisions() -> None:
+    package = SOURCE / "buyer" / "director"
+    decision = ("roleplay.buyer.director.decision",)
+    assert offending([package / "state.py"], ("roleplay.buyer.director.reading", *decision)) == []
+    assert offending([package / "reading.py"], decision) == []
+    for path in (package / "state.py", package / "reading.py", package / "decision.py"):
+        assert "roleplay.buyer.director" not in imported_modules(path), path.name
