@@ -32,9 +32,9 @@ EMBEDDED_SCRIPTS := --only '*.spin' --only '*.nonnative' --only '*.mixed' \
 	--only generic-peer --only generic-pitch-disguised
 eval: $(STAMP)
 	$(BIN)/roleplay eval --standing
-	$(BIN)/python -m roleplay.buyer.fidelity --model deterministic \
+	$(BIN)/roleplay eval --buyer --model deterministic \
 	  --figures benchmarks/fidelity-deterministic.json
-	$(BIN)/python -m roleplay.buyer.fidelity --model smollm2-135m $(EMBEDDED_SCRIPTS) \
+	$(BIN)/roleplay eval --buyer --model smollm2-135m $(EMBEDDED_SCRIPTS) \
 	  --figures benchmarks/fidelity-embedded.json
 	$(BIN)/python scripts/readme_fidelity.py
 

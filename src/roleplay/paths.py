@@ -77,6 +77,16 @@ def scenario_folders() -> list[ScenarioFolder]:
     return folders
 
 
+BLIND_SETS = ("report", "dev")
+"""The blind rep scripts: `report` is measured on, `dev` is the only set the director is tuned
+on (`scenarios/scripts/blind/README.md` says how they were written)."""
+
+
+def blind_scripts(name: str) -> Path:
+    """The folder of one blind set of rep scripts (one of `BLIND_SETS`)."""
+    return shipped_scenarios_dir() / "scripts" / "blind" / name
+
+
 def new_scenarios_dir() -> Path:
     """Where `roleplay new` writes a scenario: the first of the author's own folders."""
     return user_scenarios_dirs()[0].path

@@ -52,11 +52,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     from roleplay.buyer import load_backend
-    from roleplay.buyer.fidelity import FidelityReport, audit
-    from roleplay.buyer.simulation import play, read_script
-    from roleplay.buyer.trace import DecisionLog, explain
     from roleplay.config import rep_name
     from roleplay.files import check_output
+    from roleplay.rehearsal.fidelity import FidelityReport, audit
+    from roleplay.rehearsal.simulation import play, read_script
+    from roleplay.rehearsal.trace import DecisionLog, explain
     from roleplay.rubric import load_rubric
     from roleplay.scenario_lookup import find_scenario
     from roleplay.scoring import TurnScorer
