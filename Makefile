@@ -38,9 +38,9 @@ EMBEDDED_SCRIPTS := --only '*.spin' --only '*.nonnative' --only '*.mixed' \
 	--only generic-peer --only generic-pitch-disguised
 eval: $(STAMP)
 	$(BIN)/roleplay eval --standing
-	$(BIN)/python -m roleplay.buyer.fidelity --model deterministic \
+	$(BIN)/roleplay eval --buyer --model deterministic \
 	  --figures benchmarks/fidelity-deterministic.json
-	$(BIN)/python -m roleplay.buyer.fidelity --model smollm2-135m $(EMBEDDED_SCRIPTS) \
+	$(BIN)/roleplay eval --buyer --model smollm2-135m $(EMBEDDED_SCRIPTS) \
 	  --figures benchmarks/fidelity-embedded.json
 	$(BIN)/python scripts/readme_fidelity.py
 
@@ -68,5 +68,9 @@ $(SYSTEM_STAMP): | $(STAMP)
 	else echo "note: install chromium and tmux to run the browser and terminal tests"; fi
 	touch $@
 
+# The converted models: $ROLEPLAY_CACHE, else the platform's cache folder (~/.cache/roleplay
+# on Linux), and models/.cache where an older version kept them in the checkout.
 clean-cache:
 	rm -rf models/.cache
+	if [ -x $(BIN)/python ]; then \
+	  rm -rf "$$($(BIN)/python -c 'from roleplay.paths import cache_dir; print(cache_dir())')"; fi

@@ -1,6 +1,6 @@
 """Write the README's buyer fidelity table from the figures `make eval` saved.
 
-`make eval` runs `python -m roleplay.buyer.fidelity ... --figures benchmarks/fidelity-*.json`;
+`make eval` runs `roleplay eval --buyer ... --figures benchmarks/fidelity-*.json`;
 this script puts those figures between the README's `fidelity:start` and `fidelity:end`
 markers, so the table is never edited by hand.
 """

@@ -1,4 +1,4 @@
-"""The rep's settings file: `~/.roleplay/config.yaml` (under `$ROLEPLAY_HOME` if set).
+"""The rep's settings: `config.yaml` in roleplay's data folder (`paths.data_dir`).
 
 It holds two optional settings, each overridden by a command-line option:
 
@@ -6,6 +6,10 @@ It holds two optional settings, each overridden by a command-line option:
 default_model: smollm2-135m   # the buyer model card (after --model and $ROLEPLAY_MODEL)
 rep_name: Sam Rivera          # the name recorded in your transcripts (after --rep)
 ```
+
+The settings are a pydantic-settings model (`roleplay.settings`) whose one source is the file,
+read through `yamlio` so that a wrong value or an unknown key is reported as
+`FILE:LINE:COL: field: message`.
 """
 
 from __future__ import annotations
@@ -14,50 +18,30 @@ import getpass
 from pathlib import Path
 
 from roleplay import paths
-from roleplay.errors import InvalidFileError
-from roleplay.yamlio import load_yaml
 
 
 def config_path() -> Path:
-    """The rep's config file: `~/.roleplay/config.yaml` (or under `$ROLEPLAY_HOME`)."""
+    """The rep's config file: `config.yaml` in roleplay's data folder."""
     return paths.data_dir() / "config.yaml"
 
 
-def setting(key: str, meaning: str) -> str | None:
-    """The text setting `key` from the config file, or None if the file or the key is absent.
+def _setting(name: str) -> str | None:
+    if not config_path().exists():  # the usual case, without importing pydantic-settings
+        return None
+    from roleplay.settings import load_settings
 
-    Args:
-        key: The setting's name, e.g. `rep_name`.
-        meaning: What the value must be, for the error message ("a model card name").
-
-    Raises:
-        InvalidFileError: the file is not a mapping, or the value is not text; located.
-    """
-    path = config_path()
-    if not path.exists():
-        return None
-    loaded = load_yaml(path)
-    if loaded.data is None:
-        return None
-    if not isinstance(loaded.data, dict):
-        raise InvalidFileError.single(path, "expected a mapping of settings at the top")
-    value = loaded.data.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        line, col = loaded.locate((key,))
-        raise InvalidFileError.single(path, f"must be {meaning}", line, col, key)
-    return value.strip() or None
+    value = getattr(load_settings(), name)
+    return value if isinstance(value, str) else None
 
 
 def configured_model() -> str | None:
     """`default_model` from the config file, if set."""
-    return setting("default_model", "a model card name")
+    return _setting("default_model")
 
 
 def configured_rep() -> str | None:
     """`rep_name` from the config file, if set."""
-    return setting("rep_name", "the rep's name, as text")
+    return _setting("rep_name")
 
 
 def rep_name(explicit: str | None = None) -> str:

@@ -6,8 +6,10 @@ item, so a validation error deep in a scenario can point at the exact place in t
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ import yaml
 from roleplay.errors import InvalidFileError, Problem
 from roleplay.files import MAX_FILE_BYTES as MAX_FILE_BYTES
 from roleplay.files import read_text as read_text
+from roleplay.files import write_atomic
 
 MAX_NESTING = 50
 """The deepest nesting of lists and mappings a file may have. Scenarios use about 6 levels;
@@ -321,6 +324,58 @@ def load_yaml(
 def dump_yaml(data: Any) -> str:
     """YAML text for `data`, keys in their given order, readable by a person."""
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+@contextmanager
+def edit_yaml(path: Path) -> Iterator[Any]:
+    """Change a YAML file a person wrote, in place, keeping everything not changed as it was.
+
+    Yields the document as ruamel.yaml's round-trip types (they behave as dicts and lists);
+    when the block ends without an error the document is written back atomically with its
+    comments, key order, quoting and block scalars, indented as the file was (guessed from it).
+
+    Raises:
+        InvalidFileError: the file is not valid YAML; located.
+        WriteError: the file could not be written; the old content is intact.
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError
+    from ruamel.yaml.util import load_yaml_guess_indent
+
+    text = read_text(path)
+    editor = YAML(typ="rt")
+    editor.preserve_quotes = True
+    editor.width = 4096  # never re-wrap a line the author wrapped (or did not)
+    try:
+        document, sequence, offset = load_yaml_guess_indent(text)
+        mapping = _mapping_indent(document) or sequence
+        editor.indent(mapping=mapping, sequence=sequence, offset=offset)
+        document = editor.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        raise InvalidFileError.single(path, str(exc.problem or exc), line, column) from None
+    yield document
+    out = io.StringIO()
+    editor.dump(document, out)
+    write_atomic(path, out.getvalue())
+
+
+def _mapping_indent(node: Any) -> int | None:
+    """How far a block mapping nested in another is indented in a round-trip document (the
+    first found), or None if there is none; ruamel.yaml guesses only lists' indentation."""
+    from ruamel.yaml.comments import CommentedMap
+
+    if not isinstance(node, CommentedMap):
+        return None
+    for value in node.values():
+        if isinstance(value, CommentedMap) and value and not value.fa.flow_style():
+            if value.lc.line > node.lc.line:
+                return int(value.lc.col) - int(node.lc.col)
+            nested = _mapping_indent(value)
+            if nested:
+                return nested
+    return None
 
 
 def iter_yaml_files(directory: Path) -> Iterator[Path]:

@@ -57,7 +57,7 @@ def play_opening_in_role(
     saved transcript: the buyer recorded, every rep turn scored, facts revealed, and every
     buyer turn in role (no template tokens, no stepping out of character, no speaker labels)."""
     from roleplay.buyer.guard import OUT_OF_CHARACTER, SPEAKER_LABEL, TEMPLATE_TOKENS
-    from roleplay.buyer.simulation import play, read_script
+    from roleplay.rehearsal.simulation import play, read_script
     from roleplay.transcript import load_transcript
 
     session = PracticeSession(scenario, rubric, buyer, scorer, save_to=save_to, seed=3)

@@ -38,7 +38,7 @@ def test_selection_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
     monkeypatch.setenv("ROLEPLAY_HOME", str(tmp_path))
     monkeypatch.delenv("ROLEPLAY_MODEL", raising=False)
     assert selected_model() == "smollm2-135m"
-    (tmp_path / "config.yaml").write_text("default_model: ollama-llama3\ntheme: dark\n")
+    (tmp_path / "config.yaml").write_text("default_model: ollama-llama3\n")
     assert selected_model() == "ollama-llama3"
     monkeypatch.setenv("ROLEPLAY_MODEL", "deterministic")
     assert selected_model() == "deterministic"
@@ -96,7 +96,7 @@ def test_a_bad_card_is_reported_with_its_location(tmp_path: Path) -> None:
 
 
 class EchoBackend:
-    """A third-party backend: echoes the last user message."""
+    """A backend a program embedding roleplay registers itself: echoes the last user message."""
 
     model_id = "echo:1"
     continues_final_message = False
@@ -111,7 +111,7 @@ class EchoBackend:
         yield request.messages[-1].content
 
 
-def test_a_third_party_backend_registers_like_the_built_ins(
+def test_a_backend_registered_in_process_joins_the_declared_ones(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     register_backend("echo", lambda card, scenario: EchoBackend())

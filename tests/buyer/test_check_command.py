@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from roleplay.buyer.check import Style, builtin_styles, check_scenario_play
 from roleplay.cli import main
+from roleplay.rehearsal.check import Style, builtin_styles, check_scenario_play
 from roleplay.scenario import Scenario, load_scenario
 
 

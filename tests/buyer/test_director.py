@@ -9,7 +9,7 @@ import pytest
 
 from roleplay.buyer.director import talks_price
 from roleplay.buyer.guard import OUT_OF_CHARACTER, SPEAKER_LABEL, TEMPLATE_TOKENS
-from roleplay.buyer.simulation import play, read_script
+from roleplay.rehearsal.simulation import play, read_script
 from roleplay.scenario import Scenario
 
 from .conftest import SessionFactory, say
@@ -109,10 +109,10 @@ def test_asking_what_the_problem_costs_spends_no_patience(
     session.open()
     patience = session.state.patience
     say(session, "What does that cost you?")
-    assert not session.director.read("What does that cost you?", None).price
+    assert not session.director.reader.read("What does that cost you?", None).price
     assert session.last_turn.objections == []
     assert session.state.patience == patience
-    assert session.director.read("It costs only $40 a seat.", None).price
+    assert session.director.reader.read("It costs only $40 a seat.", None).price
 
 
 def test_listening_builds_trust_that_unlocks_guarded_facts(

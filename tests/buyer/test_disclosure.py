@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from roleplay.buyer.simulation import play, read_script
+from roleplay.rehearsal.simulation import play, read_script
 from roleplay.scenario import Scenario, load_scenario
 
 from .conftest import SessionFactory, say

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from roleplay.buyer.trace import DecisionLog, explain
 from roleplay.cli import main
+from roleplay.rehearsal.trace import DecisionLog, explain
 from roleplay.scenario import Scenario
 
 from .conftest import SessionFactory, say

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from roleplay.buyer import load_backend
-from roleplay.buyer.fidelity import audit, evaluate, is_non_answer, scripts_in
 from roleplay.buyer.figures import carries, figures, unsupported
+from roleplay.rehearsal.fidelity import audit, evaluate, is_non_answer, scripts_in
 from roleplay.rubric import Rubric
 from roleplay.scenario import Scenario
 from roleplay.scoring import TurnScorer
@@ -57,7 +58,7 @@ def test_figures_read_words_and_digits_alike() -> None:
 def test_the_audit_flags_a_model_sentence_the_scenario_does_not_support(
     cfo: Scenario, default_rubric: Rubric, scorer: TurnScorer
 ) -> None:
-    from roleplay.buyer.fidelity import FidelityReport
+    from roleplay.rehearsal.fidelity import FidelityReport
 
     session = PracticeSession(cfo, default_rubric, load_backend("deterministic", cfo), scorer)
     session.open()
@@ -97,3 +98,40 @@ def test_an_evaluation_over_a_small_set_counts_each_kind(
     assert figures_["model_written_word_share"] == 0.0  # the deterministic buyer writes nothing
     assert figures_["unsupported_figures_or_names"] == 0
     assert report.discovery_replies == 2
+
+
+def test_roleplay_eval_buyer_prints_the_figures_and_writes_them_with_its_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from roleplay.cli import main
+
+    figures_file = tmp_path / "fidelity.json"
+    args = ["eval", "--buyer", "--model", "deterministic", "--set", "dev", "--max-turns", "3"]
+    args += ["--only", "coo-saas-churn.curious", "--only", "generic-pitch-*"]
+    args += ["--details", "--figures", str(figures_file)]
+    assert main(args) == 0
+    printed = dict(line.split(None, 1) for line in capsys.readouterr().out.splitlines())
+    assert printed["buyer_model"] == "deterministic:authored-lines"
+    assert printed["runs_briefing_aware"] == "1"
+    assert printed["runs_pitching"] == "6"  # the one disguised pitch, against every scenario
+    saved = json.loads(figures_file.read_text())
+    assert saved["command"] == (
+        "roleplay eval --buyer --model deterministic --set dev --max-turns 3 "
+        "--only coo-saas-churn.curious --only 'generic-pitch-*' --details "
+        f"--figures {figures_file}"
+    )
+    assert saved["runs_pitching"] == 6
+    assert saved["facts_uncovered_briefing_aware"] == float(
+        printed["facts_uncovered_briefing_aware"]
+    )
+
+
+def test_roleplay_eval_keeps_the_scorer_and_buyer_options_apart(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from roleplay.cli import main
+
+    assert main(["eval", "--buyer", "--dimension", "listening", "--standing"]) == 1
+    assert "--dimension, --standing: measure the scorer" in capsys.readouterr().err
+    assert main(["eval", "--model", "deterministic", "--details"]) == 1
+    assert "--model, --details: only with --buyer" in capsys.readouterr().err

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from roleplay.buyer.director import BuyerDirector
-from roleplay.buyer.simulation import play
-from roleplay.buyer.trace import explain_transcript
 from roleplay.cli import main
+from roleplay.rehearsal.simulation import play
+from roleplay.rehearsal.trace import explain_transcript
 from roleplay.scenario import Scenario
 from roleplay.scoring import TurnScorer
 

@@ -12,9 +12,9 @@ from roleplay.buyer import load_backend
 from roleplay.buyer.base import BuyerRequest, ChatMessage
 from roleplay.buyer.cards import Generation
 from roleplay.buyer.figures import unsupported
-from roleplay.buyer.simulation import read_script
 from roleplay.buyer.text import lead_in, split_sentences
 from roleplay.errors import RoleplayError
+from roleplay.rehearsal.simulation import read_script
 from roleplay.rubric import Rubric
 from roleplay.scenario import Scenario
 from roleplay.scoring import TurnScorer

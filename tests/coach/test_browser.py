@@ -182,7 +182,8 @@ def test_a_team_of_fifty_reps_fits_1280_px_without_horizontal_overflow(
     import re
     from datetime import timedelta
 
-    from roleplay.coach.team import build_team_report, load_folder, team_sections
+    from roleplay.coach.team import build_team_report, load_folder
+    from roleplay.coach.view import team_sections
     from roleplay.transcript import load_transcript
 
     folder = tmp_path / "team"

@@ -76,7 +76,7 @@ def test_damaged_files_are_skipped_and_listed(
     )
     assert reason in err
     text = out.read_text()
-    assert reason in text
+    assert reason.replace("\\", "\\\\") in text  # Markdown escapes the backslash
     assert "## Skipped files" in text
     assert "truncated.json" in text and "future-version.json" in text
     assert "README.txt" not in text

@@ -54,3 +54,56 @@ def test_a_rep_name_that_is_not_text_is_located() -> None:
     (problem,) = caught.value.problems
     assert (problem.file, problem.line, problem.field) == (str(path), 2, "rep_name")
     assert "the rep's name" in problem.message
+
+
+def test_an_unknown_setting_is_located_with_a_suggestion() -> None:
+    path = write_config("rep_name: Sam\n\ndefualt_model: deterministic\n")
+    with pytest.raises(InvalidFileError) as caught:
+        configured_model()
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line, problem.column) == (str(path), 3, 1)
+    assert problem.message == "unknown field 'defualt_model'; did you mean 'default_model'?"
+
+
+def test_a_file_that_is_not_yaml_is_located() -> None:
+    path = write_config("rep_name: Sam\ndefault_model: [deterministic\n")
+    with pytest.raises(InvalidFileError) as caught:
+        rep_name()
+    (problem,) = caught.value.problems
+    assert problem.file == str(path) and problem.line >= 2
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    write_config("rep_name: 42\ndefault_model: {name: x}\n")
+    with pytest.raises(InvalidFileError) as caught:
+        rep_name()
+    found = {(p.line, p.field, p.message) for p in caught.value.problems}
+    assert found == {
+        (1, "rep_name", "must be the rep's name, as text (got int)"),
+        (2, "default_model", "must be a model card name (got dict)"),
+    }
+
+
+def test_a_key_given_twice_is_an_error() -> None:
+    write_config("rep_name: Sam\nrep_name: Alex\n")
+    with pytest.raises(InvalidFileError) as caught:
+        rep_name()
+    (problem,) = caught.value.problems
+    assert problem.line == 2 and "rep_name" in problem.message
+
+
+@pytest.mark.parametrize("text", ["", "# nothing set yet\n", "rep_name: '  '\ndefault_model:\n"])
+def test_an_empty_file_or_blank_settings_leave_the_defaults(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(getpass, "getuser", lambda: "jsmith")
+    write_config(text)
+    assert configured_model() is None
+    assert rep_name() == "jsmith"
+
+
+def test_a_list_at_the_top_is_an_error() -> None:
+    path = write_config("- rep_name: Sam\n")
+    with pytest.raises(InvalidFileError, match="expected a mapping of settings") as caught:
+        rep_name()
+    assert caught.value.problems[0].file == str(path)

@@ -92,7 +92,7 @@ def test_an_authors_copy_of_a_shipped_scenario_replaces_it_and_says_so(
     assert found.replaced["coo-saas-churn"] == SHIPPED / "coo-saas-churn.yaml"
     assert find_scenario("coo-saas-churn").buyer.patience == 2
     shown = listed(capsys)
-    assert shown["coo-saas-churn"] == "~/.roleplay/scenarios, replaces the shipped one"
+    assert shown["coo-saas-churn"] == "$ROLEPLAY_HOME/scenarios, replaces the shipped one"
 
 
 def test_a_missing_folder_named_in_the_environment_is_reported(

@@ -1,18 +1,33 @@
-"""The buyer backend interface and the registry every backend, built-in or not, joins.
+"""The buyer backend interface, and how backends are found: entry points.
 
 A backend streams text for a list of chat messages; nothing more. What the buyer may say is
 decided by the director (`roleplay.buyer.director`); the backend only voices it.
+
+Every backend kind, built-in or not, is an entry point in the `roleplay.backends` group whose
+object is a `BackendFactory`; roleplay's own are declared in its `pyproject.toml`, and a
+third-party package declares its own the same way:
+
+```toml
+[project.entry-points."roleplay.backends"]
+echo = "roleplay_echo:create"
+```
+
+An entry point is loaded only when a model card asks for its kind, so a broken plugin harms
+only the cards that use it.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Literal, Protocol, cast, runtime_checkable
 
 from roleplay.errors import ModelError
 
 if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
     from roleplay.buyer.cards import Generation, ModelCard
     from roleplay.scenario import Scenario
 
@@ -98,53 +113,81 @@ class BuyerBackend(Protocol):
 BackendFactory = Callable[["ModelCard", "Scenario | None"], BuyerBackend]
 """Builds a backend from a model card (and the scenario, for backends that need it)."""
 
+ENTRY_POINT_GROUP = "roleplay.backends"
+"""The entry-point group backends are declared in; each entry point's name is a backend kind."""
+
 _REGISTRY: dict[str, BackendFactory] = {}
+"""Factories registered in this process, and those already loaded from entry points."""
 
 
 def register_backend(kind: str, factory: BackendFactory) -> None:
-    """Make a backend kind available to model cards (`backend: <kind>`).
+    """Make a backend kind available to model cards in this process (`backend: <kind>`).
 
-    Built-in backends register through this function exactly as a third-party one would.
+    For a program that embeds roleplay, and for tests; a package declares an entry point in
+    the `roleplay.backends` group instead. A kind registered here wins over an entry point.
     """
     _REGISTRY[kind] = factory
 
 
 def known_backends() -> list[str]:
-    """Names of every registered backend kind, sorted."""
-    _register_builtins()
-    return sorted(_REGISTRY)
+    """Names of every backend kind, registered or declared by an entry point, sorted."""
+    return sorted(set(_REGISTRY) | set(_declared()))
 
 
 def backend_factory(kind: str) -> BackendFactory:
-    """The factory for a backend kind.
+    """The factory for a backend kind, loading its entry point the first time.
 
     Raises:
-        ModelError: the kind is unknown; the message lists the known ones.
+        ModelError: the kind is unknown (the message lists the known ones), or its entry
+            point fails to load or names something that is not a factory (the message names
+            the entry point and the package that declares it).
     """
-    _register_builtins()
-    try:
+    if kind in _REGISTRY:
         return _REGISTRY[kind]
-    except KeyError:
+    entry = _declared().get(kind)
+    if entry is None:
+        known = ", ".join(known_backends())
+        hint = "" if "deterministic" in _declared() else _STALE_INSTALL
+        raise ModelError(f"unknown buyer backend '{kind}' (known: {known}){hint}")
+    where = f"the entry point `{entry.name} = {entry.value}` in the group {ENTRY_POINT_GROUP}"
+    if entry.dist is not None:
+        where += f" (declared by {entry.dist.name} {entry.dist.version})"
+    try:
+        loaded: object = entry.load()
+    except Exception as exc:
         raise ModelError(
-            f"unknown buyer backend '{kind}' (known: {', '.join(sorted(_REGISTRY))})"
+            f"the buyer backend '{kind}' failed to load from {where}: {type(exc).__name__}: {exc}"
         ) from None
+    if not callable(loaded):
+        raise ModelError(
+            f"the buyer backend '{kind}' is not a backend factory: {where} names "
+            f"the {type(loaded).__name__} {loaded!r}, not a function of (card, scenario)"
+        )
+    factory = cast(BackendFactory, loaded)
+    _REGISTRY[kind] = factory
+    return factory
+
+
+_STALE_INSTALL = (
+    "; roleplay's own backends are missing too, so its installed metadata is out of date: "
+    "run `pip install -e . --no-deps` (or `make install`) in the checkout"
+)
+
+
+@functools.cache
+def _declared() -> dict[str, EntryPoint]:
+    """The backend entry points of every installed package, by kind (the first wins).
+
+    Read once per process: scanning the installed packages takes some 20 ms.
+    """
+    from importlib.metadata import entry_points
+
+    found: dict[str, EntryPoint] = {}
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        found.setdefault(entry.name, entry)
+    return found
 
 
 def anchor_request(speaker: str, line: str) -> str:
     """The request, appended to the rep's turn, to voice `line` as `speaker`."""
     return f'({ANCHOR_PREFIX.format(speaker=speaker)}"{line}")'
-
-
-_builtins_registered = False
-
-
-def _register_builtins() -> None:
-    """Register the shipped backends (cheap: each module imports its heavy libraries lazily)."""
-    global _builtins_registered
-    if _builtins_registered:
-        return
-    _builtins_registered = True
-    import importlib
-
-    for name in ("deterministic", "onnx_backend", "openai_backend", "transformers_backend"):
-        importlib.import_module(f"roleplay.buyer.{name}").register()

@@ -1,7 +1,7 @@
 """Model cards: small YAML files in `models/` that say which backend and weights a buyer uses.
 
 A card is chosen by name: `--model NAME` on the command line, else `$ROLEPLAY_MODEL`, else
-`default_model` in `~/.roleplay/config.yaml`, else `smollm2-135m`.
+`default_model` in the rep's `config.yaml` (`roleplay.config`), else `smollm2-135m`.
 """
 
 from __future__ import annotations

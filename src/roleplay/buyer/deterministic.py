@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from roleplay.buyer.base import BuyerRequest, Progress, register_backend
+from roleplay.buyer.base import BuyerRequest, Progress
 from roleplay.buyer.cards import Generation
 
 if TYPE_CHECKING:
@@ -60,10 +60,6 @@ class DeterministicBackend:
             yield word
 
 
-def _factory(card: ModelCard, scenario: Scenario | None) -> DeterministicBackend:
+def create(card: ModelCard, scenario: Scenario | None) -> DeterministicBackend:
+    """Build the `deterministic` backend (its `roleplay.backends` entry point)."""
     return DeterministicBackend(scenario)
-
-
-def register() -> None:
-    """Register the `deterministic` backend kind."""
-    register_backend("deterministic", _factory)

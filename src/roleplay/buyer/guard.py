@@ -176,7 +176,7 @@ class BuyerGuard:
 
     def _world(self, uncovered: tuple[str, ...]) -> list[str]:
         """Sentences the buyer may say once `uncovered` facts are earned."""
-        from roleplay.buyer.director import (
+        from roleplay.buyer.director.decision import (
             DEFLECT_LINES,
             GUARDED_LINES,
             NEUTRAL_LINES,

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from roleplay import paths
-from roleplay.buyer.base import BuyerRequest, ChatMessage, Progress, register_backend
+from roleplay.buyer.base import BuyerRequest, ChatMessage, Progress
 from roleplay.buyer.cards import Generation
 from roleplay.buyer.decoding import STOP_TOKENS, Logits, Sampling, decode_reply
 from roleplay.buyer.transformers_backend import TransformersBackend, publish_folder
@@ -407,10 +407,6 @@ def _builder_version() -> str:
         return "unknown"
 
 
-def _factory(card: ModelCard, scenario: Scenario | None) -> OnnxBackend:
+def create(card: ModelCard, scenario: Scenario | None) -> OnnxBackend:
+    """Build the `onnx` backend (its `roleplay.backends` entry point)."""
     return OnnxBackend(card)
-
-
-def register() -> None:
-    """Register the `onnx` backend kind."""
-    register_backend("onnx", _factory)

@@ -1,8 +1,9 @@
 """A buyer served by any OpenAI-compatible server: Ollama, vLLM, llama.cpp's server, a host.
 
-Replies stream from `/chat/completions` as server-sent events. The API key is read from the
-environment variable the model card names, sent only in the `Authorization` header, and never
-written to transcripts, logs or error messages.
+Replies stream from `/chat/completions` as server-sent events, read with httpx-sse; a failed
+request is retried with tenacity. The API key is read from the environment variable the model
+card names, sent only in the `Authorization` header, and never written to transcripts, logs or
+error messages.
 """
 
 from __future__ import annotations
@@ -11,15 +12,16 @@ import json
 import logging
 import os
 import re
-import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
 
-from roleplay.buyer.base import BuyerRequest, Progress, register_backend
+from roleplay.buyer.base import BuyerRequest, Progress
 from roleplay.errors import BackendError, ModelError
 
 if TYPE_CHECKING:
     import httpx
+    from httpx_sse import ServerSentEvent
 
     from roleplay.buyer.cards import Generation, ModelCard
     from roleplay.scenario import Scenario
@@ -29,18 +31,23 @@ log = logging.getLogger("roleplay.buyer.openai")
 RETRY_DELAY = 0.5
 """Seconds to wait before the one retry of a failed request."""
 
+ATTEMPTS = 2
+"""Requests made for one reply at most: the first and one retry."""
+
 
 class OpenAIBackend:
     """Streams buyer replies from an OpenAI-compatible `/v1/chat/completions` endpoint.
 
     Args:
         card: The model card: `base_url`, `model`, optionally `api_key_env` and timeouts.
+        transport: The httpx transport requests go through (default: the network); tests pass
+            an `httpx.MockTransport`.
     """
 
     continues_final_message = False
     """Servers differ on assistant prefill, so the whole reply comes from the server."""
 
-    def __init__(self, card: ModelCard) -> None:
+    def __init__(self, card: ModelCard, transport: httpx.BaseTransport | None = None) -> None:
         if not card.base_url or not card.model:
             raise ModelError(
                 f"model card '{card.name}' uses the openai backend and needs 'base_url' and 'model'"
@@ -53,11 +60,12 @@ class OpenAIBackend:
         self.generation: Generation = card.generation
         self.model_id = f"openai:{card.model}"
         self._checked = False
+        self._transport = transport
 
     # -- plumbing ------------------------------------------------------------------------
 
     def _headers(self) -> dict[str, str]:
-        headers = {"Accept": "text/event-stream", "Content-Type": "application/json"}
+        headers: dict[str, str] = {}
         if self.card.api_key_env:
             key = os.environ.get(self.card.api_key_env)
             if key:
@@ -72,6 +80,15 @@ class OpenAIBackend:
             read=read if read is not None else self.card.read_timeout,
             write=self.card.connect_timeout,
             pool=self.card.connect_timeout,
+        )
+
+    def _client(self, timeout: float | httpx.Timeout | None = None) -> httpx.Client:
+        import httpx
+
+        return httpx.Client(
+            transport=self._transport,
+            headers=self._headers(),
+            timeout=timeout if timeout is not None else self._timeout(),
         )
 
     def _down(self, exc: Exception) -> ModelError:
@@ -113,9 +130,8 @@ class OpenAIBackend:
         import httpx
 
         try:
-            response = httpx.get(
-                f"{self.base_url}/models", headers=self._headers(), timeout=timeout
-            )
+            with self._client(timeout) as client:
+                response = client.get(f"{self.base_url}/models")
         except httpx.HTTPError as exc:
             return False, f"server not reachable ({type(exc).__name__})"
         if response.status_code in (401, 403):
@@ -136,9 +152,8 @@ class OpenAIBackend:
         if progress is not None:
             progress(f"connecting to {self.server}", None)
         try:
-            response = httpx.get(
-                f"{self.base_url}/models", headers=self._headers(), timeout=self._timeout()
-            )
+            with self._client() as client:
+                response = client.get(f"{self.base_url}/models")
         except httpx.HTTPError as exc:
             raise self._down(exc) from None
         if response.status_code in (401, 403):
@@ -165,10 +180,15 @@ class OpenAIBackend:
     ) -> Iterator[str]:
         """Yield the reply as the server streams it; retry once if nothing arrived yet.
 
+        Only the opening of the reply is retried (the request up to its first piece of text):
+        once text has reached the rep, a failure is reported rather than the reply restarted.
+
         Raises:
             ModelError: the server is down, refuses the key or does not know the model.
             BackendError: the server failed mid-reply.
         """
+        from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_fixed
+
         payload: dict[str, Any] = {
             "model": self.model,
             "messages": [{"role": m.role, "content": m.content} for m in request.prompt],
@@ -179,44 +199,91 @@ class OpenAIBackend:
         }
         if request.seed is not None:
             payload["seed"] = request.seed
-        for attempt in range(2):
-            yielded = False
-            try:
-                for chunk in self._request(payload, should_stop):
-                    yielded = True
-                    yield chunk
-                return
-            except _Retryable as exc:
-                if yielded or attempt == 1:
-                    raise exc.error from None
-                log.warning("buyer server request failed (%s); retrying once", exc.error.message)
-                time.sleep(RETRY_DELAY)
-
-    def _request(self, payload: dict[str, Any], should_stop: Callable[[], bool]) -> Iterator[str]:
-        import httpx
-
+        retrying = Retrying(
+            stop=stop_after_attempt(ATTEMPTS),
+            wait=wait_fixed(RETRY_DELAY),
+            retry=retry_if_exception_type(_Retryable),
+            before_sleep=lambda state: log.warning(
+                "buyer server request failed (%s); retrying once",
+                _retry_reason(state.outcome.exception() if state.outcome else None),
+            ),
+            reraise=True,
+        )
         try:
-            with httpx.stream(
-                "POST",
-                f"{self.base_url}/chat/completions",
-                json=payload,
-                headers=self._headers(),
-                timeout=self._timeout(),
-            ) as response:
+            opened, first, rest = retrying(self._open, payload, should_stop)
+        except _Retryable as exc:
+            raise exc.error from None
+        with opened:
+            if first is None:
+                return
+            yield first
+            try:
+                yield from rest
+            except _Retryable as exc:
+                raise exc.error from None
+
+    def _open(
+        self, payload: dict[str, Any], should_stop: Callable[[], bool]
+    ) -> tuple[ExitStack, str | None, Iterator[str]]:
+        """Send the request and read up to the first piece of text.
+
+        Returns:
+            What to close when done, the first piece (None: the reply ended without text), and
+            an iterator over the rest.
+
+        Raises:
+            _Retryable: a failure worth a retry (connection, timeout, HTTP 429 or 5xx).
+            ModelError: any other failure.
+        """
+        from httpx_sse import connect_sse
+
+        opened = ExitStack()
+        try:
+            client = opened.enter_context(self._client())
+            with self._translated():
+                source = opened.enter_context(
+                    connect_sse(client, "POST", f"{self.base_url}/chat/completions", json=payload)
+                )
+                response = source.response
                 if response.status_code >= 400:
                     body = response.read().decode("utf-8", "replace")
                     error = self._http_error(response.status_code, body)
                     if response.status_code >= 500 or response.status_code == 429:
                         raise _Retryable(error)
                     raise error
-                for line in response.iter_lines():
-                    if should_stop():
-                        return
-                    text = _sse_content(line)
-                    if text is None:
-                        return
-                    if text:
-                        yield text
+            texts = self._texts(source.iter_sse(), should_stop)
+            first = next(texts, None)
+        except BaseException:
+            opened.close()
+            raise
+        return opened, first, texts
+
+    def _texts(
+        self, events: Iterator[ServerSentEvent], should_stop: Callable[[], bool]
+    ) -> Iterator[str]:
+        """The non-empty pieces of text in a stream of events, up to `[DONE]` or a stop."""
+        with self._translated():
+            for event in events:
+                if should_stop():
+                    return
+                text = _event_content(event.data)
+                if text is None:
+                    return
+                if text:
+                    yield text
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """Turn httpx's failures into roleplay's errors, marking the ones worth a retry."""
+        import httpx
+        from httpx_sse import SSEError
+
+        try:
+            yield
+        except SSEError as exc:
+            raise BackendError(
+                f"the buyer server at {self.server} did not stream its reply ({exc})"
+            ) from None
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             raise _Retryable(self._down(exc)) from None
         except httpx.TimeoutException as exc:
@@ -240,12 +307,17 @@ class _Retryable(Exception):
         self.error = error
 
 
-def _sse_content(line: str) -> str | None:
-    """The text in one server-sent-event line: '' for no text, None at the end of the stream."""
-    line = line.strip()
-    if not line.startswith("data:"):
-        return ""
-    data = line[5:].strip()
+def _retry_reason(exc: BaseException | None) -> str:
+    return exc.error.message if isinstance(exc, _Retryable) else repr(exc)
+
+
+def _event_content(data: str) -> str | None:
+    """The text in one server-sent event's data: '' for no text, None at the end of the stream.
+
+    Raises:
+        BackendError: the event reports an error.
+    """
+    data = data.strip()
     if data == "[DONE]":
         return None
     try:
@@ -331,10 +403,6 @@ def _served_name(model: str, known: set[str]) -> str | None:
     return None
 
 
-def _factory(card: ModelCard, scenario: Scenario | None) -> OpenAIBackend:
+def create(card: ModelCard, scenario: Scenario | None) -> OpenAIBackend:
+    """Build the `openai` backend (its `roleplay.backends` entry point)."""
     return OpenAIBackend(card)
-
-
-def register() -> None:
-    """Register the `openai` backend kind (any OpenAI-compatible server)."""
-    register_backend("openai", _factory)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from roleplay import paths
-from roleplay.buyer.base import BuyerRequest, ChatMessage, Progress, register_backend
+from roleplay.buyer.base import BuyerRequest, ChatMessage, Progress
 from roleplay.buyer.decoding import STOP_TOKENS, Logits, Sampling, decode_reply
 from roleplay.errors import BackendError, ModelError
 
@@ -372,10 +372,6 @@ def _tensor_progress(report: Progress, start: float, end: float) -> Iterator[Non
         setattr(gguf_utils, "tqdm", original)  # noqa: B010
 
 
-def _factory(card: ModelCard, scenario: Scenario | None) -> TransformersBackend:
+def create(card: ModelCard, scenario: Scenario | None) -> TransformersBackend:
+    """Build the `transformers` backend (its `roleplay.backends` entry point)."""
     return TransformersBackend(card)
-
-
-def register() -> None:
-    """Register the `transformers` backend kind."""
-    register_backend("transformers", _factory)

@@ -1,264 +1,170 @@
-"""Markdown reports: the same content as the HTML ones, as text a coach can paste anywhere."""
+"""Markdown reports: the same content as the HTML ones, as text a coach can paste anywhere.
+
+The view model (`roleplay.coach.view`) says what a report shows; the Jinja2 templates in
+`coach/templates/` lay it out. Markdown has no autoescape, so the environment escapes every
+value a template prints (`text`), the way HTML autoescape does: what a rep, buyer or coach
+typed shows as typed, and can neither break a table, start a heading or list, nor become raw
+HTML or a link. The few values that are Markdown on purpose (a quote, a code span, a chip, a
+link) are built here and marked `Markdown`.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from urllib.parse import quote
+import re
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+from urllib.parse import quote as url_quote
 
-from roleplay.coach.report import TranscriptReport, chart_points
-from roleplay.coach.scores import override_summary
-from roleplay.coach.team import BandedValue, Link, TeamReport, team_sections
-from roleplay.rubric import DIMENSION_LABELS, DIMENSIONS
-from roleplay.standing import BandMark, band_of, fmt_score
-from roleplay.transcript import CoachNote
+import jinja2
+
+from roleplay.coach.report import TranscriptReport
+from roleplay.coach.team import TeamReport
+from roleplay.coach.view import Banded, Cell, TurnView, team_view, transcript_view
+from roleplay.standing import fmt_score
 
 BARS = "▁▂▃▄▅▆▇█"
 
 
-def spark(values: list[float]) -> str:
-    """A text sparkline of values from 0 to 1."""
-    return "".join(BARS[min(len(BARS) - 1, max(0, int(v * len(BARS))))] for v in values) or "–"
+class Markdown(str):
+    """Text that is Markdown already: printed by a template as it is."""
+
+    __slots__ = ()
 
 
-def _inert(markdown: str) -> str:
-    """The report with no raw HTML or link a viewer would act on.
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_SPECIAL = re.compile(
+    r"[\\`*~\[|$]"  # emphasis, code, strikethrough, links, table cells, maths
+    r"|(?<![^\W_])_|_(?![^\W_])"  # `_` that could open or close emphasis (not inside a word)
+)
+_PLAIN = re.compile(r"[^\\`*~\[|$_&<\r\n]*")
+"""Text with none of the characters `text` escapes (most cells: names, numbers, dates)."""
+_ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
+_BLOCK_START = re.compile(r"^(\s*)(?:(>)|(#{1,6}|[-+]|\d{1,9}[.)])(?=\s))")
+"""A quote, heading, list item or numbered item at the start of a line."""
+_LINE_MARK = re.compile(r"^(\s*)(?:(>)|(#{1,6}|[-+]|\d{1,9}[.)])(?=\s|$)|([-=])(?=[-=\s]*$))")
+"""The same, and also an empty item or a line of `-` or `=` (a rule, or a heading underline
+that would turn the line above into a heading): where a line of a quote could start one."""
 
-    Every `<` in a report comes from the user's text (turns, notes, titles, names), since the
-    report's own markup never uses one, so escaping it leaves no tag, comment or autolink;
-    escaping `[` leaves no inline link (`[x](javascript:...)`). Viewers show both as typed.
+
+def text(value: object) -> Markdown:
+    """A value as Markdown text that shows exactly as typed, on one line.
+
+    Line breaks become spaces (a table row or list item is one line); Markdown's punctuation is
+    backslash-escaped; `<` becomes `&lt;` (no tag, comment or autolink) and `&` that would
+    start an entity `&amp;`; a quote, heading or list marker at the start is escaped too, so the
+    text starts no block of its own where it starts a line.
     """
-    return markdown.replace("<", "&lt;").replace("[", "\\[")
+    if isinstance(value, Markdown):
+        return value
+    if value is None:
+        return Markdown("")
+    line = str(value)
+    if _PLAIN.fullmatch(line) and not _BLOCK_START.match(line):
+        return Markdown(line)
+    line = _NEWLINE.sub(" ", line)
+    line = _SPECIAL.sub(lambda m: "\\" + m.group(0), line)
+    line = _ENTITY.sub("&amp;", line).replace("<", "&lt;")
+    line = _BLOCK_START.sub(_escape_mark, line, count=1)
+    return Markdown(line)
 
 
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return text.replace("|", "\\|").replace("\n", " ")
+def _escape_mark(match: re.Match[str]) -> str:
+    """The marker matched by `_BLOCK_START` or `_LINE_MARK`, backslash-escaped."""
+    indent, mark = match.group(1), next(g for g in match.groups()[1:] if g is not None)
+    if mark[-1] in ".)":
+        return f"{indent}{mark[:-1]}\\{mark[-1]}"
+    return f"{indent}\\{mark}"
 
 
-def _when(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment is not None else "–"
+def quote(value: str) -> Markdown:
+    """Text as a block quote, line by line, each line escaped (`text`)."""
+    lines = value.splitlines() or [""]
+    return Markdown(
+        "\n".join(f"> {_LINE_MARK.sub(_escape_mark, text(line.lstrip()))}" for line in lines)
+    )
 
 
-def _quote(text: str) -> str:
-    return "\n".join(f"> {line}" for line in text.splitlines() or [""])
+def code(value: str) -> Markdown:
+    """Text as an inline code span, fenced by more backticks than it holds in a row."""
+    line = _NEWLINE.sub(" ", value)
+    longest = max((len(run) for run in re.findall(r"`+", line)), default=0)
+    fence = "`" * (longest + 1)
+    if line.startswith("`") or line.endswith("`"):
+        line = f" {line} "
+    return Markdown(f"{fence}{line}{fence}")
 
 
-def _note(note: CoachNote) -> str:
-    line = f"- **Coach note** ({note.author}, {_when(note.time)})"
-    if note.text:
-        line += f": {note.text}"
-    if note.override is not None:
-        line += f"\n  - {override_summary(note)}"
-    return line
+def spark(values: Iterable[float]) -> Markdown:
+    """A text sparkline of values from 0 to 1."""
+    bars = "".join(BARS[min(len(BARS) - 1, max(0, int(v * len(BARS))))] for v in values)
+    return Markdown(bars or "–")
 
 
-def _banded(value: float | None, band: BandMark | None) -> str:
-    return "–" if value is None or band is None else f"{fmt_score(value)} {band.label}"
-
-
-def _bar(value: float, width: int = 10) -> str:
+def bar(value: float, width: int = 10) -> Markdown:
+    """A score from 0 to 1 as a bar of `width` cells in a code span."""
     filled = round(value * width)
-    return "█" * filled + "·" * (width - filled)
+    return Markdown("`" + "█" * filled + "·" * (width - filled) + "`")
+
+
+def banded(item: Banded | None) -> Markdown:
+    """A score with its band's label, or a dash."""
+    return text("–" if item is None else f"{item.score} {item.band}")
+
+
+def score_chips(turn: TurnView) -> Markdown:
+    """A rep turn's score per behaviour, as code spans."""
+    return Markdown(" ".join(code(f"{c.label} {c.score} · {c.band}") for c in turn.chips))
+
+
+def buyer_chips(turn: TurnView) -> Markdown:
+    """What a buyer turn revealed and objected to and the buyer's state, as code spans."""
+    chips = [code(f"revealed: {f}") for f in turn.revealed]
+    chips += [code(f"objection: {o}") for o in turn.objections]
+    if turn.patience is not None:
+        chips.append(code(f"patience {turn.patience}"))
+    if turn.trust is not None:
+        chips.append(code(f"trust {turn.trust}"))
+    return Markdown(" ".join(chips))
+
+
+def cell(value: str | Cell) -> Markdown:
+    """A team table's cell: text, a banded score, or a link to another report."""
+    if isinstance(value, str):
+        return text(value)
+    if value.banded is not None:
+        return banded(value.banded)
+    label = text(value.text).replace("]", "\\]")  # a `]` would end the link's text
+    return Markdown(f"[{label}]({url_quote(value.href or '')})")
+
+
+def _finalize(value: Any) -> Markdown:
+    return text(value)
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The templates, read once from the package, escaping every printed value (`text`)."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("roleplay.coach", "templates"),
+        autoescape=False,
+        finalize=_finalize,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(quote=quote, code=code, spark=spark, bar=bar, score=fmt_score, cell=cell)
+    env.globals.update(banded=banded, score_chips=score_chips, buyer_chips=buyer_chips)
+    return env
 
 
 def transcript(report: TranscriptReport) -> str:
     """The Markdown report on one conversation."""
-    tr = report.transcript
-    scenario = report.scenario
-    out = [f"# {report.title}", ""]
-    meta = [f"Practised {_when(tr.started_at)}"]
-    if tr.ended_by:
-        meta.append(f"ended by {tr.ended_by.replace('_', ' ')}")
-    meta += [f"buyer model {tr.models.buyer}", f"rubric {tr.rubric_id}", f"transcript {tr.id}"]
-    out.append(" · ".join(meta))
-    if scenario is not None:
-        b = scenario.buyer
-        out += ["", f"Buyer: {b.name}, {b.title} at {b.company} ({b.industry})"]
-    if tr.branch_of is not None:
-        out += [
-            "",
-            f"> A branch of transcript {tr.branch_of.transcript_id} ({tr.branch_of.transcript}), "
-            f"taking another line from turn {tr.branch_of.turn_index + 1}.",
-        ]
-    for warning in report.warnings:
-        out += ["", f"> **Warning:** {warning}"]
-
-    standing = report.standing
-    out += [
-        "",
-        "## Summary",
-        "",
-        "Scores out of 100, banded by the rubric; coach overrides counted.",
-        "",
-        "| Score | With coach overrides | Machine only |",
-        "|---|--:|--:|",
-        f"| Overall (rubric-weighted) | {_banded(standing.overall, standing.overall_band)} | |",
-    ]
-    for dim in DIMENSIONS:
-        out.append(
-            f"| {DIMENSION_LABELS[dim]} | {_banded(standing.means[dim], standing.bands[dim])} "
-            f"| {fmt_score(standing.machine_means[dim])} |"
-        )
-    facts = report.facts_uncovered
-    out += ["", f"Hidden facts uncovered: **{facts}**"]
-    if standing.outcome is not None:
-        verdict = "Success" if standing.outcome.success else "Not yet"
-        out += ["", f"**{verdict}**: {standing.outcome.decided_by}."]
-
-    out += ["", "## Scores over the conversation", ""]
-    points = chart_points(tr)
-    if points:
-        out += [
-            "| Turn | " + " | ".join(DIMENSION_LABELS[d] for d in DIMENSIONS) + " |",
-            "|--:|" + "---|" * len(DIMENSIONS),
-        ]
-        for number, machine, override in points:
-            cells = []
-            for dim in DIMENSIONS:
-                cell = f"`{_bar(machine[dim])}` {fmt_score(machine[dim])}"
-                if override:
-                    cell += f" (coach {fmt_score(override[dim])})"
-                cells.append(cell)
-            out.append(f"| #{number} | " + " | ".join(cells) + " |")
-        out += [
-            "",
-            "Trend: "
-            + " · ".join(
-                f"{DIMENSION_LABELS[d]} {spark([m[d] for _, m, _ in points])}" for d in DIMENSIONS
-            ),
-        ]
-    else:
-        out.append("No scored rep turns.")
-
-    out += ["", "## Conversation metrics", ""]
-    if report.metric_rows is None:
-        out.append("Not available without the scenario file.")
-    else:
-        out += ["| Metric | This call | Reference | Verdict |", "|---|--:|---|---|"]
-        out += [
-            f"| {_cell(r.label)} | {_cell(r.value)} | {_cell(r.reference)} | {r.verdict} |"
-            for r in report.metric_rows
-        ]
-
-    out += ["", "## Hidden facts", "", "### Uncovered", ""]
-    out += [f"- `{f.fact_id}` {f.summary} (turn {f.turn_number})" for f in report.uncovered] or [
-        "None."
-    ]
-    if report.missed:
-        out += ["", "### Missed", ""]
-        out += [
-            f"- `{f.fact_id}` {f.summary}\n  - Try: “{f.better_question}”" for f in report.missed
-        ]
-
-    out += ["", "## Conversation", ""]
-    buyer_name = scenario.buyer.name if scenario is not None else "Buyer"
-    for number, turn in enumerate(tr.turns, start=1):
-        who = (tr.rep or "Rep") if turn.role == "rep" else buyer_name
-        out += [f"### #{number} {who}", "", _quote(turn.text), ""]
-        if turn.role == "rep" and turn.score is not None:
-            chips = []
-            for dim in DIMENSIONS:
-                value = getattr(turn.score.scores, dim)
-                band = band_of(report.rubric, dim, value).label
-                chips.append(f"`{DIMENSION_LABELS[dim]} {fmt_score(value)} · {band}`")
-            out.append(" ".join(chips))
-            ex = turn.score.explanation
-            out += ["", ex.summary]
-            if ex.missed:
-                out += ["", f"Could have picked up: {'; '.join(ex.missed)}"]
-            if ex.alternative:
-                out += ["", f"Better: *“{ex.alternative}”*"]
-            for rescore in turn.rescores:
-                values = ", ".join(
-                    f"{DIMENSION_LABELS[d]} {fmt_score(getattr(rescore.scores, d))}"
-                    for d in DIMENSIONS
-                )
-                out += ["", f"Rescored by {rescore.rubric_id}: {values}"]
-        elif turn.role == "buyer":
-            chips = [f"`revealed: {f}`" for f in turn.revealed]
-            chips += [f"`objection: {o}`" for o in turn.objections]
-            if turn.patience is not None:
-                chips.append(f"`patience {turn.patience}`")
-            if turn.trust is not None:
-                chips.append(f"`trust {turn.trust}`")
-            if chips:
-                out.append(" ".join(chips))
-        if turn.notes:
-            out += ["", *(_note(n) for n in turn.notes)]
-        out.append("")
-
-    out += ["## Coach notes", ""]
-    if report.notes:
-        out += ["| Turn | Coach | Note | Override |", "|--:|---|---|---|"]
-        for line in report.notes:
-            note = line.note
-            given = override_summary(note)
-            out.append(
-                f"| #{line.turn_number} | {_cell(note.author)} | {_cell(note.text)} "
-                f"| {_cell(given)} |"
-            )
-    else:
-        out.append("No coach notes yet.")
-    return _inert("\n".join(out).rstrip() + "\n")
+    page = environment().get_template("transcript.md").render(v=transcript_view(report))
+    return page.rstrip() + "\n"
 
 
 def team(report: TeamReport) -> str:
-    """The Markdown team view: the same sections as the HTML one, from `team_sections`."""
-    links = _Links()
-    out = [
-        "# Team practice report",
-        "",
-        f"{report.label}: {report.attempts} attempts by {len(report.reps)} reps on "
-        f"{len(report.scenarios)} scenarios; {report.branches} branches; "
-        f"{len(report.skipped)} files skipped.",
-    ]
-    if report.filters.describe():
-        out += ["", f"Filtered: {report.filters.describe()}"]
-    for warning in report.warnings:
-        out += ["", f"> **Warning:** {warning}"]
-    if report.skipped:
-        out += ["", "## Skipped files", ""]
-        out += [f"- {s.reason}" for s in report.skipped]
-    for section in team_sections(report):
-        out += ["", f"## {section.title}", ""]
-        if section.note:
-            out += [section.note, ""]
-        if not section.rows:
-            out.append(section.empty)
-            continue
-        out.append("| " + " | ".join(_cell(h) for h in section.headers) + " |")
-        out.append(
-            "|"
-            + "".join(
-                "--:|" if i in section.numeric else "---|" for i in range(len(section.headers))
-            )
-        )
-        for row in section.rows:
-            cells = [
-                _banded(c.value, c.band)
-                if isinstance(c, BandedValue)
-                else links.add(c)
-                if isinstance(c, Link)
-                else _cell(c)
-                for c in row
-            ]
-            out.append("| " + " | ".join(cells) + " |")
-    return links.restore(_inert("\n".join(out) + "\n"))
-
-
-class _Links:
-    """The report's own links, kept out of `_inert` (which disarms every link in the text) by a
-    placeholder, and put back after it. A placeholder typed in the user's text can only bring
-    back one of these links."""
-
-    def __init__(self) -> None:
-        self.links: list[str] = []
-
-    def add(self, link: Link) -> str:
-        self.links.append(f"[{_inert(_cell(link.text))}]({quote(link.href)})")
-        return f"\x00link{len(self.links) - 1}\x00"
-
-    def restore(self, text: str) -> str:
-        for index, markup in enumerate(self.links):
-            text = text.replace(f"\x00link{index}\x00", markup)
-        return text
+    """The Markdown team view: the same sections as the HTML one."""
+    return environment().get_template("team.md").render(v=team_view(report))

@@ -1,8 +1,9 @@
 """Reports on scored transcripts: one conversation, or a team view over a folder of them.
 
-A report is built as plain data first (`TranscriptReport`, `TeamReport`) and then rendered to
-self-contained HTML (inline CSS and SVG, no script, no network) or Markdown by
-`roleplay.coach.render_html` and `roleplay.coach.render_md`.
+A report is built as plain data first (`TranscriptReport`, `TeamReport`), turned into one view
+model both formats show (`roleplay.coach.view`), and laid out by Jinja2 templates as
+self-contained HTML (inline CSS and SVG, no script, no network; `roleplay.coach.render_html`) or
+Markdown (`roleplay.coach.render_md`). CSV and JSON are one row per attempt.
 """
 
 from __future__ import annotations

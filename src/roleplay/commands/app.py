@@ -27,6 +27,8 @@ def add_options(parser: argparse._ActionsContainer, *, top_level: bool = False) 
     no defaults, so the CLI can tell whether any was given and re-parse them for `app`
     (argparse lets a subcommand's defaults overwrite same-named top-level values).
     """
+    from roleplay import paths
+
     prefix = TOP_LEVEL_PREFIX if top_level else ""
     unset: object = argparse.SUPPRESS if top_level else None
     parser.add_argument(
@@ -65,7 +67,7 @@ def add_options(parser: argparse._ActionsContainer, *, top_level: bool = False) 
         dest=f"{prefix}rep",
         metavar="NAME",
         help="your name, recorded in transcripts for coach reports (default: `rep_name` in "
-        "~/.roleplay/config.yaml, else your login name)",
+        f"{paths.data_dir_label()}/config.yaml, else your login name)",
         default=unset,
     )
     parser.add_argument(

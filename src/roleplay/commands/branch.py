@@ -51,10 +51,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     from roleplay.buyer import load_backend
-    from roleplay.buyer.simulation import read_script
     from roleplay.coach.branch import check_branch_point, run_branch
     from roleplay.coach.lookup import require_scenario, rubric_for
     from roleplay.files import check_output
+    from roleplay.rehearsal.simulation import read_script
     from roleplay.scoring import TurnScorer
     from roleplay.standing import fmt_score
     from roleplay.transcript import load_transcript

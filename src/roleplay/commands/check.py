@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from roleplay.buyer.check import check_scenario_play
+    from roleplay.rehearsal.check import check_scenario_play
     from roleplay.rubric import load_rubric
     from roleplay.scenario_lookup import find_scenario
     from roleplay.scoring import TurnScorer

@@ -1,10 +1,12 @@
-"""`roleplay eval`: how well the scorer ranks labelled turns (AUC, precision and recall)."""
+"""`roleplay eval`: how well the scorer ranks labelled turns (AUC, precision and recall), and
+with `--buyer` how faithfully the buyer plays the shipped scenarios."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import math
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from roleplay.rubric import DIMENSIONS
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "eval",
-        help="measure the scorer against labelled turns",
+        help="measure the scorer against labelled turns, or the buyer's fidelity",
         description=(
             "Score the turns of a JSON Lines file (each with 'turn' and optional 'previous') "
             "and measure one dimension against a label: AUC, and precision and recall at each "
@@ -25,7 +27,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "evaluations instead: held-out sales turns (by writer, with and without history), "
             "adversarial kinds, suggested better turns, and, when ../shared/data holds them, "
             "AnnoMI and P4G dev by grouped cross-validation and ESConv dev (measured only). "
-            "Turns the shipped heads were fitted on are always left out, with a warning."
+            "Turns the shipped heads were fitted on are always left out, with a warning. "
+            "With --buyer, measure the buyer instead: play the blind rep scripts against every "
+            "shipped scenario and report the facts a rep uncovers, objections, non-answers, "
+            "figures or names the scenario does not support, role leaks and the model's share "
+            "of the buyer's words."
         ),
     )
     parser.add_argument("file", nargs="?", type=Path, metavar="FILE", help="JSON Lines file")
@@ -52,7 +58,49 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--folds", type=int, default=5, help="cross-validation folds for --standing (default 5)"
     )
+    buyer = parser.add_argument_group("the buyer's fidelity (with --buyer)")
+    buyer.add_argument(
+        "--buyer",
+        action="store_true",
+        help="measure how faithfully the buyer plays the shipped scenarios (make eval)",
+    )
+    buyer.add_argument(
+        "--model", metavar="NAME", help="model card to play the buyer (default: the selected one)"
+    )
+    buyer.add_argument(
+        "--set",
+        choices=paths.BLIND_SETS,
+        help="the blind rep scripts to play (default: report; dev is the set tuned on)",
+    )
+    buyer.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="play only scripts whose names match (repeatable), e.g. '*.spin' or 'generic-*'",
+    )
+    buyer.add_argument("--seed", type=int, help=f"buyer seed (default {BUYER_SEED})")
+    buyer.add_argument("--max-turns", type=int, metavar="N", help="play N lines of each script")
+    buyer.add_argument("--details", action="store_true", help="list non-answers and findings")
+    buyer.add_argument("--save", type=Path, metavar="DIR", help="save every transcript in DIR")
+    buyer.add_argument(
+        "--figures",
+        type=Path,
+        metavar="FILE",
+        help="also write the figures as JSON to FILE (make eval writes the README's figures)",
+    )
+    buyer.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.set_defaults(run=run)
+
+
+BUYER_SEED = 7
+"""The buyer's seed for `--buyer` unless `--seed` says otherwise (the README's figures)."""
+
+SCORER_ONLY = ("file", "dimension", "label", "where", "scenario", "standing")
+"""Options that measure the scorer, so they make no sense with `--buyer`."""
+
+BUYER_ONLY = ("model", "set", "only", "seed", "max_turns", "details", "save", "figures", "json")
+"""Options that only `--buyer` reads."""
 
 
 def parse_label(spec: str) -> tuple[str, set[str]]:
@@ -137,10 +185,23 @@ def _fmt(value: float) -> str:
     return "nan" if math.isnan(value) else f"{value:.3f}"
 
 
+def _given(args: argparse.Namespace, names: tuple[str, ...]) -> list[str]:
+    """The options among `names` the command line gave, as the user spelled them."""
+    given = [name for name in names if getattr(args, name) not in (None, False, [])]
+    return [name if name == "file" else "--" + name.replace("_", "-") for name in given]
+
+
 def run(args: argparse.Namespace) -> int:
     from roleplay.rubric import load_rubric
 
+    if args.buyer:
+        if wrong := _given(args, SCORER_ONLY):
+            raise UsageError(f"{', '.join(wrong)}: measure the scorer; leave them out with --buyer")
+    elif wrong := _given(args, BUYER_ONLY):
+        raise UsageError(f"{', '.join(wrong)}: only with --buyer")
     rubric = load_rubric(args.rubric or paths.default_rubric())
+    if args.buyer:
+        return run_buyer(args, rubric)
     if args.standing:
         return run_standing(rubric, args.folds)
     if args.file is None or args.dimension is None or args.label is None:
@@ -234,4 +295,77 @@ def run_standing(rubric: Any, folds: int) -> int:
         f" they coach; mean {suggestions.mean:.3f}; lowest {suggestions.worst[2]:.3f} "
         f"({suggestions.worst[1]}): {suggestions.worst[0]}"
     )
+    return 0
+
+
+def buyer_command(args: argparse.Namespace) -> str:
+    """The `roleplay eval --buyer` command line these arguments stand for, written down with
+    the figures so anyone can measure them again."""
+    words = ["roleplay", "eval", "--buyer"]
+    if args.rubric is not None:
+        words += ["--rubric", str(args.rubric)]
+    for option in ("model", "set", "seed", "max_turns"):
+        value = getattr(args, option)
+        if value is not None:
+            words += ["--" + option.replace("_", "-"), str(value)]
+    for pattern in args.only:
+        words += ["--only", pattern]
+    for flag in ("details", "json"):
+        if getattr(args, flag):
+            words.append("--" + flag)
+    for option in ("save", "figures"):
+        value = getattr(args, option)
+        if value is not None:
+            words += ["--" + option, str(value)]
+    return shlex.join(words)
+
+
+def run_buyer(args: argparse.Namespace, rubric: Any) -> int:
+    """Play the blind rep scripts against every shipped scenario and print the fidelity
+    figures (JSON with --json), then with --details each non-answer and finding."""
+    from roleplay.buyer import load_backend
+    from roleplay.files import write_atomic
+    from roleplay.rehearsal.fidelity import evaluate
+    from roleplay.scenario import load_scenarios
+    from roleplay.scoring import TurnScorer
+
+    scenarios, problems = load_scenarios([paths.shipped_scenarios_dir()])
+    for problem in problems:
+        print(f"skipped: {problem}", file=sys.stderr)
+    buyer = load_backend(args.model)
+    buyer.load()
+    scorer = TurnScorer.load(rubric)
+    if args.save is not None:
+        args.save.mkdir(parents=True, exist_ok=True)
+    report = evaluate(
+        scenarios,
+        rubric,
+        buyer,
+        scorer,
+        scripts_dir=paths.blind_scripts(args.set or "report"),
+        seed=BUYER_SEED if args.seed is None else args.seed,
+        max_turns=args.max_turns,
+        save_to=args.save,
+        only=args.only,
+    )
+    figures = report.figures()
+    if args.figures is not None:
+        measured = {"command": buyer_command(args)}
+        write_atomic(args.figures, json.dumps({**measured, **figures}, indent=2) + "\n")
+    if args.json:
+        print(json.dumps(figures, indent=2))
+    else:
+        width = max(len(k) for k in figures)
+        for key, value in figures.items():
+            print(f"{key:<{width}}  {value}")
+    if args.details:
+        for title, items in (
+            ("non-answer", report.non_answers),
+            ("unsupported", report.unsupported_sentences),
+            ("uncredited", report.uncredited_reveals),
+        ):
+            for item in items:
+                print(f"{title}: {item}")
+    for leak in report.role_leaks:
+        print(f"leak: {leak}")
     return 0

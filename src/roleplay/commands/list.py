@@ -15,7 +15,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="list the scenarios",
         description=(
             "List the scenarios, one line each, and where each came from: your own folders "
-            "($ROLEPLAY_SCENARIOS, else ~/.roleplay/scenarios) first, then the shipped ones. "
+            f"($ROLEPLAY_SCENARIOS, else {paths.data_dir_label()}/scenarios) first, then the "
+            "shipped ones. "
             "Ids resolve the same from any working folder."
         ),
     )

@@ -7,13 +7,15 @@ import sys
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from roleplay import paths
+
     parser = subparsers.add_parser(
         "models",
         help="list buyer model cards and whether each is ready",
         description=(
             "List the model cards in models/ and whether each is ready: weights installed and "
             "converted, or the server reachable. Choose one with --model NAME, $ROLEPLAY_MODEL "
-            "or `default_model:` in ~/.roleplay/config.yaml."
+            f"or `default_model:` in {paths.data_dir_label()}/config.yaml."
         ),
     )
     parser.add_argument(

@@ -113,9 +113,9 @@ def _branch_loader(model: str | None) -> BranchLoader:
 def _explanations(transcript: Transcript, scenario: Scenario | None) -> dict[int, list[str]]:
     """The director's reading of every rep turn, made again with the real scorer."""
     from roleplay.buyer.director import BuyerDirector
-    from roleplay.buyer.trace import explain_transcript
     from roleplay.coach.lookup import rubric_for
     from roleplay.errors import UsageError
+    from roleplay.rehearsal.trace import explain_transcript
     from roleplay.scoring import TurnScorer
 
     if scenario is None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TextIO
 
 from roleplay import paths
-from roleplay.buyer.base import Progress
 from roleplay.commands import add_output_options
+from roleplay.commands.progress import progress_bar
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=None,
         metavar="NAME",
         help="the rep's name recorded in the transcript (default: `rep_name` in "
-        "~/.roleplay/config.yaml, else your login name)",
+        f"{paths.data_dir_label()}/config.yaml, else your login name)",
     )
     parser.add_argument("--quiet", action="store_true", help="print only the summary")
     parser.add_argument(
@@ -51,33 +50,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(run=run)
 
 
-def progress_printer(out: TextIO) -> Progress:
-    """A progress callback that redraws one line on a terminal (new lines otherwise)."""
-    last = {"message": ""}
-    interactive = out.isatty()
-
-    def report(message: str, fraction: float | None) -> None:
-        percent = f" {fraction * 100:3.0f}%" if fraction is not None else ""
-        line = f"{message}{percent}"
-        if interactive:
-            out.write("\r" + line.ljust(72))
-            if fraction is not None and fraction >= 1.0:
-                out.write("\n")
-        elif message != last["message"]:
-            out.write(line + "\n")
-        last["message"] = message
-        out.flush()
-
-    return report
-
-
 def run(args: argparse.Namespace) -> int:
     from roleplay.buyer import load_backend
-    from roleplay.buyer.fidelity import FidelityReport, audit
-    from roleplay.buyer.simulation import play, read_script
-    from roleplay.buyer.trace import DecisionLog, explain
     from roleplay.config import rep_name
     from roleplay.files import check_output
+    from roleplay.rehearsal.fidelity import FidelityReport, audit
+    from roleplay.rehearsal.simulation import play, read_script
+    from roleplay.rehearsal.trace import DecisionLog, explain
     from roleplay.rubric import load_rubric
     from roleplay.scenario_lookup import find_scenario
     from roleplay.scoring import TurnScorer
@@ -91,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
     check_output(args.output, force=args.force, reads=inputs)
     buyer = load_backend(args.model, scenario)
     err = sys.stderr
-    buyer.load(progress_printer(err))
+    with progress_bar(err) as progress:
+        buyer.load(progress)
     print("loading the turn scorer", file=err)
     scorer = TurnScorer.load(rubric)
     session = PracticeSession(

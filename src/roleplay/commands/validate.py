@@ -79,7 +79,7 @@ def _other_problems(path: Path, kind: str) -> list[Problem]:
             if scenario is not None:
                 check_revealed(transcript, scenario, path)
         elif kind == "rep script":
-            from roleplay.buyer.simulation import read_script
+            from roleplay.rehearsal.simulation import read_script
 
             read_script(path)
         else:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from roleplay.errors import ScoringError
+from roleplay.errors import InvalidFileError, ScoringError
 from roleplay.paths import PROJECT_ROOT, cache_dir
 from roleplay.rubric import DIMENSIONS, Rubric
 from roleplay.scoring.features import CUE_NAMES
@@ -557,21 +557,45 @@ def band_agreement(
 
 def write_bands(rubric_path: Path, bands: dict[str, tuple[float, float]]) -> None:
     """Set `min_score` of each dimension's `developing` and `strong` bands in a rubric file,
-    keeping its comments and layout."""
-    lines = rubric_path.read_text(encoding="utf-8").splitlines(keepends=True)
-    dimension: str | None = None
-    band: str | None = None
-    for index, line in enumerate(lines):
-        stripped = line.strip()
-        if line.startswith("  ") and not line.startswith("   ") and stripped.endswith(":"):
-            dimension = stripped[:-1] if stripped[:-1] in bands else None
-        if stripped.startswith("- id:"):
-            band = stripped.split(":", 1)[1].strip()
-        if dimension and stripped.startswith("min_score:") and band in ("developing", "strong"):
-            value = bands[dimension][0 if band == "developing" else 1]
-            indent = line[: len(line) - len(line.lstrip())]
-            lines[index] = f"{indent}min_score: {value}\n"
-    rubric_path.write_text("".join(lines), encoding="utf-8")
+    keeping its comments and layout (`yamlio.edit_yaml`).
+
+    Raises:
+        InvalidFileError: the file is not YAML, or a dimension in `bands` lacks a
+            `developing` or `strong` band; located.
+    """
+    from roleplay.yamlio import edit_yaml
+
+    with edit_yaml(rubric_path) as rubric:
+        dimensions = rubric.get("dimensions") if isinstance(rubric, dict) else None
+        for dimension, (developing, strong) in bands.items():
+            starts = {"developing": developing, "strong": strong}
+            entry = dimensions.get(dimension) if isinstance(dimensions, dict) else None
+            listed = entry.get("bands") if isinstance(entry, dict) else None
+            found = [
+                band
+                for band in (listed if isinstance(listed, list) else [])
+                if isinstance(band, dict) and band.get("id") in starts
+            ]
+            if len(found) != len(starts):
+                line, column = _line_of(dimensions, dimension)
+                raise InvalidFileError.single(
+                    rubric_path,
+                    "needs a `developing` and a `strong` band to write their starts into",
+                    line,
+                    column,
+                    f"dimensions.{dimension}.bands",
+                )
+            for band in found:
+                band["min_score"] = starts[band["id"]]
+
+
+def _line_of(mapping: Any, key: str) -> tuple[int, int]:
+    """Where `key` stands in a round-trip mapping (1-based), or (1, 1) when it is not there."""
+    try:
+        line, column = mapping.lc.key(key)
+    except (AttributeError, KeyError, TypeError):
+        return (1, 1)
+    return (int(line) + 1, int(column) + 1)
 
 
 def kind_prototypes(

@@ -36,12 +36,13 @@ from roleplay.tui.library import (
     transcript_path,
 )
 from roleplay.tui.messages import (
+    BuyerLoaded,
     HistoryLoaded,
     LibraryLoaded,
-    ModelLoaded,
     ModelLoadFailed,
     ModelLoadProgressed,
     ModelsLoaded,
+    ScorerLoaded,
     SessionFailed,
     SessionOpened,
 )
@@ -73,13 +74,13 @@ __all__ = ["DARK_THEME", "LIGHT_THEME", "RoleplayApp", "make_app"]
 class LoadState:
     """How far the model loads are; replaced (never mutated) on every change."""
 
-    scorer: Any = None
-    """The loaded TurnScorer, once ready."""
+    scorer: TurnScorer | None = None
+    """The loaded turn scorer, once ready."""
     scorer_status: str = "waiting…"
     """What the scorer load is doing."""
     scorer_error: str | None = None
     """Why the scorer failed to load, if it did."""
-    buyers: dict[str, Any] = field(default_factory=dict)
+    buyers: dict[str, BuyerBackend] = field(default_factory=dict)
     """Loaded buyer backends, by scenario id."""
     buyer_progress: dict[str, tuple[str, float | None]] = field(default_factory=dict)
     """Per scenario id, the buyer load's status line and fraction done."""
@@ -257,7 +258,7 @@ class RoleplayApp(App[None]):
         except Exception as exc:
             self.post_message(ModelLoadFailed("scorer", f"{type(exc).__name__}: {exc}"))
             return
-        self.post_message(ModelLoaded("scorer", scorer))
+        self.post_message(ScorerLoaded(scorer))
 
     @work(thread=True, exclusive=True, group="buyer", exit_on_error=False)
     def load_buyer(self, scenario: Scenario) -> None:
@@ -280,7 +281,7 @@ class RoleplayApp(App[None]):
         except Exception as exc:
             self.post_message(ModelLoadFailed("buyer", f"{type(exc).__name__}: {exc}", key))
             return
-        self.post_message(ModelLoaded("buyer", buyer, key))
+        self.post_message(BuyerLoaded(buyer, key))
 
     @on(ModelLoadProgressed)
     def model_load_progressed(self, message: ModelLoadProgressed) -> None:
@@ -291,14 +292,17 @@ class RoleplayApp(App[None]):
             progress[message.key] = (message.status, message.fraction)
             self._update(buyer_progress=progress)
 
-    @on(ModelLoaded)
-    def model_loaded(self, message: ModelLoaded) -> None:
-        if message.component == "scorer":
-            self._update(scorer=message.model, scorer_status="ready")
-        else:
-            buyers = dict(self.load_state.buyers)
-            buyers[message.key] = message.model
-            self._update(buyers=buyers)
+    @on(ScorerLoaded)
+    def scorer_loaded(self, message: ScorerLoaded) -> None:
+        self._update(scorer=message.scorer, scorer_status="ready")
+        self._announce_models()
+
+    @on(BuyerLoaded)
+    def buyer_loaded(self, message: BuyerLoaded) -> None:
+        self._update(buyers={**self.load_state.buyers, message.key: message.buyer})
+        self._announce_models()
+
+    def _announce_models(self) -> None:
         if self.load_state.scorer is not None and self.load_state.buyers:
             self.post_message(ModelsLoaded())
 
@@ -519,11 +523,11 @@ class RoleplayApp(App[None]):
             if scorer is None:
                 scorer = self.scorer_factory(rubric)
                 if rubric is self.rubric:
-                    self.post_message(ModelLoaded("scorer", scorer))
+                    self.post_message(ScorerLoaded(scorer))
             if buyer is None:
                 buyer = self.buyer_factory(scenario)
                 buyer.load()
-                self.post_message(ModelLoaded("buyer", buyer, scenario.id))
+                self.post_message(BuyerLoaded(buyer, scenario.id))
         return buyer, scorer
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -584,7 +588,9 @@ class RoleplayApp(App[None]):
         yield from (c for c in super().get_system_commands(screen) if c.title not in replaced)
         yield SystemCommand("Help: keys", "Show every key binding", self.action_help)
         yield SystemCommand(
-            "Screenshot", "Save an SVG picture of this screen in ~/.roleplay", self.save_screen
+            "Screenshot",
+            f"Save an SVG picture of this screen in {paths.tilde(self.screenshots_dir())}",
+            self.save_screen,
         )
         yield SystemCommand(
             "Toggle dark/light theme", "Switch between dark and light", self.action_toggle_theme

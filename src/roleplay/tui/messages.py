@@ -7,12 +7,24 @@ thread changes the state the screens show.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Literal
 
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from roleplay.buyer.base import BuyerBackend
+    from roleplay.rubric import Rubric
+    from roleplay.scenario import Scenario
+    from roleplay.scoring import TurnScorer
+    from roleplay.scoring.metrics import ConversationMetrics
+    from roleplay.session import PracticeSession
     from roleplay.transcript import EndedBy, Turn
+    from roleplay.tui.library import History, ScenarioCatalog
+
+Component = Literal["buyer", "scorer"]
+"""The two models a call needs."""
 
 
 @dataclass(frozen=True)
@@ -37,27 +49,37 @@ class SessionSnapshot:
     """Whether the conversation is over."""
     ended_by: EndedBy | None = None
     """Why it ended."""
-    metrics: Any = field(default=None, compare=False)
-    """The full `ConversationMetrics`, when available."""
+    metrics: ConversationMetrics | None = field(default=None, compare=False)
+    """The full metrics, when they could be computed."""
 
 
 class ModelLoadProgressed(Message):
     """A model load moved on: a status line and the fraction done (None when unknown)."""
 
-    def __init__(self, component: str, status: str, fraction: float | None, key: str = "") -> None:
-        self.component = component
+    def __init__(
+        self, component: Component, status: str, fraction: float | None, key: str = ""
+    ) -> None:
+        self.component: Component = component
         self.status = status
         self.fraction = fraction
         self.key = key
+        """The scenario id a buyer is loaded for (empty for the scorer)."""
         super().__init__()
 
 
-class ModelLoaded(Message):
-    """One model (`buyer` or `scorer`) is ready."""
+class ScorerLoaded(Message):
+    """The turn scorer is ready."""
 
-    def __init__(self, component: str, model: Any, key: str = "") -> None:
-        self.component = component
-        self.model = model
+    def __init__(self, scorer: TurnScorer) -> None:
+        self.scorer = scorer
+        super().__init__()
+
+
+class BuyerLoaded(Message):
+    """The buyer of scenario `key` is loaded and ready to reply."""
+
+    def __init__(self, buyer: BuyerBackend, key: str) -> None:
+        self.buyer = buyer
         self.key = key
         super().__init__()
 
@@ -65,10 +87,11 @@ class ModelLoaded(Message):
 class ModelLoadFailed(Message):
     """A model could not be loaded; `error` says what went wrong and what to do."""
 
-    def __init__(self, component: str, error: str, key: str = "") -> None:
-        self.component = component
+    def __init__(self, component: Component, error: str, key: str = "") -> None:
+        self.component: Component = component
         self.error = error
         self.key = key
+        """The scenario id a buyer was loaded for (empty for the scorer)."""
         super().__init__()
 
 
@@ -79,7 +102,9 @@ class ModelsLoaded(Message):
 class LibraryLoaded(Message):
     """The scenario files and the rubric were read (bad files are listed, not raised)."""
 
-    def __init__(self, catalog: Any, rubric: Any, rubric_error: str | None) -> None:
+    def __init__(
+        self, catalog: ScenarioCatalog, rubric: Rubric | None, rubric_error: str | None
+    ) -> None:
         self.catalog = catalog
         self.rubric = rubric
         self.rubric_error = rubric_error
@@ -89,7 +114,7 @@ class LibraryLoaded(Message):
 class HistoryLoaded(Message):
     """The saved transcripts were read (best scores, unfinished sessions)."""
 
-    def __init__(self, history: Any) -> None:
+    def __init__(self, history: History) -> None:
         self.history = history
         super().__init__()
 
@@ -97,7 +122,9 @@ class HistoryLoaded(Message):
 class SessionOpened(Message):
     """A practice session was built (or rebuilt from a transcript) and the call can start."""
 
-    def __init__(self, session: Any, path: Any, scenario: Any, resumed: bool) -> None:
+    def __init__(
+        self, session: PracticeSession, path: Path, scenario: Scenario, resumed: bool
+    ) -> None:
         self.session = session
         self.path = path
         self.scenario = scenario

@@ -36,6 +36,7 @@ from roleplay.tui.widgets.rep_input import RepInput, clean_text
 from roleplay.tui.widgets.turn_bubble import TurnBubble
 
 if TYPE_CHECKING:
+    from roleplay.scoring.metrics import ConversationMetrics
     from roleplay.session import PracticeSession
     from roleplay.tui.app import RoleplayApp
 
@@ -50,7 +51,7 @@ ENDINGS = {
 def snapshot_of(session: PracticeSession, scenario: Scenario) -> SessionSnapshot:
     """The running picture of `session`; safe to call from the worker thread."""
     state = session.state
-    metrics: Any = None
+    metrics: ConversationMetrics | None = None
     talk_share: float | None = None
     questions: int | None = None
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -29,6 +29,7 @@ from roleplay.tui.widgets.dimension_bar import bar
 from roleplay.tui.widgets.fitted_table import FittedTable
 
 if TYPE_CHECKING:
+    from roleplay.scoring.metrics import ConversationMetrics, MetricRow
     from roleplay.tui.app import RoleplayApp
 
 ENDED_BY = {
@@ -40,7 +41,7 @@ ENDED_BY = {
 
 
 def coaching_points(
-    transcript: Transcript, scenario: Scenario, rubric: Rubric, metrics: Any
+    transcript: Transcript, scenario: Scenario, rubric: Rubric, metrics: ConversationMetrics | None
 ) -> list[str]:
     """The two or three most useful things to do differently next time, most useful first."""
     points: list[str] = []
@@ -68,7 +69,7 @@ def coaching_points(
         question = fact.suggested_question()
         points.append(f'You missed what matters most here. Next time ask: "{question}"')
     rows = _metric_rows(metrics)
-    poor = [row for row in rows if getattr(row, "verdict", "") == "poor"]
+    poor = [row for row in rows if row.verdict == "poor"]
     if poor:
         row = poor[0]
         points.append(f"{row.label}: {row.value} against a reference of {row.reference}.")
@@ -77,13 +78,8 @@ def coaching_points(
     return points[:3]
 
 
-def _metric_rows(metrics: Any) -> list[Any]:
-    if metrics is None:
-        return []
-    try:
-        return list(metrics.rows())
-    except Exception:
-        return []
+def _metric_rows(metrics: ConversationMetrics | None) -> list[MetricRow]:
+    return [] if metrics is None else metrics.rows()
 
 
 def _clip(text: str, width: int) -> str:
@@ -121,7 +117,7 @@ class DebriefScreen(Screen[None]):
         scenario: Scenario,
         rubric: Rubric,
         transcript: Transcript,
-        metrics: Any,
+        metrics: ConversationMetrics | None,
         path: Path | None,
     ) -> None:
         super().__init__()

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from roleplay import paths
-from roleplay.buyer.simulation import play, read_script
-from roleplay.buyer.trace import DecisionLog
+from roleplay.rehearsal.simulation import play, read_script
+from roleplay.rehearsal.trace import DecisionLog
 
 if TYPE_CHECKING:
     from roleplay.rubric import Rubric

@@ -1,4 +1,4 @@
-"""How faithfully the buyer plays its scenarios: `python -m roleplay.buyer.fidelity`.
+"""How faithfully the buyer plays its scenarios: `roleplay eval --buyer`.
 
 Plays the blind rep scripts (`scenarios/scripts/blind/report/`, written from the briefing
 alone by writers who never saw the hidden facts) against every shipped scenario and reports
@@ -19,11 +19,8 @@ what a rep learns from the buyer:
 
 from __future__ import annotations
 
-import argparse
 import fnmatch
-import json
 import statistics
-import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -249,11 +246,11 @@ def evaluate(
         save_to: A folder to save every transcript in, as `SCENARIO.SCRIPT.json`.
         only: Play only the scripts whose names match one of these patterns (`*.spin`).
     """
-    from roleplay.buyer.simulation import play, read_script
+    from roleplay.rehearsal.simulation import play, read_script
     from roleplay.session import PracticeSession
 
     started = time.perf_counter()
-    folder = scripts_dir or paths.shipped_scenarios_dir() / "scripts" / "blind" / "report"
+    folder = scripts_dir or paths.blind_scripts("report")
     report = FidelityReport(buyer.model_id)
     chosen = [
         script
@@ -296,100 +293,3 @@ def evaluate(
             report.reply_seconds.extend(result.reply_seconds)
     report.seconds = time.perf_counter() - started
     return report
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the evaluation and print the figures (JSON with --json)."""
-    from roleplay.offline import use_offline_models
-
-    use_offline_models()
-    parser = argparse.ArgumentParser(prog="python -m roleplay.buyer.fidelity", description=__doc__)
-    parser.add_argument("--model", default=None, help="model card (default: the selected one)")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument(
-        "--set",
-        choices=("report", "dev"),
-        default="report",
-        help="the blind scripts to play (default: report; dev is for tuning)",
-    )
-    parser.add_argument("--max-turns", type=int, default=None, help="lines of each script")
-    parser.add_argument(
-        "--only",
-        action="append",
-        default=[],
-        metavar="PATTERN",
-        help="play only scripts whose names match (repeatable), e.g. '*.spin' or 'generic-*'",
-    )
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument(
-        "--figures",
-        type=Path,
-        default=None,
-        metavar="FILE",
-        help="also write the figures as JSON to FILE (make eval writes the README's figures)",
-    )
-    parser.add_argument("--details", action="store_true", help="list non-answers and findings")
-    parser.add_argument(
-        "--save", type=Path, default=None, metavar="DIR", help="save every transcript in DIR"
-    )
-    args = parser.parse_args(argv)
-
-    from roleplay.buyer import load_backend
-    from roleplay.errors import RoleplayError
-    from roleplay.rubric import load_rubric
-    from roleplay.scenario import load_scenarios
-    from roleplay.scoring import TurnScorer
-
-    try:
-        scenarios, problems = load_scenarios([paths.shipped_scenarios_dir()])
-        for problem in problems:
-            print(f"skipped: {problem}", file=sys.stderr)
-        rubric = load_rubric(paths.default_rubric())
-        buyer = load_backend(args.model)
-        buyer.load()
-        scorer = TurnScorer.load(rubric)
-        if args.save is not None:
-            args.save.mkdir(parents=True, exist_ok=True)
-        report = evaluate(
-            scenarios,
-            rubric,
-            buyer,
-            scorer,
-            scripts_dir=paths.shipped_scenarios_dir() / "scripts" / "blind" / args.set,
-            seed=args.seed,
-            max_turns=args.max_turns,
-            save_to=args.save,
-            only=args.only,
-        )
-    except RoleplayError as exc:
-        print(f"roleplay: {exc.message}", file=sys.stderr)
-        return 1
-    figures = report.figures()
-    if args.figures is not None:
-        from roleplay.files import write_atomic
-
-        measured = {
-            "command": " ".join(["python -m roleplay.buyer.fidelity", *(argv or sys.argv[1:])])
-        }
-        write_atomic(args.figures, json.dumps({**measured, **figures}, indent=2) + "\n")
-    if args.json:
-        print(json.dumps(figures, indent=2))
-    else:
-        width = max(len(k) for k in figures)
-        for key, value in figures.items():
-            print(f"{key:<{width}}  {value}")
-    if args.details:
-        for title, items in (
-            ("non-answer", report.non_answers),
-            ("unsupported", report.unsupported_sentences),
-            ("uncredited", report.uncredited_reveals),
-        ):
-            for item in items:
-                print(f"{title}: {item}")
-    for leak in report.role_leaks:
-        print(f"leak: {leak}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
