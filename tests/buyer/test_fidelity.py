@@ -101,7 +101,9 @@ def test_an_evaluation_over_a_small_set_counts_each_kind(
 
 
 def test_roleplay_eval_buyer_prints_the_figures_and_writes_them_with_its_command(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    fake_scorer_for_commands,  # type: ignore[no-untyped-def]
 ) -> None:
     from roleplay.cli import main
 
