@@ -10,10 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -538,19 +536,6 @@ def load_heads(path: Path | None = None) -> Heads:
     return Heads(heads, tuple(str(n) for n in data["cue_names"]), info, prototypes)
 
 
-_embedding_executor: ThreadPoolExecutor | None = None
-_EMBEDDING_EXECUTOR_LOCK = threading.Lock()
-
-
-def _embedding_thread() -> ThreadPoolExecutor:
-    """The one thread `featurise_turns` embeds in, started on first use."""
-    global _embedding_executor
-    with _EMBEDDING_EXECUTOR_LOCK:
-        if _embedding_executor is None:
-            _embedding_executor = ThreadPoolExecutor(1, thread_name_prefix="roleplay-embed")
-        return _embedding_executor
-
-
 def featurise_turns(
     embedder: Embedder,
     items: Sequence[tuple[str, str]],
@@ -563,25 +548,11 @@ def featurise_turns(
     heads were fitted on is what they score.
     """
     histories = histories or [()] * len(items)
-
-    def read_cues() -> list[Cues]:
-        return [
-            extract_cues(turn, previous, vocab, history)
-            for (turn, previous), history in zip(items, histories, strict=True)
-        ]
-
-    if len(items) < BATCH_TEXTS:  # a turn or two: handing over to a thread costs more
-        cues = read_cues()
-        turn_emb, prev_emb = embed_pairs(embedder, items)
-    else:
-        # A batch: the embedder runs outside the GIL (ONNX Runtime, torch) while the cues
-        # are read on this thread.
-        embedded = _embedding_thread().submit(embed_pairs, embedder, items)
-        try:
-            cues = read_cues()
-        finally:
-            wait([embedded])  # an error in the cues never leaves the embedder busy behind it
-        turn_emb, prev_emb = embedded.result()
+    cues = [
+        extract_cues(turn, previous, vocab, history)
+        for (turn, previous), history in zip(items, histories, strict=True)
+    ]
+    turn_emb, prev_emb = embed_pairs(embedder, items)
     cue_matrix = np.array([cue_vector(c) for c in cues], dtype=np.float32).reshape(
         len(items), len(CUE_NAMES)
     )
