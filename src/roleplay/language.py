@@ -112,6 +112,11 @@ def _boundaries(text: str) -> Iterator[re.Match[str]]:
 
 def sentences(text: str) -> list[str]:
     """The sentences of `text`, trimmed; a trailing fragment counts as a sentence."""
+    return list(_sentences(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _sentences(text: str) -> tuple[str, ...]:
     text = text.strip()
     found: list[str] = []
     start = 0
@@ -119,7 +124,7 @@ def sentences(text: str) -> list[str]:
         found.append(text[start : match.start()].strip())
         start = match.end()
     found.append(text[start:].strip())
-    return [part for part in found if part]
+    return tuple(part for part in found if part)
 
 
 def complete_sentences(buffer: str) -> tuple[list[str], str]:

@@ -158,6 +158,7 @@ class TurnScorer:
         if not items:
             return []
         probabilities, cues, x = self.predict(items, scenario, histories)
+        shares = {name: self.heads.heads[name].contributions(x) for name in DIMENSIONS}
         results = []
         for i, (turn, previous) in enumerate(items):
             values: dict[str, float] = {
@@ -167,7 +168,7 @@ class TurnScorer:
                 name: self.rubric.dimension(name).band_for(values[name]).id for name in DIMENSIONS
             }
             contributions: dict[str, npt.NDArray[np.float64]] = {
-                name: self.heads.heads[name].contributions(x[i : i + 1])[0] for name in DIMENSIONS
+                name: shares[name][i] for name in DIMENSIONS
             }
             nearest = self.heads.nearest_kind(x[i, :EMBEDDING_DIM])
             results.append(
