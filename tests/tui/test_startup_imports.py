@@ -11,6 +11,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.functional  # the program in a subprocess
+
 ALLOWED_AT_IMPORT = {"textual", "rich", "platformdirs", "typing_extensions"}
 """Third-party packages `import roleplay.tui.app` may load: Textual and what Textual imports."""
 
