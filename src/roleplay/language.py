@@ -54,11 +54,19 @@ def normalise(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-case word tokens (apostrophes and hyphens kept inside words, numbers whole)."""
-    return WORD_RE.findall(normalise(text))
+    return list(_words(text))
 
 
+@functools.lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    # Memoised: the scorer reads the buyer's earlier lines again for every turn of a call.
+    return tuple(WORD_RE.findall(normalise(text)))
+
+
+@functools.lru_cache(maxsize=16384)
 def stem(word: str) -> str:
-    """A crude stem so `breaks`/`breaking` and `integration`/`integrations` meet."""
+    """A crude stem so `breaks`/`breaking` and `integration`/`integrations` meet (memoised:
+    the scorer stems the same words of a conversation again and again)."""
     word = word.replace("'", "")
     for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
@@ -68,11 +76,16 @@ def stem(word: str) -> str:
 
 def content_words(text: str) -> list[str]:
     """Words that carry meaning, in order: not stopwords, three letters or more, or a number."""
-    return [
+    return list(_content_words(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _content_words(text: str) -> tuple[str, ...]:
+    return tuple(
         w
-        for w in words(text)
+        for w in _words(text)
         if w not in STOPWORDS and (len(w) >= 3 or any(c.isdigit() for c in w))
-    ]
+    )
 
 
 def numbers(text: str) -> set[str]:
@@ -99,6 +112,11 @@ def _boundaries(text: str) -> Iterator[re.Match[str]]:
 
 def sentences(text: str) -> list[str]:
     """The sentences of `text`, trimmed; a trailing fragment counts as a sentence."""
+    return list(_sentences(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _sentences(text: str) -> tuple[str, ...]:
     text = text.strip()
     found: list[str] = []
     start = 0
@@ -106,7 +124,7 @@ def sentences(text: str) -> list[str]:
         found.append(text[start : match.start()].strip())
         start = match.end()
     found.append(text[start:].strip())
-    return [part for part in found if part]
+    return tuple(part for part in found if part)
 
 
 def complete_sentences(buffer: str) -> tuple[list[str], str]:
@@ -478,12 +496,25 @@ def _phrase_patterns(phrases: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[st
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _phrase_screen(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern that matches wherever any of the whole-word patterns of `_phrase_patterns`
+    matches: most texts hold none of a list's phrases, and one search rules them all out."""
+    alternatives = [re.escape(p) for p in phrases if p and p[0].isalnum()]
+    if not alternatives:
+        return None
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alternatives) + r")(?![a-z0-9])")
+
+
 def find_phrases(text: str, phrases: Iterable[str]) -> list[str]:
     """The phrases that occur in `text` (already normalised) as whole words, in list order."""
+    key = tuple(phrases)
+    screen = _phrase_screen(key)
+    any_word_phrase = screen is not None and screen.search(text) is not None
     found = []
-    for phrase, pattern in _phrase_patterns(tuple(phrases)):
+    for phrase, pattern in _phrase_patterns(key):
         if pattern is not None:
-            if pattern.search(text):
+            if any_word_phrase and pattern.search(text):
                 found.append(phrase)
         elif phrase in text:
             found.append(phrase)

@@ -12,7 +12,8 @@ never disagree about the same attempt:
   condition decided it, naming the required facts still missing.
 - **One scale**: scores are shown as whole numbers out of 100 everywhere.
 
-Plain Python (no Textual), cheap to import.
+Plain Python (no Textual), cheap to import: the rubric's models (pydantic) load on first use,
+so the app's first screen can import this module without them.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
-
-from roleplay.rubric import DIMENSIONS
 
 if TYPE_CHECKING:
     from roleplay.rubric import Rubric
@@ -69,6 +68,8 @@ def overall_band_starts(rubric: Rubric) -> list[tuple[float, str, str]]:
     weighted mean of the dimensions' band starts (with the default rubric: 0, 0.3, 0.7). When the
     dimensions' bands differ in number or ids, the first dimension's bands are used.
     """
+    from roleplay.rubric import DIMENSIONS
+
     dims = [rubric.dimension(name) for name in DIMENSIONS]
     first = dims[0].bands
     ids = [b.id for b in first]
@@ -124,6 +125,8 @@ def dimension_means(
 
     Coach overrides count unless `with_overrides` is False (the machine's own means).
     """
+    from roleplay.rubric import DIMENSIONS
+
     scored = [
         s
         for s in (effective_scores(t) if with_overrides else t.scores for t in transcript.rep_turns)
@@ -137,6 +140,8 @@ def dimension_means(
 
 def overall_of(means: dict[str, float | None], rubric: Rubric) -> float | None:
     """The rubric-weighted mean of the dimension means: one number to rank attempts by."""
+    from roleplay.rubric import DIMENSIONS
+
     present = [
         (rubric.dimension(d).weight, v) for d in DIMENSIONS if (v := means.get(d)) is not None
     ]

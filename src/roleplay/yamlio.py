@@ -1,7 +1,10 @@
 """The one place YAML is read and written.
 
 Files are read with PyYAML's safe loader while keeping the line and column of every key and
-item, so a validation error deep in a scenario can point at the exact place in the file.
+item, so a validation error deep in a scenario can point at the exact place in the file. A
+well-formed file is parsed by libyaml (PyYAML's C parser, about 15 times faster: the app lists
+the scenarios sooner); any file it refuses, or that comes near the limits below, is read again
+by the pure-Python loader, whose messages say what is wrong.
 """
 
 from __future__ import annotations
@@ -92,6 +95,15 @@ class _BoundedLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    """The keys and values of a mapping node, the items of a sequence node; none for a scalar."""
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
 def _alias_problem(root: yaml.Node) -> tuple[str, yaml.Node] | None:
     """Why the document's aliases cannot be expanded (a cycle, or more than
     `MAX_EXPANDED_NODES` values), with the node where that shows; None when they can.
@@ -105,11 +117,7 @@ def _alias_problem(root: yaml.Node) -> tuple[str, yaml.Node] | None:
     while stack:
         node, children_done = stack.pop()
         key = id(node)
-        children: list[yaml.Node] = []
-        if isinstance(node, yaml.MappingNode):
-            children = [n for pair in node.value for n in pair]
-        elif isinstance(node, yaml.SequenceNode):
-            children = list(node.value)
+        children = _children(node)
         if children_done:
             on_path.discard(key)
             sizes[key] = 1 + sum(sizes[id(c)] for c in children)
@@ -241,12 +249,63 @@ def _describe(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, int, int]:
     return problem, line, col
 
 
+def _height(root: yaml.Node) -> int:
+    """How many levels deep the node tree goes (a lone scalar: 1). The tree must hold no alias
+    cycle (`_alias_problem`); shared nodes are measured once."""
+    heights: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            heights[id(node)] = 1 + max((heights[id(c)] for c in _children(node)), default=0)
+        elif id(node) not in heights:
+            stack.append((node, True))
+            stack.extend((c, False) for c in _children(node) if id(c) not in heights)
+    return heights[id(root)]
+
+
+_FastLoader: Any = getattr(yaml, "CSafeLoader", None)
+"""PyYAML's safe loader on libyaml's parser, when PyYAML was built with it."""
+
+
+def _parse_fast(text: str) -> yaml.Node | None:
+    """The document's node tree as parsed by libyaml, or None when the pure-Python loader must
+    read the text: libyaml is missing or refuses it, the text holds a tab, a byte-order mark or
+    a character YAML forbids (where the two parsers' marks or verdicts could differ), or the
+    tree comes near the nesting or alias limits. libyaml stops at 1,000 levels by itself, so
+    its (C) recursion is bounded too."""
+    if (
+        _FastLoader is None
+        or "\t" in text
+        or text.startswith("\ufeff")
+        or yaml.reader.Reader.NON_PRINTABLE.search(text)
+    ):
+        return None
+    loader = _FastLoader(text)
+    try:
+        node: yaml.Node | None = loader.get_single_node()
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    if node is None or _alias_problem(node) is not None or _height(node) >= MAX_NESTING:
+        return None
+    return node
+
+
 def _parse(text: str, name: str) -> yaml.Node:
     """The document's node tree, within the nesting and alias limits.
 
     Raises:
         InvalidFileError: the text is not valid YAML (with a message a person can act on).
     """
+    fast = _parse_fast(text)
+    return fast if fast is not None else _parse_carefully(text, name)
+
+
+def _parse_carefully(text: str, name: str) -> yaml.Node:
+    """`_parse` by the pure-Python loader, which bounds the nesting as it reads and explains
+    what is wrong in a way a person can act on."""
     try:
         loader = _BoundedLoader(text)
         try:

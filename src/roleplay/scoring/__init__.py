@@ -7,7 +7,8 @@ libraries load in `TurnScorer.load`.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -35,13 +36,16 @@ __all__ = ["TurnScorer"]
 
 class _RecentEmbeddings:
     """Remembers the last few hundred embeddings: in a conversation the buyer's line is
-    embedded by the director and then again as the `previous` of the rep's next turn."""
+    embedded by the director and then again as the `previous` of the rep's next turn, and the
+    buyer's earlier lines are read again for every turn. While `held`, nothing is forgotten,
+    so one batch, however large, embeds each of its texts once."""
 
     def __init__(self, inner: Embedder, size: int = 512) -> None:
         self.inner = inner
         self.model_id = inner.model_id
         self.size = size
         self._rows: OrderedDict[str, FloatArray] = OrderedDict()
+        self._holds = 0
 
     def embed(self, texts: Sequence[str]) -> FloatArray:
         missing = list(dict.fromkeys(t for t in texts if t not in self._rows))
@@ -51,9 +55,22 @@ class _RecentEmbeddings:
         for text in texts:
             self._rows.move_to_end(text)
         out = np.stack([self._rows[t] for t in texts]) if texts else self.inner.embed([])
-        while len(self._rows) > self.size:
-            self._rows.popitem(last=False)
+        self._forget_oldest()
         return out
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Keep every row embedded meanwhile; the oldest beyond `size` go afterwards."""
+        self._holds += 1
+        try:
+            yield
+        finally:
+            self._holds -= 1
+            self._forget_oldest()
+
+    def _forget_oldest(self) -> None:
+        while not self._holds and len(self._rows) > self.size:
+            self._rows.popitem(last=False)
 
 
 class TurnScorer:
@@ -111,11 +128,12 @@ class TurnScorer:
     ) -> tuple[dict[str, npt.NDArray[np.float64]], list[Cues], FloatArray]:
         """Probabilities per dimension (rules applied), the cues and the design matrix."""
         vocab = self.vocabulary(scenario)
-        x, cues = featurise_turns(self._recent, items, histories, vocab)
-        probabilities = self.heads.predict(x)
-        listening_against_history(
-            self.heads, self._recent, items, histories, vocab, probabilities["listening"]
-        )
+        with self._recent.held():
+            x, cues = featurise_turns(self._recent, items, histories, vocab)
+            probabilities = self.heads.predict(x)
+            listening_against_history(
+                self.heads, self._recent, items, histories, vocab, probabilities["listening"]
+            )
         for i, turn_cues in enumerate(cues):
             for name, (value, _) in score_caps(turn_cues).items():
                 probabilities[name][i] = min(probabilities[name][i], value)
@@ -140,6 +158,7 @@ class TurnScorer:
         if not items:
             return []
         probabilities, cues, x = self.predict(items, scenario, histories)
+        shares = {name: self.heads.heads[name].contributions(x) for name in DIMENSIONS}
         results = []
         for i, (turn, previous) in enumerate(items):
             values: dict[str, float] = {
@@ -149,7 +168,7 @@ class TurnScorer:
                 name: self.rubric.dimension(name).band_for(values[name]).id for name in DIMENSIONS
             }
             contributions: dict[str, npt.NDArray[np.float64]] = {
-                name: self.heads.heads[name].contributions(x[i : i + 1])[0] for name in DIMENSIONS
+                name: shares[name][i] for name in DIMENSIONS
             }
             nearest = self.heads.nearest_kind(x[i, :EMBEDDING_DIM])
             results.append(

@@ -7,6 +7,7 @@ Run time needs numpy only: the heads are logistic regressions whose weights ship
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -478,11 +479,16 @@ class Heads:
         """The kind of labelled turn this embedding is closest to, and the cosine."""
         if not self.prototypes:
             return None
-        names = list(self.prototypes)
-        table = np.stack([self.prototypes[n] for n in names])
+        names, table = self._prototype_table
         similarity = table @ turn_embedding
         best = int(np.argmax(similarity))
         return names[best], float(similarity[best])
+
+    @functools.cached_property
+    def _prototype_table(self) -> tuple[list[str], FloatArray]:
+        """The prototypes' names and their embeddings stacked, built once."""
+        names = list(self.prototypes)
+        return names, np.stack([self.prototypes[n] for n in names])
 
     def predict(self, x: FloatArray) -> dict[str, npt.NDArray[np.float64]]:
         """Per dimension, the probability per row."""

@@ -127,12 +127,13 @@ class History:
 
 def load_history(directory: Path, rubric: Rubric | None = None) -> History:
     """Read every transcript in `directory`; unreadable files are listed, not raised."""
+    history = History()
+    files = sorted(directory.glob("*.json")) if directory.is_dir() else []
+    if not files:
+        return history  # a new rep: no need to build the transcript models yet
     from roleplay.transcript import load_transcript
 
-    history = History()
-    if not directory.is_dir():
-        return history
-    for path in sorted(directory.glob("*.json")):
+    for path in files:
         try:
             transcript = load_transcript(path)
         except RoleplayError:

@@ -102,8 +102,10 @@ class PickerScreen(Screen[None]):
 
     def show_history(self, history: History) -> None:
         """Fill in best scores and offer the newest unfinished session."""
+        scores_shown = bool(self.history.sessions)
         self.history = history
-        self.refresh_table()
+        if history.sessions or scores_shown:  # else the list would be built again unchanged
+            self.refresh_table()
         banner = self.query_one("#resume-banner", Static)
         unfinished = self.unfinished()
         if unfinished is None:

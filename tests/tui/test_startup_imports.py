@@ -1,0 +1,83 @@
+"""The app's first screen imports only what it shows: Textual and the app's own light modules.
+
+Model libraries (numpy, torch, transformers, sentence-transformers, ONNX Runtime) load when a
+scenario is chosen; pydantic and YAML load in the worker that reads the scenario files, after
+the picker is on screen. Checked on the set of imported modules rather than with a clock, since
+timings on a shared machine are noise (the clock is `benchmarks/bench_app.py`).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.functional  # the program in a subprocess
+
+ALLOWED_AT_IMPORT = {"textual", "rich", "platformdirs", "typing_extensions"}
+"""Third-party packages `import roleplay.tui.app` may load: Textual and what Textual imports."""
+
+MODEL_LIBRARIES = {
+    "numpy",
+    "torch",
+    "transformers",
+    "sentence_transformers",
+    "onnxruntime",
+    "tokenizers",
+    "huggingface_hub",
+    "safetensors",
+    "scipy",
+    "sklearn",
+    "regex",
+}
+"""Heavy libraries the scorer and the buyer load; none belongs on the first screen."""
+
+LATER_ROLEPLAY_MODULES = {"roleplay.scoring", "roleplay.buyer", "roleplay.session"}
+"""The app's own modules that pull in the model libraries."""
+
+FIRST_SCREEN = r"""
+import asyncio, sys
+from roleplay.tui.app import make_app
+
+async def main():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        while not app.catalog_loaded:
+            await pilot.pause(0.01)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        print(app.screen.query_one("#scenarios").option_count)
+        print(*sorted(sys.modules))
+
+asyncio.run(main())
+"""
+
+
+def modules_after(code: str) -> tuple[list[str], set[str]]:
+    """The lines a fresh interpreter printed running `code`, the last split into modules."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    lines = result.stdout.strip().splitlines()
+    return lines[:-1], set(lines[-1].split())
+
+
+def third_party(modules: set[str]) -> set[str]:
+    """Top-level packages outside the standard library and roleplay."""
+    tops = {m.split(".")[0] for m in modules}
+    return {m for m in tops - set(sys.stdlib_module_names) - {"roleplay"} if not m.startswith("_")}
+
+
+def test_importing_the_app_loads_only_textual() -> None:
+    _, loaded = modules_after("import sys, roleplay.tui.app; print(*sorted(sys.modules))")
+    extra = third_party(loaded) - ALLOWED_AT_IMPORT
+    assert not extra, f"imported at start-up, before the first screen: {sorted(extra)}"
+    assert not LATER_ROLEPLAY_MODULES & loaded
+
+
+def test_the_picker_with_its_scenarios_loads_no_model_library() -> None:
+    printed, loaded = modules_after(FIRST_SCREEN)
+    assert int(printed[-1]) > 0, "the picker listed no scenarios"
+    assert not MODEL_LIBRARIES & third_party(loaded)
+    assert not LATER_ROLEPLAY_MODULES & loaded
