@@ -728,7 +728,15 @@ class TurnReading:
         return bool(self.pitch or self.close or self.price)
 
 
-def _sentence_pitch(sentence: str, vocabulary: ScenarioVocabulary, heard: frozenset[str]) -> bool:
+def _sentence_pitch(
+    sentence: str,
+    vocabulary: ScenarioVocabulary,
+    heard: frozenset[str],
+    heard_words: frozenset[str] = frozenset(),
+) -> bool:
+    """Whether one sentence sells: a product name or claim (`Orvia captures the change order`,
+    `the platform routes ...`), product or pitch words with the vendor, price, or a close the
+    vendor proposes."""
     text = normalise(sentence)
     tokens = words(text)
     pitch = [t for t in tokens if t in PITCH_WORDS or _product_stem(t, vocabulary, heard)]
@@ -736,6 +744,7 @@ def _sentence_pitch(sentence: str, vocabulary: ScenarioVocabulary, heard: frozen
     vendor = find_phrases(text, VENDOR_PHRASES)
     return bool(
         named
+        or bool(product_claims(sentence, heard_words))
         or len(pitch) >= 2
         or (pitch and vendor)
         or talks_price(sentence)
@@ -807,6 +816,7 @@ def read_turn(
                 unquote_heard(_mask(part, vocabulary.buyer_terms), heard_words),
                 vocabulary,
                 heard_stems,
+                heard_words,
             ),
         )
         for part in parts

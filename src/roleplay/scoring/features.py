@@ -328,6 +328,21 @@ def _picked(line_stems: set[str], turn_stems: set[str]) -> int:
     return len(line_stems & turn_stems)
 
 
+def _reflects(sentence: str, buyer_stems: set[str]) -> bool:
+    """Whether a sentence plays the buyer's words back: two of their words, or one in a
+    reflection's form (`So you're ...`, `It sounds like ...`), the rest in new words."""
+    shared = len({stem(w) for w in content_words(sentence)} & buyer_stems)
+    if shared >= 2:
+        return True
+    if shared == 0:
+        return False
+    text = normalise(sentence)
+    lead = [t for t in words(text)[:4] if t not in {"so", "and", "okay", "ok", "right", "well"}]
+    return bool(lead and lead[0] in YOU_WORDS) or any(
+        pattern.search(text) for _, pattern in _OPENER_PATTERNS
+    )
+
+
 def extract_cues(
     turn: str,
     previous: str = "",
@@ -366,8 +381,7 @@ def extract_cues(
     covered = [s for s in line_stems if s and _picked(s, turn_stems) >= min(2, max(1, len(s) // 2))]
     all_buyer = set().union(*line_stems) if line_stems else set()
     reflects_apart_from_pitch = any(
-        not sentence.pitch and len({stem(w) for w in content_words(sentence.text)} & all_buyer) >= 2
-        for sentence in reading.sentences
+        not sentence.pitch and _reflects(sentence.text, all_buyer) for sentence in reading.sentences
     )
     prev_numbers = set(re.findall(r"\d+", previous))
     first = reading.sentences[0] if reading.sentences else None
