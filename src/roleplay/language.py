@@ -335,16 +335,28 @@ CLOSE_PHRASES = (
 )
 """Closing cues: asking for a commitment, a demo or the next step."""
 
+VENDOR_CHOICE = re.compile(
+    r"\b(choos(e|ing)|pick(ing)?|select(ing)?|decid(e|ing) on|shortlist(ing)?) "
+    r"(a|an|the new|a new|your new) (?:[a-z-]+ ){0,2}(vendor|partner|provider|supplier|tool|"
+    r"solution|platform|system)\b",
+    re.IGNORECASE,
+)
+"""Asking when the buyer will choose a vendor (`when are you looking to choose a returns
+partner?`): a close, whatever words sit between the verb and the vendor."""
+
 MONEY_ASK = re.compile(
     r"\b(invest(ing|ment)?|budget (for|set aside|to|would)|(have|find|put|get|any|kind of) "
     r"budget|budget set aside|set aside|allocate|earmark|afford|fund (a|the|this|it)|"
     r"(willing|comfortable|prepared|ready|open) to (pay|spend|invest|commit|sign|put|fund|"
     r"spending)|(willing|comfortable|open) (paying|spending|investing)|put toward|"
     r"get \S+ approved|want to spend|thinking you'?d (want to )?spend|worth \$?\d[\d,.]*k?|"
-    r"can (you|\w+) (commit|sign)|sign this (week|month|quarter|year))\b",
+    r"can (you|\w+) (commit|sign)|sign this (week|month|quarter|year)|"
+    r"(would|will|could|can|how much would|how much can) you (like to |want to |be "
+    r"(willing|able|open) to |consider |think about )?(donat(e|ing)|contribut(e|ing)|pledg(e|ing)|"
+    r"mak(e|ing) a (donation|contribution|pledge)))\b",
     re.IGNORECASE,
 )
-"""Asking how much the buyer would spend or commit, in a question: a close, not discovery.
+"""Asking how much the buyer would spend, give or commit, in a question: a close, not discovery.
 ("How much are you spending on overtime today?" asks what the problem costs and is not one.)"""
 
 THIRD_PARTY = (
@@ -837,7 +849,15 @@ def read_turn(
             dict.fromkeys(m.group(0).lower() for m in GENERIC_PAIN.finditer(selling_text))
         ),
         money_ask=money,
-        close=tuple(dict.fromkeys((*find_phrases(selling_text, CLOSE_PHRASES), *money))),
+        close=tuple(
+            dict.fromkeys(
+                (
+                    *find_phrases(selling_text, CLOSE_PHRASES),
+                    *(m.group(0).lower() for m in VENDOR_CHOICE.finditer(selling_text)),
+                    *money,
+                )
+            )
+        ),
         price=tuple(p for p in talks_price(masked) if not _said_amount(p, heard_numbers)),
         question="?" in text or bool(invitation),
         open_question="open" in kinds or bool(invitation),
