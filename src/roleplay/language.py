@@ -335,6 +335,43 @@ CLOSE_PHRASES = (
 )
 """Closing cues: asking for a commitment, a demo or the next step."""
 
+ALWAYS_CLOSE = frozenset(
+    {"demo", "demonstration", "free trial", "a trial", "trial", "buy it", "buy now"}
+)
+"""Close phrases that are the seller's ask whoever the sentence is about."""
+
+PROPOSES = re.compile(
+    r"\b(we|us|our|let's|let us|i (will|can|could|would|want to)|i'll|i'd (like|love))\b"
+)
+"""The rep proposing something themselves (a close phrase in such a sentence is a close)."""
+
+
+def close_asks(text: str, phrases: Sequence[str]) -> list[str]:
+    """The close phrases found in `text` that are the rep asking for a commitment.
+
+    A demo or a trial is always the seller's ask. Words such as `sign off`, `contract`,
+    `next steps` or `proposal` in a question about the buyer's own process ("when do you
+    sign off the close?") are discovery; they close only when the rep proposes them or the
+    sentence is not a question about the buyer.
+    """
+    found: list[str] = []
+    parts = sentences(text) or [text]
+    for phrase in phrases:
+        if phrase in ALWAYS_CLOSE:
+            found.append(phrase)
+            continue
+        for sentence in parts:
+            lowered = sentence.lower()
+            if phrase not in lowered:
+                continue
+            proposes = PROPOSES.search(lowered)
+            about_them = sentence.endswith("?") and re.search(r"\b(you|your)\b", lowered)
+            if proposes or not about_them:
+                found.append(phrase)
+                break
+    return found
+
+
 VENDOR_CHOICE = re.compile(
     r"\b(choos(e|ing)|pick(ing)?|select(ing)?|decid(e|ing) on|shortlist(ing)?) "
     r"(a|an|the new|a new|your new) (?:[a-z-]+ ){0,2}(vendor|partner|provider|supplier|tool|"
@@ -713,10 +750,17 @@ class TurnReading:
     """Stories about other customers (`one of our customers`)."""
     generic_pain: tuple[str, ...]
     """Other people's pain told as the buyer's (`most mid-size firms lose ...`)."""
+    pain_told: tuple[str, ...]
+    """Another customer's story or generic industry pain in a turn that asks nothing: told to
+    sell. (In a question about the buyer's own pain the same words are discovery.)"""
     money_ask: tuple[str, ...]
     """Questions about what the buyer would spend or commit (also counted in `close`)."""
     close: tuple[str, ...]
     """Closing cues: asking for a commitment, a demo or the next step."""
+    close_ask: tuple[str, ...]
+    """The closing cues that are the rep's ask (`close_asks`): a demo or a trial always; other
+    close words unless they sit in a question about the buyer's own process that the rep
+    does not propose."""
     price: tuple[str, ...]
     """Price cues (a question about what the problem costs is not one)."""
     question: bool
@@ -835,6 +879,19 @@ def read_turn(
     )
     kinds = [s.question for s in sentence_readings]
     invitation = tuple(find_phrases(lowered, INVITATIONS))
+    third_party = tuple(find_phrases(selling_text, THIRD_PARTY))
+    generic_pain = tuple(
+        dict.fromkeys(m.group(0).lower() for m in GENERIC_PAIN.finditer(selling_text))
+    )
+    close = tuple(
+        dict.fromkeys(
+            (
+                *find_phrases(selling_text, CLOSE_PHRASES),
+                *(m.group(0).lower() for m in VENDOR_CHOICE.finditer(selling_text)),
+                *money,
+            )
+        )
+    )
     return TurnReading(
         words=tokens,
         sentences=sentence_readings,
@@ -844,20 +901,12 @@ def read_turn(
         vendor_phrases=vendor,
         product_claims=claims,
         pitch=pitch,
-        third_party=tuple(find_phrases(selling_text, THIRD_PARTY)),
-        generic_pain=tuple(
-            dict.fromkeys(m.group(0).lower() for m in GENERIC_PAIN.finditer(selling_text))
-        ),
+        third_party=third_party,
+        generic_pain=generic_pain,
+        pain_told=(*third_party, *generic_pain) if "?" not in text else (),
         money_ask=money,
-        close=tuple(
-            dict.fromkeys(
-                (
-                    *find_phrases(selling_text, CLOSE_PHRASES),
-                    *(m.group(0).lower() for m in VENDOR_CHOICE.finditer(selling_text)),
-                    *money,
-                )
-            )
-        ),
+        close=close,
+        close_ask=tuple(close_asks(text, close)),
         price=tuple(p for p in talks_price(masked) if not _said_amount(p, heard_numbers)),
         question="?" in text or bool(invitation),
         open_question="open" in kinds or bool(invitation),
