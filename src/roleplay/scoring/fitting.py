@@ -90,10 +90,11 @@ FEATURE_BLOCKS = {"listening": "all", "context_seeking": "all", "problem_focus":
 the turn itself; without the buyer-line blocks it overfits less (grouped CV on sales train)."""
 
 ANNOMI_SHARE = {"listening": 1.0, "context_seeking": 0.5, "problem_focus": 0.3}
-"""Per head, AnnoMI's total sample weight relative to the sales turns' total weight. Fixed
-(not chosen on data): reflections in counselling teach listening well; for problem focus
-AnnoMI's mapping (any question counts) disagrees with the sales rule that neutral situation
-questions are not problem focus, so it weighs little."""
+"""Per head, AnnoMI's total sample weight relative to the sales turns' total weight. Chosen
+earlier by grouped CV on the sales train split and AnnoMI (not nested) and now held fixed;
+`choose` does not revisit it. Reflections in counselling teach listening well; for problem
+focus AnnoMI's mapping (any question counts) disagrees with the sales rule that neutral
+situation questions are not problem focus, so it weighs little."""
 
 CUE_WEIGHT = {"listening": 1.0, "context_seeking": 1.0, "problem_focus": 1.0}
 """Per head, how much larger the standardised cue columns are made before fitting, so the
