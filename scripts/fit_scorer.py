@@ -27,7 +27,7 @@ import numpy as np
 from roleplay.paths import PROJECT_ROOT
 from roleplay.rubric import DIMENSIONS, load_rubric
 from roleplay.scoring import fitting
-from roleplay.scoring.model import PARAMS_PATH, load_embedder
+from roleplay.scoring.model import PARAMS_PATH, FloatArray, Heads, load_embedder
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,12 +53,21 @@ def main(argv: list[str] | None = None) -> int:
     embedder = fitting.CachedEmbedder(load_embedder())
     x = fitting.featurise(embedder, data)
     embedder.save()
-    heads = fitting.fit_heads(x, data)
+    # C per head by grouped cross-validation of everything fitted on (never the sales test
+    # split or ESConv); `roleplay eval --standing` repeats the choice inside every outer fold.
+    choice = fitting.choose(x, data)
+    print("hyperparameters chosen:", choice.c, choice.cue_weight, choice.block)
+    heads = choice.fit(x, data)
     # Out-of-fold scores of the sales train split (grouped by conversation) calibrate the bands.
     from roleplay.scoring.evaluation import cross_validate_sales
 
+    def fit_chosen(xs: FloatArray, train: fitting.LabelledTurns) -> Heads:
+        return choice.fit(xs, train)
+
     n_sales = len(sales)
-    oof = cross_validate_sales(x[:n_sales], sales, x[n_sales:], examples.extend(annomi).extend(p4g))
+    oof = cross_validate_sales(
+        x[:n_sales], sales, x[n_sales:], examples.extend(annomi).extend(p4g), fit=fit_chosen
+    )
     calibration = {name: fitting.platt(sales.label_array(name), oof[name]) for name in DIMENSIONS}
     for name, (slope, offset) in calibration.items():
         head = heads.heads[name]
@@ -105,9 +114,16 @@ def main(argv: list[str] | None = None) -> int:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "embedder": embedder.model_id,
         "seed": fitting.SEED,
-        "C": fitting.DEFAULT_C,
+        "C": choice.c,
+        "C_grid": list(fitting.C_GRID),
+        "choice": "chosen on the fitting data alone (fitting.choose): listening's feature block, "
+        "cue weight and C by transfer between the sales turns and AnnoMI (a head fitted on one "
+        "scoring the other, both ways); the other heads' C by the best mean per-source AUC in "
+        f"{fitting.INNER_FOLDS}-fold grouped CV; choice_table holds every figure",
+        "choice_table": choice.table,
+        "cue_weight": choice.cue_weight,
         "annomi_share": fitting.ANNOMI_SHARE,
-        "feature_blocks": fitting.FEATURE_BLOCKS,
+        "feature_blocks": choice.block,
         "counts": counts,
         "sales_train_cv_auc": cv_auc,
         "platt_calibration": {n: [round(a, 4), round(b, 4)] for n, (a, b) in calibration.items()},

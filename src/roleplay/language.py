@@ -353,16 +353,65 @@ CLOSE_PHRASES = (
 )
 """Closing cues: asking for a commitment, a demo or the next step."""
 
+ALWAYS_CLOSE = frozenset(
+    {"demo", "demonstration", "free trial", "a trial", "trial", "buy it", "buy now"}
+)
+"""Close phrases that are the seller's ask whoever the sentence is about."""
+
+PROPOSES = re.compile(
+    r"\b(we|us|our|let's|let us|i (will|can|could|would|want to)|i'll|i'd (like|love))\b"
+)
+"""The rep proposing something themselves (a close phrase in such a sentence is a close)."""
+
+
+def close_asks(text: str, phrases: Sequence[str]) -> list[str]:
+    """The close phrases found in `text` that are the rep asking for a commitment.
+
+    A demo or a trial is always the seller's ask. Words such as `sign off`, `contract`,
+    `next steps` or `proposal` in a question about the buyer's own process ("when do you
+    sign off the close?") are discovery; they close only when the rep proposes them or the
+    sentence is not a question about the buyer.
+    """
+    found: list[str] = []
+    parts = sentences(text) or [text]
+    for phrase in phrases:
+        if phrase in ALWAYS_CLOSE:
+            found.append(phrase)
+            continue
+        for sentence in parts:
+            lowered = sentence.lower()
+            if phrase not in lowered:
+                continue
+            proposes = PROPOSES.search(lowered)
+            about_them = sentence.endswith("?") and re.search(r"\b(you|your)\b", lowered)
+            if proposes or not about_them:
+                found.append(phrase)
+                break
+    return found
+
+
+VENDOR_CHOICE = re.compile(
+    r"\b(choos(e|ing)|pick(ing)?|select(ing)?|decid(e|ing) on|shortlist(ing)?) "
+    r"(a|an|the new|a new|your new) (?:[a-z-]+ ){0,2}(vendor|partner|provider|supplier|tool|"
+    r"solution|platform|system)\b",
+    re.IGNORECASE,
+)
+"""Asking when the buyer will choose a vendor (`when are you looking to choose a returns
+partner?`): a close, whatever words sit between the verb and the vendor."""
+
 MONEY_ASK = re.compile(
     r"\b(invest(ing|ment)?|budget (for|set aside|to|would)|(have|find|put|get|any|kind of) "
     r"budget|budget set aside|set aside|allocate|earmark|afford|fund (a|the|this|it)|"
     r"(willing|comfortable|prepared|ready|open) to (pay|spend|invest|commit|sign|put|fund|"
     r"spending)|(willing|comfortable|open) (paying|spending|investing)|put toward|"
     r"get \S+ approved|want to spend|thinking you'?d (want to )?spend|worth \$?\d[\d,.]*k?|"
-    r"can (you|\w+) (commit|sign)|sign this (week|month|quarter|year))\b",
+    r"can (you|\w+) (commit|sign)|sign this (week|month|quarter|year)|"
+    r"(would|will|could|can|how much would|how much can) you (like to |want to |be "
+    r"(willing|able|open) to |consider |think about )?(donat(e|ing)|contribut(e|ing)|pledg(e|ing)|"
+    r"mak(e|ing) a (donation|contribution|pledge)))\b",
     re.IGNORECASE,
 )
-"""Asking how much the buyer would spend or commit, in a question: a close, not discovery.
+"""Asking how much the buyer would spend, give or commit, in a question: a close, not discovery.
 ("How much are you spending on overtime today?" asks what the problem costs and is not one.)"""
 
 THIRD_PARTY = (
@@ -732,10 +781,17 @@ class TurnReading:
     """Stories about other customers (`one of our customers`)."""
     generic_pain: tuple[str, ...]
     """Other people's pain told as the buyer's (`most mid-size firms lose ...`)."""
+    pain_told: tuple[str, ...]
+    """Another customer's story or generic industry pain in a turn that asks nothing: told to
+    sell. (In a question about the buyer's own pain the same words are discovery.)"""
     money_ask: tuple[str, ...]
     """Questions about what the buyer would spend or commit (also counted in `close`)."""
     close: tuple[str, ...]
     """Closing cues: asking for a commitment, a demo or the next step."""
+    close_ask: tuple[str, ...]
+    """The closing cues that are the rep's ask (`close_asks`): a demo or a trial always; other
+    close words unless they sit in a question about the buyer's own process that the rep
+    does not propose."""
     price: tuple[str, ...]
     """Price cues (a question about what the problem costs is not one)."""
     question: bool
@@ -759,7 +815,15 @@ class TurnReading:
         return bool(self.pitch or self.close or self.price)
 
 
-def _sentence_pitch(sentence: str, vocabulary: ScenarioVocabulary, heard: frozenset[str]) -> bool:
+def _sentence_pitch(
+    sentence: str,
+    vocabulary: ScenarioVocabulary,
+    heard: frozenset[str],
+    heard_words: frozenset[str] = frozenset(),
+) -> bool:
+    """Whether one sentence sells: a product name or claim (`Orvia captures the change order`,
+    `the platform routes ...`), product or pitch words with the vendor, price, or a close the
+    vendor proposes."""
     text = normalise(sentence)
     tokens = words(text)
     pitch = [t for t in tokens if t in PITCH_WORDS or _product_stem(t, vocabulary, heard)]
@@ -767,6 +831,7 @@ def _sentence_pitch(sentence: str, vocabulary: ScenarioVocabulary, heard: frozen
     vendor = find_phrases(text, VENDOR_PHRASES)
     return bool(
         named
+        or bool(product_claims(sentence, heard_words))
         or len(pitch) >= 2
         or (pitch and vendor)
         or talks_price(sentence)
@@ -838,12 +903,26 @@ def read_turn(
                 unquote_heard(_mask(part, vocabulary.buyer_terms), heard_words),
                 vocabulary,
                 heard_stems,
+                heard_words,
             ),
         )
         for part in parts
     )
     kinds = [s.question for s in sentence_readings]
     invitation = tuple(find_phrases(lowered, INVITATIONS))
+    third_party = tuple(find_phrases(selling_text, THIRD_PARTY))
+    generic_pain = tuple(
+        dict.fromkeys(m.group(0).lower() for m in GENERIC_PAIN.finditer(selling_text))
+    )
+    close = tuple(
+        dict.fromkeys(
+            (
+                *find_phrases(selling_text, CLOSE_PHRASES),
+                *(m.group(0).lower() for m in VENDOR_CHOICE.finditer(selling_text)),
+                *money,
+            )
+        )
+    )
     return TurnReading(
         words=tokens,
         sentences=sentence_readings,
@@ -853,12 +932,12 @@ def read_turn(
         vendor_phrases=vendor,
         product_claims=claims,
         pitch=pitch,
-        third_party=tuple(find_phrases(selling_text, THIRD_PARTY)),
-        generic_pain=tuple(
-            dict.fromkeys(m.group(0).lower() for m in GENERIC_PAIN.finditer(selling_text))
-        ),
+        third_party=third_party,
+        generic_pain=generic_pain,
+        pain_told=(*third_party, *generic_pain) if "?" not in text else (),
         money_ask=money,
-        close=tuple(dict.fromkeys((*find_phrases(selling_text, CLOSE_PHRASES), *money))),
+        close=close,
+        close_ask=tuple(close_asks(text, close)),
         price=tuple(p for p in talks_price(masked) if not _said_amount(p, heard_numbers)),
         question="?" in text or bool(invitation),
         open_question="open" in kinds or bool(invitation),

@@ -27,7 +27,7 @@ def test_each_turn_is_explained_with_the_directors_own_decision(
     log = DecisionLog(session)
     session.open()
     say(session, "What's the biggest problem you're dealing with right now?")
-    say(session, "What does your lender ask to see from you on cash?")
+    say(session, "Which reports does your lender ask to see on cash?")
     first, second = log.decisions
     assert [d.turn for d in log.decisions] == [1, 2]
     assert first.beat.revealed == tuple(session.transcript.turns[2].revealed)

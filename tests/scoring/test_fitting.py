@@ -84,3 +84,62 @@ def test_the_shipped_heads_were_fitted_on_the_shipped_cue_code_and_data() -> Non
     fitted = fitting.fitted_rows(info)
     pairs = zip(test.turns, test.previous, strict=True)
     assert not any(fitting.row_key(t, p) in fitted for t, p in pairs)
+
+
+def _synthetic(n_groups: int = 30, per_group: int = 6) -> tuple[np.ndarray, fitting.LabelledTurns]:
+    """Turns whose labels follow their first column, in groups of a few turns each."""
+    rng = np.random.default_rng(7)
+    width = 3 * 384 + 1 + len(fitting.CUE_NAMES)
+    x = rng.normal(size=(n_groups * per_group, width)).astype(np.float32)
+    data = fitting.LabelledTurns()
+    for i in range(len(x)):
+        label = float(x[i, 0] + 0.5 * rng.normal() > 0)
+        source = "sales" if i % 2 else "annomi"
+        labels = {name: label for name in fitting.DIMENSIONS}
+        data.add(f"turn {i}", "", labels, f"{source}:{i // per_group}", source)
+    return x, data
+
+
+def test_c_is_chosen_from_the_grid_by_inner_grouped_cross_validation() -> None:
+    x, data = _synthetic()
+    choice = fitting.choose(x, data, names=("context_seeking",), grid=(0.001, 0.1))
+    assert choice.c["context_seeking"] in (0.001, 0.1)
+    assert set(choice.table["context_seeking"]) == {"grouped CV C=0.001", "grouped CV C=0.1"}
+    best = max(choice.table["context_seeking"], key=lambda c: choice.table["context_seeking"][c])
+    assert choice.c["context_seeking"] == float(best.rsplit("=", 1)[1])
+
+
+def test_a_warm_started_path_matches_separate_fits() -> None:
+    x, data = _synthetic()
+    y = data.label_array("listening")
+    weights = np.ones(len(y), dtype=np.float32)
+    path = fitting.fit_head_path(x, y, weights, (0.001, 0.01))
+    alone = fitting.fit_head(x, y, weights, 0.01)
+    assert np.allclose(path[1].predict(x), alone.predict(x), atol=5e-3)  # solver tolerance
+
+
+def test_nested_cross_validation_never_fits_or_chooses_on_the_fold_it_scores() -> None:
+    from roleplay.scoring.evaluation import cross_validate_annomi
+
+    x, data = _synthetic()
+    seen: list[set[str]] = []
+
+    def fit(xs: np.ndarray, train: fitting.LabelledTurns) -> fitting.Heads:
+        seen.append(set(train.groups))
+        return fitting.fit_heads_nested(xs, train, ("listening",))
+
+    extra = fitting.LabelledTurns()
+    oof = cross_validate_annomi(x, data, x[:0], extra, n_folds=3, fit=fit)
+    assert not np.isnan(oof["listening"]).any()
+    folds = fitting.grouped_folds(data.groups, 3)
+    for trained_on, fold in zip(seen, folds, strict=True):
+        assert not trained_on & {data.groups[i] for i in fold}
+
+
+def test_listening_is_chosen_for_transfer_between_the_sales_turns_and_annomi() -> None:
+    x, data = _synthetic()
+    choice = fitting.choose(x, data, names=("listening",), grid=(0.01,))
+    designs = fitting.TRANSFER_DESIGNS["listening"]
+    assert (choice.block["listening"], choice.cue_weight["listening"]) in designs
+    assert len(choice.table["listening"]) == len(designs)
+    assert all(key.startswith("transfer ") for key in choice.table["listening"])

@@ -183,3 +183,40 @@ def test_the_buyers_own_words_are_not_product_talk(scorer, cfo_scenario: Scenari
     assert "talks product" not in result.explanation.summary
     assert not read_turn(turn, vocabulary_for(cfo_scenario), heard=previous).pitch
     assert result.scores.context_seeking >= 0.7 and result.bands["listening"] == "strong"
+
+
+@pytest.mark.parametrize(
+    ("previous", "turn"),
+    [
+        (
+            "We wrote off 1.1 million last year on disputed change orders.",
+            "Orvia captures every change order on site with the client's signature, so no more "
+            "disputed change orders.",
+        ),
+        (
+            "Our bid invites go out by email from each project manager; half the subs miss them.",
+            "That's exactly what the platform does! BidDesk sends every bid invite from one place.",
+        ),
+        (
+            "Internal audit found 1.3 million in duplicate payments in a sample.",
+            "The platform flags duplicate payments before they go out.",
+        ),
+    ],
+)
+def test_a_product_pitch_that_echoes_the_buyers_pain_is_not_listening(  # type: ignore[no-untyped-def]
+    scorer, previous: str, turn: str
+) -> None:
+    result = scorer.score(turn, previous)
+    assert result.scores.listening <= 0.3
+    assert result.scores.problem_focus <= 0.3
+
+
+def test_a_reflection_before_a_product_pitch_still_counts_as_listening(scorer) -> None:  # type: ignore[no-untyped-def]
+    previous = "Corporate IT has a backlog of about 90 requests and we're number 40-something."
+    turn = (
+        "So you're forty-something in a queue of ninety at corporate IT, and nothing moves "
+        "until they get to you. Orvia handles the switch-on without any IT work."
+    )
+    result = scorer.score(turn, previous)
+    assert result.scores.listening > 0.3
+    assert result.scores.problem_focus <= 0.3

@@ -2,11 +2,13 @@
 
 - Held-out sales turns (`split=test` of `rubrics/data/sales_turns.jsonl`), scored by the
   shipped heads, which were fitted without them.
-- AnnoMI (when `../shared/data/annomi_dev.jsonl` is present), transcript-grouped
-  cross-validation: in every fold the heads are refitted with the same code as
-  `scripts/fit_scorer.py` on everything except the fold's transcripts, then scored on them.
-- Out-of-domain checks: heads fitted on sales turns only, scored on AnnoMI, and heads fitted
-  without AnnoMI scored on the sales test split, so neither corpus flatters the other.
+- AnnoMI and P4G (when `../shared/data/` holds them), nested cross-validation grouped by
+  transcript or dialog: in every outer fold the heads are refitted with the same code as
+  `scripts/fit_scorer.py` on everything except the fold's groups, their C chosen by an inner
+  grouped cross-validation of that training data alone, then scored on the fold.
+- ESConv, scored by the shipped heads, which were never fitted on it and chose nothing by it.
+- An out-of-domain check: heads fitted without AnnoMI or P4G, scored on the sales test split,
+  so the other corpora cannot flatter the sales figures.
 """
 
 from __future__ import annotations
@@ -59,12 +61,14 @@ class Figure:
 
 
 def precision_recall(labels: Array, scores: Array, threshold: float) -> tuple[float, float]:
-    """Precision and recall of `score >= threshold` against 0/1 labels (NaN labels skipped)."""
+    """Precision and recall of `score >= threshold` against 0/1 labels (NaN labels skipped;
+    NaN when nothing is flagged or nothing is positive), by scikit-learn."""
+    from sklearn.metrics import precision_score, recall_score
+
     mask = ~np.isnan(labels)
-    y, s = labels[mask] == 1, scores[mask] >= threshold
-    tp = float(np.sum(y & s))
-    precision = tp / float(np.sum(s)) if np.sum(s) else math.nan
-    recall = tp / float(np.sum(y)) if np.sum(y) else math.nan
+    y, s = (labels[mask] == 1).astype(int), (scores[mask] >= threshold).astype(int)
+    precision = float(precision_score(y, s, zero_division=np.nan))
+    recall = float(recall_score(y, s, zero_division=np.nan))
     return precision, recall
 
 
@@ -182,11 +186,18 @@ def cross_validate_corpus(
     x_extra: FloatArray,
     extra: fitting.LabelledTurns,
     n_folds: int = 5,
+    names: Sequence[str] = DIMENSIONS,
 ) -> dict[str, Array]:
-    """Out-of-fold scores of a corpus the shipped heads were fitted on (AnnoMI, P4G): each
-    fold's groups are scored by heads refitted, exactly as `scripts/fit_scorer.py` fits, on
-    `extra` and the other folds."""
-    return cross_validate_annomi(x_corpus, corpus, x_extra, extra, n_folds)
+    """Out-of-fold scores of a corpus the shipped heads were fitted on (AnnoMI, P4G), by
+    nested cross-validation: each fold's groups are scored by heads refitted, exactly as
+    `scripts/fit_scorer.py` fits, on `extra` and the other folds, with C chosen for the heads
+    in `names` by an inner grouped cross-validation of that training data alone
+    (`fitting.choose_c`)."""
+
+    def nested(x: FloatArray, data: fitting.LabelledTurns) -> Heads:
+        return fitting.fit_heads_nested(x, data, names)
+
+    return cross_validate_annomi(x_corpus, corpus, x_extra, extra, n_folds, nested)
 
 
 ADVERSARIAL_KINDS = (
@@ -427,7 +438,7 @@ def standing_figures(
             )
     if x_annomi is not None:
         checks = annomi_checks(annomi)
-        progress(f"AnnoMI: {n_folds}-fold cross-validation grouped by transcript")
+        progress(f"AnnoMI: {n_folds}-fold nested cross-validation grouped by transcript")
         extra = own.extend(p4g)
         x_extra = np.concatenate([x_own, x_p4g]) if x_p4g is not None else x_own
         oof = apply_rules(cross_validate_corpus(x_annomi, annomi, x_extra, extra, n_folds), annomi)
@@ -437,7 +448,8 @@ def standing_figures(
                     "AnnoMI",
                     check,
                     dim,
-                    f"{n_folds}-fold CV grouped by transcript, refitted per fold",
+                    f"{n_folds}-fold CV grouped by transcript, refitted per fold, C by "
+                    f"inner {fitting.INNER_FOLDS}-fold CV (nested)",
                     labels,
                     oof[dim],
                     rubric,
@@ -445,17 +457,19 @@ def standing_figures(
                 )
             )
     if x_p4g is not None:
-        progress(f"P4G: {n_folds}-fold cross-validation grouped by dialog")
+        progress(f"P4G: {n_folds}-fold nested cross-validation grouped by dialog")
         extra = own.extend(annomi)
         x_extra = np.concatenate([x_own, x_annomi]) if x_annomi is not None else x_own
-        oof = apply_rules(cross_validate_corpus(x_p4g, p4g, x_extra, extra, n_folds), p4g)
+        reported = ("context_seeking", "problem_focus")
+        oof = apply_rules(cross_validate_corpus(x_p4g, p4g, x_extra, extra, n_folds, reported), p4g)
         for dim, check, labels in p4g_checks(p4g):
             figures.append(
                 figure(
                     "P4G dev",
                     check,
                     dim,
-                    f"{n_folds}-fold CV grouped by dialog, refitted per fold",
+                    f"{n_folds}-fold CV grouped by dialog, refitted per fold, C by inner "
+                    f"{fitting.INNER_FOLDS}-fold CV (nested)",
                     labels,
                     oof[dim],
                     rubric,

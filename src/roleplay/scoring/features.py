@@ -11,8 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from roleplay.language import (
+    CLOSED_STARTERS,
     OPEN_STARTERS,
+    STOPWORDS,
     ScenarioVocabulary,
+    SentenceReading,
     TurnReading,
     content_words,
     find_phrases,
@@ -142,7 +145,8 @@ FEELING_WORDS = frozenset(
     discouraged drained embarrassed exhausted fed feel feeling feelings felt frightened
     frustrated frustrating guilty helpless hopeless hurt isolated lonely lost nervous
     overwhelmed overwhelming panicked pressured relieved sad scared shocked stressed stressful
-    stuck tense tired trapped uncertain unsure upset worried worn
+    stuck tense tired trapped uncertain unsure upset worried worn torn heartbroken betrayed
+    alone unappreciated resentful
     """.split()  # noqa: SIM905
 )
 """Words for how someone feels: a statement about the buyer with one reflects a feeling."""
@@ -328,6 +332,99 @@ def _picked(line_stems: set[str], turn_stems: set[str]) -> int:
     return len(line_stems & turn_stems)
 
 
+THIRD_PERSON = frozenset(
+    """
+    he she him her his hers they them their theirs he's she's they're they've people children
+    kids families others those someone somebody everyone everybody anyone nobody customers
+    clients companies firms organisations organizations victims
+    """.split()  # noqa: SIM905
+)
+"""Words that put someone other than the buyer (or the rep) at the centre of a sentence."""
+
+HEDGED_YOU = re.compile(
+    r"^(?:(?:so|and|okay|ok|right|well|yeah|hmm|oh|wow|ah)\W+)*"
+    r"(?:(?:it|that|this)\s+)?(?:sounds?|seems?|looks?|feels?)(?:\s+like|\s+as\s+if|\s+as\s+though)?"
+    r"\s+(?:(?:that\s+)?(?:you|you're|you've|you'd|your))\b"
+)
+"""`It sounds like you ...`, `Seems you ...`, `That feels like your ...`: a reflection's form."""
+
+PERCEIVED_YOU = re.compile(
+    r"\bi (?:can |could )?(?:really |totally |definitely )?(?:see|tell|hear|sense|imagine|"
+    r"understand|get|gather|feel)(?: that| how| why| what)? (?:you|you're|you've|you'd|your)\b"
+)
+"""`I can see you're ...`, `I hear how your ...`, `I understand that you feel ...`: the rep
+saying what they perceive of the buyer, a reflection with "I" in front."""
+
+PERCEIVING = frozenset(
+    "feel feeling feels felt understand see hear know imagine sense tell mean".split()  # noqa: SIM905
+)
+"""Verbs of perceiving: `I understand how you feel` names no particular thing heard."""
+
+ADVICE_MODALS = frozenset(
+    "should could can can't might may will won't need needs must try".split()  # noqa: SIM905
+)
+"""Modal verbs after `you` that tell or predict rather than play back (`you should`, `you
+can do it`, `you will be fine`)."""
+
+
+def sentence_subject(sentence: str) -> str:
+    """Who a sentence is about, from its first words: `you`, `self` (I, we), `other` (they,
+    people, a name...) or `none`."""
+    lead = [
+        t
+        for t in words(sentence)[:6]
+        if t not in {"so", "and", "but", "okay", "ok", "right", "well", "yeah", "oh", "wow", "hmm"}
+    ]
+    if not lead:
+        return "none"
+    text = normalise(sentence)
+    if HEDGED_YOU.search(text) or PERCEIVED_YOU.search(text):
+        return "you"
+    # A question's subject comes after its question word and auxiliary ("How are you ...").
+    asked = [t for t in lead[:3] if t not in OPEN_STARTERS and t not in CLOSED_STARTERS]
+    head = asked[0] if asked and lead[0] in OPEN_STARTERS | CLOSED_STARTERS else lead[0]
+    if head in {"you", "you're", "you've", "you'd", "you'll", "your", "yours"}:
+        return "you"
+    if head in {"i", "i'm", "i've", "i'd", "i'll", "me", "my", "we", "we're", "we've", "our"}:
+        return "self"
+    if head in THIRD_PERSON:
+        return "other"
+    return "none"
+
+
+def you_state(sentence: SentenceReading) -> bool:
+    """A sentence that says back the buyer's state, in a reflection's form (`You sound worn
+    out`, `It seems you've been carrying this alone`, `I can see you're torn`, `You're losing
+    sleep over it?`), not advice or a prediction (`you should`, `you will be fine`) and not a
+    new question (`How do you feel?`)."""
+    tokens = words(sentence.text)
+    if sentence.question == "open" or (tokens and tokens[0] in CLOSED_STARTERS):
+        return False  # asks something new (`How do you feel?`, `Are you ...?`)
+    if sentence_subject(sentence.text) != "you":
+        return False
+    # A statement, or one said back as a question (`You're losing sleep over it?`), that says
+    # something of them (`I understand how you feel` says nothing) and does not advise.
+    start = next((i for i, t in enumerate(tokens) if t in YOU_WORDS or t in ("you'd", "you'll")), 0)
+    after = tokens[start + 1 :]
+    said = [w for w in after if w not in STOPWORDS and w not in PERCEIVING and len(w) >= 3]
+    return bool(said) and not any(t in ADVICE_MODALS for t in after[:3])
+
+
+def _reflects(sentence: str, buyer_stems: set[str]) -> bool:
+    """Whether a sentence plays the buyer's words back: two of their words, or one in a
+    reflection's form (`So you're ...`, `It sounds like ...`), the rest in new words."""
+    shared = len({stem(w) for w in content_words(sentence)} & buyer_stems)
+    if shared >= 2:
+        return True
+    if shared == 0:
+        return False
+    text = normalise(sentence)
+    lead = [t for t in words(text)[:4] if t not in {"so", "and", "okay", "ok", "right", "well"}]
+    return bool(lead and lead[0] in YOU_WORDS) or any(
+        pattern.search(text) for _, pattern in _OPENER_PATTERNS
+    )
+
+
 def extract_cues(
     turn: str,
     previous: str = "",
@@ -366,9 +463,9 @@ def extract_cues(
     covered = [s for s in line_stems if s and _picked(s, turn_stems) >= min(2, max(1, len(s) // 2))]
     all_buyer = set().union(*line_stems) if line_stems else set()
     reflects_apart_from_pitch = any(
-        not sentence.pitch and len({stem(w) for w in content_words(sentence.text)} & all_buyer) >= 2
-        for sentence in reading.sentences
+        not sentence.pitch and _reflects(sentence.text, all_buyer) for sentence in reading.sentences
     )
+    subjects = [sentence_subject(s.text) for s in reading.sentences]
     prev_numbers = set(re.findall(r"\d+", previous))
     first = reading.sentences[0] if reading.sentences else None
     last = reading.sentences[-1] if reading.sentences else None
@@ -416,12 +513,17 @@ def extract_cues(
         ),
         "feeling_reflection": float(
             any(
-                s.question == "none"
+                (s.question == "none" or you_state(s))
                 and bool(set(words(s.text)) & YOU_WORDS)
-                and bool(set(words(s.text)) & FEELING_WORDS)
+                and bool(set(words(s.text)) & FEELING_WORDS - PERCEIVING)
                 for s in reading.sentences
             )
         ),
+        "you_state": float(any(you_state(s) for s in reading.sentences)),
+        "you_centred": subjects.count("you") / max(len(subjects), 1),
+        "self_centred": subjects.count("self") / max(len(subjects), 1),
+        "other_centred": subjects.count("other") / max(len(subjects), 1),
+        "third_person_rate": min(sum(t in THIRD_PERSON for t in own_tokens) / n * 5, 1.0),
         "you_statement": float(
             any(
                 s.question == "none" and bool(set(words(s.text)[:4]) & YOU_WORDS)
@@ -533,6 +635,11 @@ CUE_NAMES: tuple[str, ...] = (
     "reassurance",
     "advice",
     "self_disclosure",
+    "you_state",
+    "you_centred",
+    "self_centred",
+    "other_centred",
+    "third_person_rate",
 )
 """The order of the numeric cue vector the fitted heads read. `history_cosine` (the best
 cosine of the turn with any buyer line of the conversation) needs the embeddings and is filled

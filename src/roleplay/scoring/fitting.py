@@ -77,13 +77,25 @@ P4G_PITCH = frozenset(
 SEED = 20261123
 
 DEFAULT_C = {"listening": 0.003, "context_seeking": 0.003, "problem_focus": 0.003}
-"""Inverse regularisation strength per head (chosen by grouped CV on the sales train split)."""
+"""Inverse regularisation strength per head when none is chosen (`choose_c` chooses one)."""
+
+C_GRID = (0.001, 0.003, 0.01)
+"""The inverse regularisation strengths `choose_c` tries for each head."""
+
+INNER_FOLDS = 3
+"""Folds of the grouped cross-validation that chooses C inside whatever data a fit is given."""
 
 FEATURE_BLOCKS = {"listening": "all", "context_seeking": "all", "problem_focus": "turn+cues"}
 """Per head, the design-matrix columns it reads (see `block_columns`). Problem focus is about
 the turn itself; without the buyer-line blocks it overfits less (grouped CV on sales train)."""
 
 ANNOMI_SHARE = {"listening": 1.0, "context_seeking": 0.5, "problem_focus": 0.3}
+"""Per head, AnnoMI's total sample weight relative to the sales turns' total weight. Chosen
+earlier by grouped CV on the sales train split and AnnoMI (not nested) and now held fixed;
+`choose` does not revisit it. Reflections in counselling teach listening well; for problem
+focus AnnoMI's mapping (any question counts) disagrees with the sales rule that neutral
+situation questions are not problem focus, so it weighs little."""
+
 CUE_WEIGHT = {"listening": 1.0, "context_seeking": 1.0, "problem_focus": 1.0}
 """Per head, how much larger the standardised cue columns are made before fitting, so the
 L2 penalty weighs less on a few explainable cues than on the 1,153 embedding columns (1: the
@@ -92,11 +104,6 @@ same penalty). Stored in the head's `scale`, so scoring is unchanged."""
 P4G_SHARE = {"listening": 0.0, "context_seeking": 0.3, "problem_focus": 0.5}
 """Per head, P4G's total sample weight relative to the sales turns' (it carries no listening
 labels). Set before any P4G figure was measured and not tuned on one."""
-"""Per head, AnnoMI's total sample weight relative to the sales turns' total weight.
-
-Chosen by grouped CV on the sales train split and on AnnoMI: reflections in counselling teach
-listening well; for problem focus AnnoMI's mapping (any question counts) disagrees with the
-sales rule that neutral situation questions are not problem focus, so it weighs little."""
 
 
 @dataclass
@@ -454,16 +461,17 @@ def block_columns(block: str, width: int) -> npt.NDArray[np.int64]:
     raise ValueError(f"unknown feature block {block!r}")
 
 
-def fit_head(
+def fit_head_path(
     x: FloatArray,
     y: npt.NDArray[np.float64],
     weights: FloatArray,
-    c: float,
+    grid: Sequence[float],
     block: str = "all",
     seed: int = SEED,
     cue_weight: float = 1.0,
-) -> Head:
-    """One standardised L2 logistic regression on the labelled rows of `x`.
+) -> list[Head]:
+    """Standardised L2 logistic regressions on the labelled rows of `x`, one per C in `grid`
+    (in that order), each warm-started from the one before.
 
     Columns outside `block` get weight 0, so every head reads the same design matrix.
     """
@@ -478,17 +486,42 @@ def fit_head(
     scale = xs.std(axis=0)
     scale[scale < 1e-6] = 1.0
     scale[columns >= x.shape[1] - len(CUE_NAMES)] /= cue_weight
-    model = LogisticRegression(C=c, max_iter=2000, random_state=seed)
-    model.fit((xs - mean) / scale, y[mask].astype(int), sample_weight=weights[mask])
-    full_mean = np.zeros(x.shape[1], dtype=np.float32)
-    full_scale = np.ones(x.shape[1], dtype=np.float32)
-    full_weights = np.zeros(x.shape[1], dtype=np.float32)
-    full_mean[columns] = mean
-    full_scale[columns] = scale
-    full_weights[columns] = model.coef_[0]
-    return Head(
-        mean=full_mean, scale=full_scale, weights=full_weights, bias=float(model.intercept_[0])
-    )
+    standardised = (xs - mean) / scale
+    labels = y[mask].astype(int)
+    model = LogisticRegression(max_iter=2000, random_state=seed, warm_start=True)
+    heads: list[Head] = []
+    for c in grid:
+        model.set_params(C=c)
+        model.fit(standardised, labels, sample_weight=weights[mask])
+        full_mean = np.zeros(x.shape[1], dtype=np.float32)
+        full_scale = np.ones(x.shape[1], dtype=np.float32)
+        full_weights = np.zeros(x.shape[1], dtype=np.float32)
+        full_mean[columns] = mean
+        full_scale[columns] = scale
+        full_weights[columns] = model.coef_[0]
+        heads.append(
+            Head(
+                mean=full_mean,
+                scale=full_scale,
+                weights=full_weights,
+                bias=float(model.intercept_[0]),
+            )
+        )
+    return heads
+
+
+def fit_head(
+    x: FloatArray,
+    y: npt.NDArray[np.float64],
+    weights: FloatArray,
+    c: float,
+    block: str = "all",
+    seed: int = SEED,
+    cue_weight: float = 1.0,
+) -> Head:
+    """One standardised L2 logistic regression on the labelled rows of `x` (`fit_head_path`
+    with one C)."""
+    return fit_head_path(x, y, weights, [c], block, seed, cue_weight)[0]
 
 
 def fit_heads(
@@ -497,22 +530,175 @@ def fit_heads(
     c: dict[str, float] | None = None,
     annomi_share: dict[str, float] | None = None,
     cue_weight: dict[str, float] | None = None,
+    blocks: dict[str, str] | None = None,
 ) -> Heads:
-    """The three heads fitted on `data` (whose design matrix is `x`)."""
+    """The three heads fitted on `data` (whose design matrix is `x`); C, cue weight and
+    feature block per head default to `DEFAULT_C`, `CUE_WEIGHT` and `FEATURE_BLOCKS`."""
     c = {**DEFAULT_C, **(c or {})}
     share = {**ANNOMI_SHARE, **(annomi_share or {})}
+    weight = {**CUE_WEIGHT, **(cue_weight or {})}
+    block = {**FEATURE_BLOCKS, **(blocks or {})}
     heads: dict[str, Head] = {
         name: fit_head(
             x,
             data.label_array(name),
             sample_weights(data, share[name], P4G_SHARE[name]),
             c[name],
-            FEATURE_BLOCKS[name],
-            cue_weight=(cue_weight or CUE_WEIGHT)[name],
+            block[name],
+            cue_weight=weight[name],
         )
         for name in DIMENSIONS
     }
     return Heads(heads, CUE_NAMES, {})
+
+
+def _head_inputs(data: LabelledTurns, name: str) -> tuple[npt.NDArray[np.float64], FloatArray]:
+    """One head's labels and sample weights on `data`."""
+    return data.label_array(name), sample_weights(data, ANNOMI_SHARE[name], P4G_SHARE[name])
+
+
+def source_auc(data: LabelledTurns, name: str, scores: npt.NDArray[np.float64]) -> dict[str, float]:
+    """AUC of one head's scores per source of `data` (`sales` with the rubric's examples,
+    `annomi`, `p4g`), for the sources labelled with both classes on that dimension."""
+    source = np.array(["sales" if s == "rubric" else s for s in data.source])
+    labels = data.label_array(name)
+    out: dict[str, float] = {}
+    for corpus in dict.fromkeys(source.tolist()):
+        rows = source == corpus
+        value = auc(labels[rows], scores[rows])
+        if not math.isnan(value):
+            out[corpus] = value
+    return out
+
+
+TRANSFER_DESIGNS: dict[str, tuple[tuple[str, float], ...]] = {
+    "listening": (("all", 1.0), ("all", 3.0), ("turn+cues", 1.0), ("turn+cues", 3.0)),
+}
+"""Per head, the (feature block, cue weight) designs `choose` decides between by how well a
+head fitted on one corpus ranks the other (sales turns and AnnoMI, both ways). Listening is
+the behaviour whose wording differs most between settings (a reflection in counselling, in a
+sales call, in peer support), so it is chosen for transfer rather than for fit within one
+setting."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Per head, the hyperparameters chosen on data, and the figures that chose them."""
+
+    c: dict[str, float]
+    """Inverse regularisation strength per head."""
+    cue_weight: dict[str, float]
+    """How much larger the cue columns are made before the L2 penalty, per head."""
+    block: dict[str, str]
+    """The design-matrix columns each head reads (`block_columns`)."""
+    table: dict[str, dict[str, float]]
+    """Per head, per setting tried, the figure it was chosen by."""
+
+    def fit(self, x: FloatArray, data: LabelledTurns) -> Heads:
+        """The heads fitted on `data` with these hyperparameters."""
+        return fit_heads(x, data, c=self.c, cue_weight=self.cue_weight, blocks=self.block)
+
+
+def _transfer(
+    x: FloatArray,
+    data: LabelledTurns,
+    name: str,
+    block: str,
+    cue_weight: float,
+    grid: Sequence[float],
+) -> list[float] | None:
+    """Per C in `grid`, the mean AUC of a head fitted on the sales turns scoring AnnoMI and
+    fitted on AnnoMI scoring the sales turns (None unless both are labelled on `name`)."""
+    source = np.array(["sales" if s == "rubric" else s for s in data.source])
+    labels = data.label_array(name)
+    both = [s for s in ("sales", "annomi") if bool(((source == s) & ~np.isnan(labels)).any())]
+    if len(both) < 2:
+        return None
+    total = np.zeros(len(grid))
+    for fit_on, score_on in ((both[0], both[1]), (both[1], both[0])):
+        rows, test = source == fit_on, source == score_on
+        heads = fit_head_path(
+            x[rows],
+            labels[rows],
+            np.ones(int(rows.sum()), dtype=np.float32),
+            grid,
+            block,
+            cue_weight=cue_weight,
+        )
+        total += [auc(labels[test], head.predict(x[test])) for head in heads]
+    return list(total / 2)
+
+
+def choose(
+    x: FloatArray,
+    data: LabelledTurns,
+    names: Sequence[str] = DIMENSIONS,
+    grid: Sequence[float] = C_GRID,
+    n_folds: int = INNER_FOLDS,
+) -> Choice:
+    """Per head in `names`, hyperparameters chosen on `data` alone (the others keep their
+    defaults).
+
+    A head in `TRANSFER_DESIGNS` gets the design and C whose heads transfer best between the
+    sales turns and AnnoMI (`_transfer`). Any other head gets the C in `grid` with the best
+    grouped cross-validated AUC on `data`, scored as the mean over the sources labelled on that
+    dimension (sales, AnnoMI, P4G), so no corpus outvotes the sales turns by its size. ESConv is
+    never in `data`. `roleplay eval --standing` calls this inside every outer fold, so the
+    figures it reports are nested: nothing is chosen on the rows a figure is measured on.
+    """
+    c = dict(DEFAULT_C)
+    weight = dict(CUE_WEIGHT)
+    block = dict(FEATURE_BLOCKS)
+    table: dict[str, dict[str, float]] = {}
+    by_cv: list[str] = []
+    for name in names:
+        tried: dict[tuple[str, float, float], float] = {}
+        for design_block, design_weight in TRANSFER_DESIGNS.get(name, ()):
+            scores = _transfer(x, data, name, design_block, design_weight, grid)
+            if scores is None:
+                break
+            for value, score in zip(grid, scores, strict=True):
+                tried[(design_block, design_weight, value)] = score
+        if not tried:
+            by_cv.append(name)
+            continue
+        best = max(tried, key=lambda key: tried[key])
+        block[name], weight[name], c[name] = best
+        table[name] = {
+            f"transfer block={b} cue_weight={w:g} C={v:g}": round(score, 4)
+            for (b, w, v), score in tried.items()
+        }
+    if by_cv:
+        folds = grouped_folds(data.groups, n_folds)
+        oof = {name: np.full((len(grid), len(data)), np.nan) for name in by_cv}
+        for test in folds:
+            train = np.setdiff1d(np.arange(len(data)), test)
+            inner = data.subset(train)
+            for name in by_cv:
+                labels, weights = _head_inputs(inner, name)
+                heads = fit_head_path(
+                    x[train], labels, weights, grid, block[name], cue_weight=weight[name]
+                )
+                for row, head in enumerate(heads):
+                    oof[name][row, test] = head.predict(x[test])
+        for name in by_cv:
+            means = [
+                float(np.mean(list(source_auc(data, name, oof[name][row]).values())))
+                for row in range(len(grid))
+            ]
+            table[name] = {
+                f"grouped CV C={v:g}": round(m, 4) for v, m in zip(grid, means, strict=True)
+            }
+            c[name] = float(grid[int(np.argmax(means))])
+    return Choice(c, weight, block, table)
+
+
+def fit_heads_nested(
+    x: FloatArray, data: LabelledTurns, names: Sequence[str] = DIMENSIONS
+) -> Heads:
+    """The heads fitted on `data` with hyperparameters chosen by `choose` on `data` alone
+    (for the heads in `names`; the others keep their defaults)."""
+    return choose(x, data, names).fit(x, data)
 
 
 def platt(
@@ -521,7 +707,9 @@ def platt(
     """Slope and offset mapping a head's logit to a calibrated one (Platt scaling).
 
     Fitted on out-of-fold scores of the sales train split, so a score of 0.8 means about
-    eight in ten such sales turns were labelled positive.
+    eight in ten such sales turns were labelled positive. Platt scaling is a one-feature
+    logistic regression on the logit, fitted here by scikit-learn's; `CalibratedClassifierCV`
+    would need the heads as scikit-learn estimators, and they ship as weights.
     """
     from sklearn.linear_model import LogisticRegression
 

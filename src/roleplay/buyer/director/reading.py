@@ -5,7 +5,6 @@ topics, and the nearest hidden facts and public context lines, see `disclosure.p
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,16 +23,6 @@ if TYPE_CHECKING:
     from roleplay.scenario import Objection, Scenario
     from roleplay.transcript import Scores
 
-
-ALWAYS_CLOSE = frozenset(
-    {"demo", "demonstration", "free trial", "a trial", "trial", "buy it", "buy now"}
-)
-"""Close phrases that are the seller's ask whoever the sentence is about."""
-
-PROPOSES = re.compile(
-    r"\b(we|us|our|let's|let us|i (will|can|could|would|want to)|i'll|i'd (like|love))\b"
-)
-"""The rep proposing something themselves (a close phrase in such a sentence is a close)."""
 
 OUT_OF_ROLE = re.compile(
     r"ignore (all |any |your |the |my )*(previous |prior |above |earlier )*"
@@ -219,34 +208,13 @@ class TurnReader:
             or bool(turn.product_claims)  # "Ledgerly automates ..." with no we/our
             # Told, not asked: "one of our customers cut their close ...", "most firms like
             # yours lose millions ..." (a question about the buyer's own pain is discovery).
-            or (statement and bool(turn.third_party or turn.generic_pain))
+            or bool(turn.pain_told)
             or bool(turn.leading)  # "wouldn't it be great if ...?"
             or (vendor and (term_hits > 0 or low_focus))
             or (statement and low_focus and (term_hits >= 2 or bool(turn.pitch_words)))
         )
-        close = bool(turn.money_ask) or self._asks_to_close(text, turn.close)
+        close = bool(turn.money_ask) or bool(turn.close_ask)
         return pitch, close, bool(turn.price)
-
-    def _asks_to_close(self, text: str, phrases: Sequence[str]) -> bool:
-        """Whether the close phrases found are the rep asking for a commitment.
-
-        A demo or a trial is always the seller's ask. Words such as `sign off`, `contract`,
-        `next steps` or `proposal` in a question about the buyer's own process ("when do you
-        sign off the close?") are discovery; they close only when the rep proposes them.
-        """
-        if any(p in ALWAYS_CLOSE for p in phrases):
-            return True
-        if not phrases:
-            return False
-        for sentence in split_sentences(text) or [text]:
-            lowered = sentence.lower()
-            if not any(p in lowered for p in phrases):
-                continue
-            proposes = PROPOSES.search(lowered)
-            about_them = sentence.endswith("?") and re.search(r"\b(you|your)\b", lowered)
-            if proposes or not about_them:
-                return True
-        return False
 
     def phrase_similarity(self, text: str, objection: Objection) -> float:
         """How close the turn comes to one of the objection's example phrases (0-1)."""

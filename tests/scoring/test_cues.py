@@ -1,0 +1,87 @@
+"""Cues of whose problem a turn centres and of a reflection in new words (`features`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from roleplay.language import read_turn
+from roleplay.scoring.features import extract_cues, sentence_subject
+
+HEARD = "Honestly the board deadline has me losing sleep, and my team is worn out."
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "You sound worn out by all of this.",
+        "It seems like you've been carrying the deadline on your own.",
+        "I can see you're torn between the board and your team.",
+        "You're losing sleep over the deadline?",
+        "Your team is running on empty, then.",
+    ],
+)
+def test_saying_back_the_buyers_state_is_a_reflection_form(turn: str) -> None:
+    assert extract_cues(turn, HEARD).extra["you_state"] == 1.0
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "You should talk to the board about the deadline.",
+        "You will be fine, boards always come round.",
+        "I understand how you feel.",
+        "How do you feel about the deadline?",
+        "Are you sleeping at all?",
+        "I had the same thing with my last board.",
+    ],
+)
+def test_advice_reassurance_new_questions_and_own_stories_are_not(turn: str) -> None:
+    assert extract_cues(turn, HEARD).extra["you_state"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "subject"),
+    [
+        ("How are you handling it?", "you"),
+        ("I went through the same thing.", "self"),
+        ("They have far less than your family has.", "other"),
+        ("Children in those towns go hungry every day.", "other"),
+        ("The deadline moved again.", "none"),
+    ],
+)
+def test_whose_sentence_it_is(sentence: str, subject: str) -> None:
+    assert sentence_subject(sentence) == subject
+
+
+def test_other_people_at_the_centre_are_counted() -> None:
+    cues = extract_cues("They have nothing, and the children there need people like you.")
+    assert cues.extra["other_centred"] == 1.0
+    assert cues.extra["third_person_rate"] > 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Would you like to donate part of your payment today?",
+        "How much would you be willing to contribute?",
+    ],
+)
+def test_asking_someone_to_give_is_a_money_ask(text: str) -> None:
+    assert read_turn(text).money_ask
+
+
+def test_asking_whether_someone_gives_is_not() -> None:
+    assert not read_turn("Do you donate to any charities yourself?").money_ask
+
+
+@pytest.mark.parametrize(
+    ("text", "close"),
+    [
+        ("Makes sense. Anyway, when are you looking to choose a returns partner?", True),
+        ("Anyway, what's your timeline for picking a forecasting tool?", True),
+        ("Why did you pick the current system?", False),
+        ("What tool do you use for the close today?", False),
+    ],
+)
+def test_asking_when_the_buyer_will_choose_a_vendor_is_a_close(text: str, close: bool) -> None:
+    assert bool(read_turn(text).close) is close
