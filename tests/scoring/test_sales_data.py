@@ -108,7 +108,9 @@ def test_size_and_coverage(sales_turns: list[dict[str, Any]]) -> None:
 def test_test_split_is_a_meaningful_share(sales_turns: list[dict[str, Any]]) -> None:
     groups = {row["group"]: row["split"] for row in sales_turns}
     test_share = sum(split == "test" for split in groups.values()) / len(groups)
-    assert 0.2 <= test_share <= 0.4
+    # Every conversation of a held-out writer is test (five writers), so the share is higher
+    # than a plain split's; training still keeps more than half.
+    assert 0.2 <= test_share <= 0.5
 
 
 def test_test_roles_include_roles_never_seen_in_train(sales_turns: list[dict[str, Any]]) -> None:
