@@ -21,6 +21,7 @@ from roleplay.buyer.guard import MAX_SENTENCES, PASS, BuyerGuard, Verdict
 from roleplay.buyer.text import complete_sentences, lead_in, part_of, split_sentences
 from roleplay.errors import RoleplayError
 from roleplay.limits import MAX_TURN_CHARS as MAX_TURN_CHARS
+from roleplay.limits import printable
 from roleplay.transcript import EndedBy, ModelIds, Span, Transcript, Turn, TurnScore, now
 
 if TYPE_CHECKING:
@@ -35,8 +36,6 @@ log = logging.getLogger("roleplay.session")
 
 WHOLE_LINE_BEATS = ("reveal", "elaborate", "context")
 """Beats whose authored line is said word for word: they carry facts and figures."""
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 
 Source = Literal["model", "regenerated", "authored", "interrupted"]
 
@@ -68,7 +67,7 @@ def clean_turn(text: str) -> str:
     Raises:
         RoleplayError: the turn is empty after cleaning, or too long.
     """
-    text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\t", " "))
+    text = printable(text).replace("\t", " ")
     text = re.sub(r"[ ]{2,}", " ", text)
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
     if not text:

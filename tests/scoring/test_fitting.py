@@ -5,8 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from roleplay.rubric import DIMENSIONS
 from roleplay.scoring import fitting
 from roleplay.scoring.evaluation import precision_recall
+from roleplay.scoring.features import CUE_NAMES
+from roleplay.scoring.model import Heads
 
 
 def test_auc_skips_unlabelled_turns_and_needs_both_classes() -> None:
@@ -89,13 +92,13 @@ def test_the_shipped_heads_were_fitted_on_the_shipped_cue_code_and_data() -> Non
 def _synthetic(n_groups: int = 30, per_group: int = 6) -> tuple[np.ndarray, fitting.LabelledTurns]:
     """Turns whose labels follow their first column, in groups of a few turns each."""
     rng = np.random.default_rng(7)
-    width = 3 * 384 + 1 + len(fitting.CUE_NAMES)
+    width = 3 * 384 + 1 + len(CUE_NAMES)
     x = rng.normal(size=(n_groups * per_group, width)).astype(np.float32)
     data = fitting.LabelledTurns()
     for i in range(len(x)):
         label = float(x[i, 0] + 0.5 * rng.normal() > 0)
         source = "sales" if i % 2 else "annomi"
-        labels = {name: label for name in fitting.DIMENSIONS}
+        labels: dict[str, float] = {name: label for name in DIMENSIONS}
         data.add(f"turn {i}", "", labels, f"{source}:{i // per_group}", source)
     return x, data
 
@@ -124,7 +127,7 @@ def test_nested_cross_validation_never_fits_or_chooses_on_the_fold_it_scores() -
     x, data = _synthetic()
     seen: list[set[str]] = []
 
-    def fit(xs: np.ndarray, train: fitting.LabelledTurns) -> fitting.Heads:
+    def fit(xs: np.ndarray, train: fitting.LabelledTurns) -> Heads:
         seen.append(set(train.groups))
         return fitting.fit_heads_nested(xs, train, ("listening",))
 

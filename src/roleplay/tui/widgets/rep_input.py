@@ -7,15 +7,15 @@ import re
 from textual import events
 from textual.widgets import Input
 
-_ESCAPES = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from roleplay.limits import printable
+
 _SPACES = re.compile(r"[ \t\r\n]+")
 
 
 def clean_text(text: str) -> str:
     """Text without terminal escape sequences and control characters, whitespace runs (newlines
     too) made one space."""
-    return _SPACES.sub(" ", _CONTROL.sub("", _ESCAPES.sub("", text))).strip()
+    return _SPACES.sub(" ", printable(text)).strip()
 
 
 class RepInput(Input):
