@@ -30,3 +30,14 @@ def add_output_options(
         action="store_true",
         help=f"replace {metavar} if it exists (never a file the command reads)",
     )
+
+
+def add_transcript_scenario_option(parser: argparse.ArgumentParser) -> None:
+    """`--scenario PATH` for a command that reads transcripts: the scenario they were held in,
+    found by the transcript's scenario id when the option is left out."""
+    parser.add_argument(
+        "--scenario",
+        type=Path,
+        metavar="PATH",
+        help="scenario file or folder (default: looked up by id in the scenarios folder)",
+    )

@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from roleplay.commands import add_output_options
+from roleplay.commands import add_output_options, add_transcript_scenario_option
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,12 +39,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--rubric", type=Path, metavar="PATH", help="rubric to score with (default: the original's)"
     )
-    parser.add_argument(
-        "--scenario",
-        type=Path,
-        metavar="PATH",
-        help="scenario file or folder (default: looked up by id in the scenarios folder)",
-    )
+    add_transcript_scenario_option(parser)
     add_output_options(parser, "where to save the branch")
     parser.set_defaults(run=run)
 

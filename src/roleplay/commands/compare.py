@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from roleplay.commands import add_transcript_scenario_option
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
@@ -18,12 +20,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("first", type=Path, metavar="A", help="the earlier attempt")
     parser.add_argument("second", type=Path, metavar="B", help="the later attempt")
-    parser.add_argument(
-        "--scenario",
-        type=Path,
-        metavar="PATH",
-        help="scenario file or folder (default: looked up by id in the scenarios folder)",
-    )
+    add_transcript_scenario_option(parser)
     parser.set_defaults(run=run)
 
 

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from roleplay.commands import add_transcript_scenario_option
+
 if TYPE_CHECKING:
     from roleplay.buyer.base import BuyerBackend
     from roleplay.rubric import Rubric
@@ -37,12 +39,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "answered as it did (as simulate --explain)",
     )
     parser.add_argument("--coach", metavar="NAME", help="your name on notes (default: $USER)")
-    parser.add_argument(
-        "--scenario",
-        type=Path,
-        metavar="PATH",
-        help="scenario file or folder (default: looked up by id in the scenarios folder)",
-    )
+    add_transcript_scenario_option(parser)
     parser.add_argument(
         "--model", metavar="NAME", help="buyer model card for branches (default: selected)"
     )

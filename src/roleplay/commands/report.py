@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from roleplay.commands import add_output_options
+from roleplay.commands import add_output_options, add_transcript_scenario_option
 
 if TYPE_CHECKING:
     from roleplay.coach.team import SkippedFile
@@ -49,12 +49,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "the --output folder, with relative links, so the folder can be shared as it is"
         ),
     )
-    parser.add_argument(
-        "--scenario",
-        type=Path,
-        metavar="PATH",
-        help="scenario file or folder (default: looked up by id in the scenarios folder)",
-    )
+    add_transcript_scenario_option(parser)
     team = parser.add_argument_group("team view")
     team.add_argument("--rep", action="append", default=[], help="only this rep (repeatable)")
     team.add_argument(

@@ -7,6 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from roleplay.commands import add_transcript_scenario_option
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
@@ -21,12 +23,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("transcripts", nargs="+", type=Path, metavar="TRANSCRIPT")
     parser.add_argument("--rubric", type=Path, metavar="PATH", help="rubric file to score with")
-    parser.add_argument(
-        "--scenario",
-        type=Path,
-        metavar="PATH",
-        help="scenario file or folder (default: looked up by id in the scenarios folder)",
-    )
+    add_transcript_scenario_option(parser)
     parser.set_defaults(run=run)
 
 
