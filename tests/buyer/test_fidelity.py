@@ -70,15 +70,20 @@ def test_the_audit_flags_a_model_sentence_the_scenario_does_not_support(
     assert report.words == {"authored": 2, "model": 9}
 
 
+def _small_set(folder: Path, scenario: Scenario) -> None:
+    """A discovery script for `scenario` and a generic pitch, written into `folder`."""
+    (folder / f"{scenario.id}.plain.txt").write_text(
+        "What's at the top of your list this year?\nWhat is that costing you?\n"
+    )
+    (folder / "generic-pitch-features.txt").write_text(
+        "Our platform automates everything end to end.\nCan I show you a demo next week?\n"
+    )
+
+
 def test_an_evaluation_over_a_small_set_counts_each_kind(
     cfo: Scenario, default_rubric: Rubric, scorer: TurnScorer, tmp_path: Path
 ) -> None:
-    (tmp_path / f"{cfo.id}.plain.txt").write_text(
-        "What's at the top of your list this year?\nWhat is that costing you?\n"
-    )
-    (tmp_path / "generic-pitch-features.txt").write_text(
-        "Our platform automates everything end to end.\nCan I show you a demo next week?\n"
-    )
+    _small_set(tmp_path, cfo)
     buyer = load_backend("deterministic", cfo)
     report = evaluate([cfo], default_rubric, buyer, scorer, scripts_dir=tmp_path)
     figures_ = report.figures()
@@ -89,3 +94,42 @@ def test_an_evaluation_over_a_small_set_counts_each_kind(
     assert figures_["model_written_word_share"] == 0.0  # the deterministic buyer writes nothing
     assert figures_["unsupported_figures_or_names"] == 0
     assert report.discovery_replies == 2
+
+
+def test_the_embedding_memo_gives_the_rows_the_embedder_gives(scorer: TurnScorer) -> None:
+    from roleplay.buyer.fidelity import EmbeddingMemo
+
+    memo = EmbeddingMemo(scorer.embedder)
+    texts = ["What is that costing you?", "Who signs off?", "What is that costing you?"]
+    first = memo.embed(texts[:2])
+    again = memo.embed(texts)
+    assert (again == scorer.embedder.embed(texts)).all()
+    assert (again[:2] == first).all()
+    assert memo.embed([]).shape == (0, first.shape[1])
+
+
+def test_a_pool_of_workers_reports_what_one_process_reports(
+    cfo: Scenario, default_rubric: Rubric, scorer: TurnScorer, tmp_path: Path
+) -> None:
+    from roleplay.buyer.fidelity import evaluate_in_pool, planned_runs
+
+    _small_set(tmp_path, cfo)
+    (tmp_path / "generic-peer.txt").write_text(
+        "How do you close the books today?\nWho feels it most when it slips?\n"
+    )
+    in_process = evaluate(
+        [cfo], default_rubric, load_backend("deterministic", cfo), scorer, scripts_dir=tmp_path
+    )
+    runs = planned_runs([cfo], tmp_path)
+    pooled = evaluate_in_pool(runs, default_rubric, "deterministic", workers=2)
+    timing = {
+        "fidelity_seconds",
+        "first_words_median_s",
+        "first_words_p95_s",
+        "whole_reply_median_s",
+    }
+    assert {k: v for k, v in pooled.figures().items() if k not in timing} == {
+        k: v for k, v in in_process.figures().items() if k not in timing
+    }
+    assert pooled.per_scenario == in_process.per_scenario
+    assert pooled.non_answers == in_process.non_answers
