@@ -7,6 +7,7 @@ start after the first screen is shown, so the app is interactive at once.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import threading
@@ -281,6 +282,12 @@ class RoleplayApp(App[None]):
             self.post_message(ModelLoadFailed("buyer", f"{type(exc).__name__}: {exc}", key))
             return
         self.post_message(ModelLoaded("buyer", buyer, key))
+        from roleplay.buyer import read_ahead
+
+        # The persona, while the rep reads (the call can start meanwhile). If the model fails
+        # here, the first reply reads the persona itself and reports the failure.
+        with contextlib.suppress(RoleplayError):
+            read_ahead(buyer, scenario)
 
     @on(ModelLoadProgressed)
     def model_load_progressed(self, message: ModelLoadProgressed) -> None:
