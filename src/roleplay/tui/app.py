@@ -137,6 +137,8 @@ class RoleplayApp(App[None]):
         self.session: PracticeSession | None = None
         self.session_path: Path | None = None
         self.session_scenario: Scenario | None = None
+        self._personas_read: set[str] = set()
+        """Scenario ids whose loaded buyer has been asked to read its persona ahead."""
 
     # -- start-up --------------------------------------------------------------------------
 
@@ -282,12 +284,6 @@ class RoleplayApp(App[None]):
             self.post_message(ModelLoadFailed("buyer", f"{type(exc).__name__}: {exc}", key))
             return
         self.post_message(ModelLoaded("buyer", buyer, key))
-        from roleplay.buyer import read_ahead
-
-        # The persona, while the rep reads (the call can start meanwhile). If the model fails
-        # here, the first reply reads the persona itself and reports the failure.
-        with contextlib.suppress(RoleplayError):
-            read_ahead(buyer, scenario)
 
     @on(ModelLoadProgressed)
     def model_load_progressed(self, message: ModelLoadProgressed) -> None:
@@ -308,6 +304,22 @@ class RoleplayApp(App[None]):
             self._update(buyers=buyers)
         if self.load_state.scorer is not None and self.load_state.buyers:
             self.post_message(ModelsLoaded())
+            for key, buyer in self.load_state.buyers.items():
+                scenario = self.catalog.find(key)
+                if key not in self._personas_read and scenario is not None:
+                    self._personas_read.add(key)
+                    self.read_persona_ahead(buyer, scenario)
+
+    @work(thread=True, group="read-ahead", exit_on_error=False)
+    def read_persona_ahead(self, buyer: BuyerBackend, scenario: Scenario) -> None:
+        """Have a buyer read its persona while the rep reads the briefing (the first reply then
+        runs only what the rep said). Started once both models are Ready, so it never delays
+        that; a reply that starts first waits for it. If the model fails here, the first reply
+        reads the persona itself and reports the failure."""
+        from roleplay.buyer import read_ahead
+
+        with contextlib.suppress(RoleplayError):
+            read_ahead(buyer, scenario)
 
     @on(ModelLoadFailed)
     def model_load_failed(self, message: ModelLoadFailed) -> None:
