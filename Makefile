@@ -31,9 +31,10 @@ bench: $(STAMP)
 	$(BIN)/python scripts/readme_bench.py
 
 # The scorer against held-out labels, then the buyer's fidelity on the blind rep scripts
-# (scenarios/scripts/blind/report): every script on the deterministic buyer (about 5 minutes),
-# then the embedded model on one script of each kind per scenario (its facts follow the same
-# director; what it adds is the voice: figures, names, leaks and the model's share of words).
+# (scenarios/scripts/blind/report): every script on the deterministic buyer, then the embedded
+# model on one script of each kind per scenario (its facts follow the same director; what it
+# adds is the voice: figures, names, leaks and the model's share of words). The fidelity runs
+# play in one process per core (`--workers`), with the same figures as one process.
 EMBEDDED_SCRIPTS := --only '*.spin' --only '*.nonnative' --only '*.mixed' \
 	--only generic-peer --only generic-pitch-disguised
 eval: $(STAMP)

@@ -7,8 +7,18 @@ settings), and resident memory after loading and after generating. The first tok
 on a prompt the backend has not seen, then on the same prompt again: the ONNX backend keeps its
 KV cache between replies and runs only what is new (a guard retry; the next turn shares the
 persona and the conversation so far). For the default card also
-the memory with the scorer loaded beside it. First, in an empty cache folder, the cold
-conversions: the GGUF to safetensors, then each ONNX build.
+the memory with the scorer loaded beside it.
+
+The same prompt is also timed the way the app meets it: the app has the buyer read the
+scenario's persona (the prompt's first 168 tokens) while the rep reads the briefing
+(`roleplay.buyer.read_ahead`), so the first reply runs only the rest (`*_first_reply_ttft_s`,
+against `*_ttft_s` for the prompt cold). And the app itself, fresh: seconds from opening a
+briefing to its Ready (`app_briefing_ready_s`; the buyer and the scorer load then, one after
+the other; `_cpu_s` is the app's CPU time meanwhile, less disturbed by a busy machine), and
+whether torch or transformers was imported by then.
+
+First, in an empty cache folder, the cold conversions: the GGUF to safetensors, then each ONNX
+build.
 
 Every load runs in a fresh interpreter. Figures are wall-clock on a shared 2-core machine; the
 load average when the run started and ended is printed with them, so compare within one run.
@@ -125,7 +135,76 @@ def _child(card_name: str, precision: str, cache: str, speed: bool) -> None:
 
             TurnScorer.load(load_rubric(paths.default_rubric()))
             out["rss_with_scorer_mb"] = round(_rss_mb())
+        if isinstance(backend, OnnxBackend):
+            out["first_reply"] = _time_first_reply(OnnxBackend(card, Path(cache)), messages)
     print("RESULT " + json.dumps(out))
+
+
+def _time_first_reply(backend: Any, messages: Any) -> dict[str, float]:
+    """The first reply as the app meets it: the persona read while the rep reads the briefing."""
+    from roleplay import paths
+    from roleplay.buyer import read_ahead
+    from roleplay.scenario import load_scenario
+
+    backend.load()
+    scenario = load_scenario(paths.shipped_scenarios_dir() / "cfo-logistics-close.yaml")
+    started = time.perf_counter()
+    read_ahead(backend, scenario)
+    read = time.perf_counter() - started
+    timed = _time_stream(backend, messages, temperature=0.0)
+    return {**timed, "read_ahead_s": round(read, 3), "reused_tokens": backend.reused_tokens}
+
+
+APP_READY_SCRIPT = r"""
+import asyncio, json, os, sys, time
+from roleplay.tui.app import make_app
+
+async def main():
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        while not app.catalog_loaded:
+            await pilot.pause(0.01)
+        scenario = app.catalog.find("cfo-logistics-close")
+        started, cpu = time.perf_counter(), time.process_time()
+        app.open_briefing(scenario)
+        loaded = {}
+        while True:
+            await pilot.pause(0.005)
+            state, now = app.load_state, time.perf_counter() - started
+            if state.buyers:
+                loaded.setdefault("buyer_s", round(now, 3))
+            if state.scorer is not None:
+                loaded.setdefault("scorer_s", round(now, 3))
+            start = app.screen.query("#start")
+            if start and not start.first().disabled:
+                break
+            if state.buyer_errors or state.scorer_error or now > 120:
+                print("RESULT " + json.dumps({"error": str(state)}))
+                os._exit(1)
+        heavy = [m for m in ("torch", "transformers", "sentence_transformers") if m in sys.modules]
+        result = {"ready_s": round(now, 3), "cpu_s": round(time.process_time() - cpu, 3)}
+        result.update(loaded, heavy=",".join(heavy) or "none")
+        print("RESULT " + json.dumps(result))
+        os._exit(0)
+
+asyncio.run(main())
+"""
+
+
+def _app_ready() -> Any:
+    """Seconds from opening a briefing to Ready in a fresh app (both models load then)."""
+    with tempfile.TemporaryDirectory(prefix="roleplay-bench-home-") as home:
+        done = subprocess.run(
+            [sys.executable, "-c", APP_READY_SCRIPT],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=dict(os.environ, ROLEPLAY_HOME=home),
+        )
+    lines = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]
+    if not lines:
+        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr else "no result")
+    return json.loads(lines[-1][len("RESULT ") :])
 
 
 def _llama_cpp_child() -> None:
@@ -206,6 +285,12 @@ def run() -> dict[str, float | str]:
         figures[f"{name}_tokens_per_s_sampled"] = result["sampled"]["tokens_per_s"]
         figures[f"{name}_rss_after_load_mb"] = result["rss_after_load_mb"]
         figures[f"{name}_rss_after_generation_mb"] = result["rss_after_generation_mb"]
+        if "first_reply" in result:
+            figures[f"{name}_first_reply_ttft_s"] = result["first_reply"]["ttft_s"]
+            figures[f"{name}_first_reply_tokens_read_ahead"] = result["first_reply"][
+                "reused_tokens"
+            ]
+            figures[f"{name}_read_ahead_s"] = result["first_reply"]["read_ahead_s"]
     default = runs[f"onnx_{default_precision}"]
     figures["default_card"] = f"{DEFAULT_CARD} (onnx {default_precision})"
     figures["default_rss_with_scorer_mb"] = default["rss_with_scorer_mb"]
@@ -227,6 +312,12 @@ def run() -> dict[str, float | str]:
         figures["default_vs_llama_cpp"] = round(
             default["greedy"]["tokens_per_s"] / llama["greedy"]["tokens_per_s"], 2
         )
+    ready = _app_ready()
+    figures["app_briefing_ready_s"] = ready["ready_s"]
+    figures["app_briefing_ready_cpu_s"] = ready["cpu_s"]
+    figures["app_briefing_buyer_loaded_s"] = ready["buyer_s"]
+    figures["app_briefing_scorer_loaded_s"] = ready["scorer_s"]
+    figures["app_heavy_modules_at_ready"] = ready["heavy"]
     figures["load_average_at_end"] = _load_average()
     return figures
 

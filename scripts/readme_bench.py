@@ -132,6 +132,19 @@ TABLES = (
                 (Check("onnx_int8_ttft_s", "<=", 0.25),),
             ),
             Row(
+                "first token of the call's first reply as the app meets it (the persona read "
+                "while the rep reads the briefing)",
+                ("{onnx_int8_first_reply_ttft_s} s",),
+                "0.25 s",
+                (Check("onnx_int8_first_reply_ttft_s", "<=", 0.25),),
+            ),
+            Row(
+                "Ready after opening a briefing in a fresh app (buyer and scorer load)",
+                ("{app_briefing_ready_s} s, {app_briefing_ready_cpu_s} s of CPU",),
+                "1 s",
+                (Check("app_briefing_ready_s", "<=", 1.0),),
+            ),
+            Row(
                 "decoding, greedy / sampled",
                 (
                     "{onnx_int8_tokens_per_s} / {onnx_int8_tokens_per_s_sampled} tokens/s "

@@ -79,15 +79,20 @@ def test_the_audit_flags_a_model_sentence_the_scenario_does_not_support(
     assert report.words == {"authored": 2, "model": 9}
 
 
+def _small_set(folder: Path, scenario: Scenario) -> None:
+    """A discovery script for `scenario` and a generic pitch, written into `folder`."""
+    (folder / f"{scenario.id}.plain.txt").write_text(
+        "What's at the top of your list this year?\nWhat is that costing you?\n"
+    )
+    (folder / "generic-pitch-features.txt").write_text(
+        "Our platform automates everything end to end.\nCan I show you a demo next week?\n"
+    )
+
+
 def test_an_evaluation_over_a_small_set_counts_each_kind(
     cfo: Scenario, default_rubric: Rubric, scorer: TurnScorer, tmp_path: Path
 ) -> None:
-    (tmp_path / f"{cfo.id}.plain.txt").write_text(
-        "What's at the top of your list this year?\nWhat is that costing you?\n"
-    )
-    (tmp_path / "generic-pitch-features.txt").write_text(
-        "Our platform automates everything end to end.\nCan I show you a demo next week?\n"
-    )
+    _small_set(tmp_path, cfo)
     buyer = load_backend("deterministic", cfo)
     report = evaluate([cfo], default_rubric, buyer, scorer, scripts_dir=tmp_path)
     figures_ = report.figures()
@@ -110,7 +115,7 @@ def test_roleplay_eval_buyer_prints_the_figures_and_writes_them_with_its_command
     figures_file = tmp_path / "fidelity.json"
     args = ["eval", "--buyer", "--model", "deterministic", "--set", "dev", "--max-turns", "3"]
     args += ["--only", "coo-saas-churn.curious", "--only", "generic-pitch-*"]
-    args += ["--details", "--figures", str(figures_file)]
+    args += ["--workers", "1", "--details", "--figures", str(figures_file)]
     assert main(args) == 0
     printed = dict(line.split(None, 1) for line in capsys.readouterr().out.splitlines())
     assert printed["buyer_model"] == "deterministic:authored-lines"
@@ -137,3 +142,42 @@ def test_roleplay_eval_keeps_the_scorer_and_buyer_options_apart(
     assert "--dimension, --standing: measure the scorer" in capsys.readouterr().err
     assert main(["eval", "--model", "deterministic", "--details"]) == 1
     assert "--model, --details: only with --buyer" in capsys.readouterr().err
+
+
+def test_the_embedding_memo_gives_the_rows_the_embedder_gives(scorer: TurnScorer) -> None:
+    from roleplay.rehearsal.fidelity import EmbeddingMemo
+
+    memo = EmbeddingMemo(scorer.embedder)
+    texts = ["What is that costing you?", "Who signs off?", "What is that costing you?"]
+    first = memo.embed(texts[:2])
+    again = memo.embed(texts)
+    assert (again == scorer.embedder.embed(texts)).all()
+    assert (again[:2] == first).all()
+    assert memo.embed([]).shape == (0, first.shape[1])
+
+
+def test_a_pool_of_workers_reports_what_one_process_reports(
+    cfo: Scenario, default_rubric: Rubric, scorer: TurnScorer, tmp_path: Path
+) -> None:
+    from roleplay.rehearsal.fidelity import evaluate_in_pool, planned_runs
+
+    _small_set(tmp_path, cfo)
+    (tmp_path / "generic-peer.txt").write_text(
+        "How do you close the books today?\nWho feels it most when it slips?\n"
+    )
+    in_process = evaluate(
+        [cfo], default_rubric, load_backend("deterministic", cfo), scorer, scripts_dir=tmp_path
+    )
+    runs = planned_runs([cfo], tmp_path)
+    pooled = evaluate_in_pool(runs, default_rubric, "deterministic", workers=2)
+    timing = {
+        "fidelity_seconds",
+        "first_words_median_s",
+        "first_words_p95_s",
+        "whole_reply_median_s",
+    }
+    assert {k: v for k, v in pooled.figures().items() if k not in timing} == {
+        k: v for k, v in in_process.figures().items() if k not in timing
+    }
+    assert pooled.per_scenario == in_process.per_scenario
+    assert pooled.non_answers == in_process.non_answers

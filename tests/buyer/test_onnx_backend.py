@@ -162,3 +162,32 @@ def test_a_scenario_plays_end_to_end_on_the_onnx_buyer(
     session = play_opening_in_role(onnx_buyer, cfo, default_rubric, scorer, tmp_path / "t.json")
     outcomes = session.guard.outcomes
     assert outcomes["first_try"] + outcomes["regenerated"] + outcomes["authored"] >= 1
+
+
+def test_the_persona_read_ahead_is_reused_by_the_first_reply(
+    onnx_buyer: OnnxBackend, cfo: Scenario
+) -> None:
+    """The app has the buyer read the persona while the rep reads the briefing: the first
+    reply then runs only the rest of its prompt, and says what it would have said."""
+    from roleplay.buyer import read_ahead
+    from roleplay.buyer.director import BuyerDirector
+
+    persona = ChatMessage("system", BuyerDirector(cfo).persona_prompt([]))
+    request = BuyerRequest(
+        (persona, ChatMessage("user", "How long does your month-end close take today?")),
+        max_new_tokens=16,
+        temperature=0.0,
+    )
+    cold = OnnxBackend(onnx_buyer.card)
+    cold.load()
+    expected = "".join(cold.stream(request))
+    assert cold.reused_tokens == 0
+    ahead = OnnxBackend(onnx_buyer.card)
+    ahead.load()
+    read_ahead(ahead, cfo)
+    assert "".join(ahead.stream(request)) == expected
+    prompt_tokens = len(ahead.prompt_ids(request.prompt))
+    assert prompt_tokens // 2 < ahead.reused_tokens < prompt_tokens  # the persona is most of it
+    read_ahead(ahead, cfo)  # once the model has replied, its cache is kept as it is
+    assert "".join(ahead.stream(request)) == expected
+    assert ahead.reused_tokens == prompt_tokens - 2  # the same prompt again, all but two

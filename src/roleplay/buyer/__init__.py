@@ -31,6 +31,7 @@ __all__ = [
     "known_backends",
     "load_backend",
     "load_cards",
+    "read_ahead",
     "register_backend",
     "selected_model",
 ]
@@ -54,3 +55,21 @@ def load_backend(name: str | None, scenario: Scenario | None = None) -> BuyerBac
         ModelError: no such card, or the card cannot work.
     """
     return backend_for_card(find_card(name), scenario)
+
+
+def read_ahead(buyer: BuyerBackend, scenario: Scenario) -> None:
+    """Have a loaded buyer read the call's persona before the call starts.
+
+    The persona opens every prompt of the call, so a backend that keeps a KV cache (`prefill`:
+    the ONNX one) runs it once now, while the rep reads the briefing, and the first reply runs
+    only what the rep said. Other backends have nothing to do.
+
+    Raises:
+        BackendError: the model failed while reading.
+    """
+    prefill = getattr(buyer, "prefill", None)
+    if prefill is None:
+        return
+    from roleplay.buyer.director import BuyerDirector
+
+    prefill([ChatMessage("system", BuyerDirector(scenario).persona_prompt([]))])

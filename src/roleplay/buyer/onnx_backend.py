@@ -95,6 +95,10 @@ class OnnxBackend:
         """The tokens in the generator's KV cache (None: unknown, do not reuse)."""
         self._owner: object | None = None
         """The reply now using the generator; an older one still being read stops."""
+        self.reused_tokens = 0
+        """How many tokens of the last reply's prompt the KV cache already held."""
+        self._cache_lock = threading.Lock()
+        """Held while `prefill` fills the KV cache; a reply waits for it before reusing it."""
         self._special_ids: set[int] = set()
         self._stop_ids: set[int] = set()
         self.model_id = self.source.model_id.replace("transformers:", f"onnx-{card.precision}:", 1)
@@ -260,6 +264,34 @@ class OnnxBackend:
         """How many tokens `text` encodes to."""
         return len(self.tokenizer.encode(text))
 
+    def prefill(self, messages: Sequence[ChatMessage]) -> None:
+        """Run the start of a coming prompt into the KV cache, so its reply runs only the rest.
+
+        The persona of a call is known before the call starts: run while the rep reads the
+        briefing, it takes the better part of the first reply's prompt off the rep's wait.
+        Does nothing once a reply has used the model (its cache is worth more). Thread-safe
+        against `stream`: a reply that starts meanwhile waits for the prefill to finish.
+        """
+        import onnxruntime_genai as og
+
+        if self.model is None:
+            self.load()
+        chat = json.dumps([{"role": m.role, "content": m.content} for m in messages])
+        text: str = self.tokenizer.apply_chat_template(chat, add_generation_prompt=False)
+        ids = self.tokenizer.encode(text)
+        with self._cache_lock:
+            if self._generator is not None or len(ids) == 0:
+                return
+            self._capacity = max(CACHE_TOKENS, len(ids) + 1)
+            params = og.GeneratorParams(self.model)
+            params.set_search_options(max_length=self._capacity, do_sample=False)
+            generator = og.Generator(self.model, params)
+            try:
+                generator.append_tokens(ids)
+            except RuntimeError as exc:
+                raise BackendError(f"the buyer model failed while reading ahead: {exc}") from exc
+            self._generator, self._sequence = generator, [int(i) for i in ids]
+
     def _generator_for(self, prompt: Any, max_new_tokens: int, owner: object) -> tuple[Any, int]:
         """A generator whose KV cache holds the longest prefix of `prompt` it can reuse, and
         how many tokens that is.
@@ -287,6 +319,7 @@ class OnnxBackend:
             self._generator.rewind_to(reusable)
         self._sequence = [int(i) for i in prompt[:reusable]]
         self._owner = owner
+        self.reused_tokens = reusable
         return self._generator, reusable
 
     def stream(
@@ -302,7 +335,8 @@ class OnnxBackend:
             self.load()
         prompt = self.prompt_ids(request.prompt)
         owner = object()
-        generator, cached = self._generator_for(prompt, request.max_new_tokens, owner)
+        with self._cache_lock:
+            generator, cached = self._generator_for(prompt, request.max_new_tokens, owner)
 
         def step(token: int | None) -> Logits:
             if self._owner is not owner:

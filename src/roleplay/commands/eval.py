@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -81,6 +82,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     buyer.add_argument("--seed", type=int, help=f"buyer seed (default {BUYER_SEED})")
     buyer.add_argument("--max-turns", type=int, metavar="N", help="play N lines of each script")
+    buyer.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="play the runs in N processes, each with its own models (default: one per core; "
+        "the figures are the same for any N)",
+    )
     buyer.add_argument("--details", action="store_true", help="list non-answers and findings")
     buyer.add_argument("--save", type=Path, metavar="DIR", help="save every transcript in DIR")
     buyer.add_argument(
@@ -99,7 +107,18 @@ BUYER_SEED = 7
 SCORER_ONLY = ("file", "dimension", "label", "where", "scenario", "standing")
 """Options that measure the scorer, so they make no sense with `--buyer`."""
 
-BUYER_ONLY = ("model", "set", "only", "seed", "max_turns", "details", "save", "figures", "json")
+BUYER_ONLY = (
+    "model",
+    "set",
+    "only",
+    "seed",
+    "max_turns",
+    "workers",
+    "details",
+    "save",
+    "figures",
+    "json",
+)
 """Options that only `--buyer` reads."""
 
 
@@ -325,29 +344,46 @@ def run_buyer(args: argparse.Namespace, rubric: Any) -> int:
     figures (JSON with --json), then with --details each non-answer and finding."""
     from roleplay.buyer import load_backend
     from roleplay.files import write_atomic
-    from roleplay.rehearsal.fidelity import evaluate
+    from roleplay.rehearsal.fidelity import (
+        evaluate,
+        evaluate_in_pool,
+        evaluation_scorer,
+        planned_runs,
+    )
     from roleplay.scenario import load_scenarios
-    from roleplay.scoring import TurnScorer
 
     scenarios, problems = load_scenarios([paths.shipped_scenarios_dir()])
     for problem in problems:
         print(f"skipped: {problem}", file=sys.stderr)
-    buyer = load_backend(args.model)
-    buyer.load()
-    scorer = TurnScorer.load(rubric)
     if args.save is not None:
         args.save.mkdir(parents=True, exist_ok=True)
-    report = evaluate(
-        scenarios,
-        rubric,
-        buyer,
-        scorer,
-        scripts_dir=paths.blind_scripts(args.set or "report"),
-        seed=BUYER_SEED if args.seed is None else args.seed,
-        max_turns=args.max_turns,
-        save_to=args.save,
-        only=args.only,
-    )
+    folder = paths.blind_scripts(args.set or "report")
+    seed = BUYER_SEED if args.seed is None else args.seed
+    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
+    if workers > 1:
+        report = evaluate_in_pool(
+            planned_runs(scenarios, folder, args.only),
+            rubric,
+            args.model,
+            workers,
+            seed=seed,
+            max_turns=args.max_turns,
+            save_to=args.save,
+        )
+    else:
+        buyer = load_backend(args.model)
+        buyer.load()
+        report = evaluate(
+            scenarios,
+            rubric,
+            buyer,
+            evaluation_scorer(rubric),
+            scripts_dir=folder,
+            seed=seed,
+            max_turns=args.max_turns,
+            save_to=args.save,
+            only=args.only,
+        )
     figures = report.figures()
     if args.figures is not None:
         measured = {"command": buyer_command(args)}

@@ -7,6 +7,7 @@ start after the first screen is shown, so the app is interactive at once.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import threading
@@ -137,6 +138,8 @@ class RoleplayApp(App[None]):
         self.session: PracticeSession | None = None
         self.session_path: Path | None = None
         self.session_scenario: Scenario | None = None
+        self._personas_read: set[str] = set()
+        """Scenario ids whose loaded buyer has been asked to read its persona ahead."""
 
     # -- start-up --------------------------------------------------------------------------
 
@@ -305,6 +308,22 @@ class RoleplayApp(App[None]):
     def _announce_models(self) -> None:
         if self.load_state.scorer is not None and self.load_state.buyers:
             self.post_message(ModelsLoaded())
+            for key, buyer in self.load_state.buyers.items():
+                scenario = self.catalog.find(key)
+                if key not in self._personas_read and scenario is not None:
+                    self._personas_read.add(key)
+                    self.read_persona_ahead(buyer, scenario)
+
+    @work(thread=True, group="read-ahead", exit_on_error=False)
+    def read_persona_ahead(self, buyer: BuyerBackend, scenario: Scenario) -> None:
+        """Have a buyer read its persona while the rep reads the briefing (the first reply then
+        runs only what the rep said). Started once both models are Ready, so it never delays
+        that; a reply that starts first waits for it. If the model fails here, the first reply
+        reads the persona itself and reports the failure."""
+        from roleplay.buyer import read_ahead
+
+        with contextlib.suppress(RoleplayError):
+            read_ahead(buyer, scenario)
 
     @on(ModelLoadFailed)
     def model_load_failed(self, message: ModelLoadFailed) -> None:
