@@ -170,7 +170,8 @@ def block(report: StandingReport, source: str) -> str:
         parts.append(suggestions(report.suggestions))
     heads = f", heads fitted {report.heads_date}" if report.heads_date else ""
     where = f"From `{source}`{heads}: `{report.command}`." if report.command else ""
-    parts += [paragraph(text) for text in (where, *(f"{note}." for note in report.notes)) if text]
+    # The command stays on one line, so it can be copied.
+    parts += [where, *(paragraph(f"{note}.") for note in report.notes)]
     return "\n\n".join(part for part in parts if part)
 
 
