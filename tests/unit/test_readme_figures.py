@@ -180,3 +180,12 @@ def test_the_scorer_script_says_which_marker_is_missing_and_writes_nothing(
     assert readme.read_text() == "prose\n<!-- scorer:start -->\nold\n"
     assert scorer.main([str(tmp_path / "none.json")], readme) == 1
     assert "run `make eval` first" in capsys.readouterr().err
+
+
+def test_the_standing_figures_name_the_command_that_measures_them_again() -> None:
+    from roleplay.cli import parse_args
+    from roleplay.commands.eval import standing_command
+
+    args = parse_args(["eval", "--standing", "--folds", "3", "--figures", "out dir/f.json"])
+    assert standing_command(args) == "roleplay eval --standing --folds 3 --figures 'out dir/f.json'"
+    assert standing_command(parse_args(["eval", "--standing"])) == "roleplay eval --standing"
