@@ -189,3 +189,13 @@ def test_the_standing_figures_name_the_command_that_measures_them_again() -> Non
     args = parse_args(["eval", "--standing", "--folds", "3", "--figures", "out dir/f.json"])
     assert standing_command(args) == "roleplay eval --standing --folds 3 --figures 'out dir/f.json'"
     assert standing_command(parse_args(["eval", "--standing"])) == "roleplay eval --standing"
+
+
+def test_eval_standing_refuses_a_figures_file_it_could_not_write_before_measuring(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from roleplay.cli import main
+
+    out = tmp_path / "missing" / "figures.json"
+    assert main(["eval", "--standing", "--figures", str(out)]) == 1
+    assert f"the folder {out.parent} does not exist" in capsys.readouterr().err

@@ -286,6 +286,9 @@ def run_standing(rubric: Any, folds: int, figures: Path | None = None, command: 
 
     if folds < 2:
         raise UsageError("--folds must be at least 2")
+    if figures is not None and not figures.parent.is_dir():
+        # Said before the minutes of measuring, not after.
+        raise UsageError(f"--figures {figures}: the folder {figures.parent} does not exist")
     progress("loading the embedder")
     embedder = fitting.CachedEmbedder(load_embedder())
     scorer = TurnScorer.load(rubric, embedder=embedder)
