@@ -30,19 +30,21 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 	$(BIN)/python scripts/readme_bench.py
 
-# The scorer against held-out labels, then the buyer's fidelity on the blind rep scripts
-# (scenarios/scripts/blind/report): every script on the deterministic buyer, then the embedded
-# model on one script of each kind per scenario (its facts follow the same director; what it
-# adds is the voice: figures, names, leaks and the model's share of words). The fidelity runs
-# play in one process per core (`--workers`), with the same figures as one process.
+# The scorer against held-out labels (figures to benchmarks/scorer-standing.json), then the
+# buyer's fidelity on the blind rep scripts (scenarios/scripts/blind/report): every script on
+# the deterministic buyer, then the embedded model on one script of each kind per scenario (its
+# facts follow the same director; what it adds is the voice: figures, names, leaks and the
+# model's share of words). The fidelity runs play in one process per core (`--workers`), with
+# the same figures as one process.
 EMBEDDED_SCRIPTS := --only '*.spin' --only '*.nonnative' --only '*.mixed' \
 	--only generic-peer --only generic-pitch-disguised
 eval: $(STAMP)
-	$(BIN)/roleplay eval --standing
+	$(BIN)/roleplay eval --standing --figures benchmarks/scorer-standing.json
 	$(BIN)/roleplay eval --buyer --model deterministic \
 	  --figures benchmarks/fidelity-deterministic.json
 	$(BIN)/roleplay eval --buyer --model smollm2-135m $(EMBEDDED_SCRIPTS) \
 	  --figures benchmarks/fidelity-embedded.json
+	$(BIN)/python scripts/readme_scorer.py
 	$(BIN)/python scripts/readme_fidelity.py
 
 install: $(STAMP)

@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from readme_blocks import MissingBlock, write_blocks
+from readme_blocks import write_or_say
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results.json"
@@ -330,12 +330,7 @@ def main(argv: list[str]) -> int:
     found, notes = blocks(json.loads(source.read_text()))
     for note in notes:
         print(note, file=sys.stderr)
-    try:
-        write_blocks(found)
-    except MissingBlock as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    return 0
+    return write_or_say(found)
 
 
 if __name__ == "__main__":

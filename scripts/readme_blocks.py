@@ -1,11 +1,13 @@
 """Replace a generated block of the README, between `<!-- NAME:start -->` and `<!-- NAME:end -->`.
 
 Used by the scripts that write the README's figures from the files `make bench` and `make eval`
-save (`readme_bench.py`, `readme_fidelity.py`), so no figure between markers is edited by hand.
+save (`readme_bench.py`, `readme_fidelity.py`, `readme_scorer.py`), so no figure between markers
+is edited by hand.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -44,3 +46,13 @@ def write_blocks(blocks: dict[str, str], readme: Path = README) -> None:
     for name, body in blocks.items():
         text = replace_block(text, name, body)
     readme.write_text(text)
+
+
+def write_or_say(blocks: dict[str, str], readme: Path = README) -> int:
+    """`write_blocks` as a script's exit status: 0, or 1 after saying which block is missing."""
+    try:
+        write_blocks(blocks, readme)
+    except MissingBlock as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0

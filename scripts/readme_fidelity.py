@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from readme_blocks import MissingBlock, write_blocks
+from readme_blocks import write_or_say
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = (
@@ -78,12 +78,7 @@ def table() -> str:
 
 def main() -> int:
     """Rewrite the block in README.md."""
-    try:
-        write_blocks({"fidelity": table()})
-    except MissingBlock as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    return 0
+    return write_or_say({"fidelity": table()})
 
 
 if __name__ == "__main__":

@@ -59,6 +59,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--folds", type=int, default=5, help="cross-validation folds for --standing (default 5)"
     )
+    parser.add_argument(
+        "--figures",
+        type=Path,
+        metavar="FILE",
+        help=(
+            "with --standing or --buyer, also write the figures as JSON to FILE "
+            "(make eval writes the README's figures from these files)"
+        ),
+    )
     buyer = parser.add_argument_group("the buyer's fidelity (with --buyer)")
     buyer.add_argument(
         "--buyer",
@@ -91,12 +100,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     buyer.add_argument("--details", action="store_true", help="list non-answers and findings")
     buyer.add_argument("--save", type=Path, metavar="DIR", help="save every transcript in DIR")
-    buyer.add_argument(
-        "--figures",
-        type=Path,
-        metavar="FILE",
-        help="also write the figures as JSON to FILE (make eval writes the README's figures)",
-    )
     buyer.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.set_defaults(run=run)
 
@@ -116,7 +119,6 @@ BUYER_ONLY = (
     "workers",
     "details",
     "save",
-    "figures",
     "json",
 )
 """Options that only `--buyer` reads."""
@@ -222,7 +224,9 @@ def run(args: argparse.Namespace) -> int:
     if args.buyer:
         return run_buyer(args, rubric)
     if args.standing:
-        return run_standing(rubric, args.folds)
+        return run_standing(rubric, args.folds, args.figures, standing_command(args))
+    if args.figures is not None:
+        raise UsageError("--figures: only with --standing or --buyer")
     if args.file is None or args.dimension is None or args.label is None:
         raise UsageError("roleplay eval needs FILE, --dimension and --label (or --standing)")
     field, values = parse_label(args.label)
@@ -275,8 +279,23 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_standing(rubric: Any, folds: int) -> int:
-    """Every standing evaluation, printed corpus by corpus."""
+def standing_command(args: argparse.Namespace) -> str:
+    """The `roleplay eval --standing` command line these arguments stand for."""
+    words = ["roleplay", "eval", "--standing"]
+    if args.rubric is not None:
+        words += ["--rubric", str(args.rubric)]
+    if args.folds != 5:
+        words += ["--folds", str(args.folds)]
+    if args.figures is not None:
+        words += ["--figures", str(args.figures)]
+    return shlex.join(words)
+
+
+def run_standing(rubric: Any, folds: int, figures: Path | None = None, command: str = "") -> int:
+    """Every standing evaluation, printed corpus by corpus (and saved as JSON to `figures`)."""
+    from dataclasses import replace
+
+    from roleplay.files import write_atomic
     from roleplay.scoring import TurnScorer, evaluation, fitting
     from roleplay.scoring.model import load_embedder
 
@@ -285,6 +304,9 @@ def run_standing(rubric: Any, folds: int) -> int:
 
     if folds < 2:
         raise UsageError("--folds must be at least 2")
+    if figures is not None and not figures.parent.is_dir():
+        # Said before the minutes of measuring, not after.
+        raise UsageError(f"--figures {figures}: the folder {figures.parent} does not exist")
     progress("loading the embedder")
     embedder = fitting.CachedEmbedder(load_embedder())
     scorer = TurnScorer.load(rubric, embedder=embedder)
@@ -300,6 +322,11 @@ def run_standing(rubric: Any, folds: int) -> int:
     )
     embedder.save()
     info = scorer.heads.info
+    report = replace(
+        report, suggestions=suggestions, heads_date=str(info.get("date", "")), command=command
+    )
+    if figures is not None:
+        write_atomic(figures, report.to_json())
     print(
         f"rubric {rubric.id} v{rubric.version}; heads made {info.get('date', '?')} from "
         f"{info.get('counts', {})}"

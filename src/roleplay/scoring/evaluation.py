@@ -13,13 +13,15 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import ConfigDict
 
 from roleplay.rubric import DIMENSIONS, Rubric
 from roleplay.scoring import fitting
@@ -35,6 +37,8 @@ Array = npt.NDArray[np.float64]
 @dataclass(frozen=True)
 class Figure:
     """One measured figure of one check."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")
 
     corpus: str
     """Which data (`sales test`, `AnnoMI`)."""
@@ -223,6 +227,8 @@ HISTORY_KINDS = ("earlier_reflection", "call_summary", "summary")
 class KindFigure:
     """The mean score of one kind of held-out turn on one dimension."""
 
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
     kind: str
     """The kind of turn."""
     dimension: str
@@ -298,9 +304,10 @@ def cross_validate_sales(
     return out
 
 
-@dataclass
+@dataclass(frozen=True)
 class StandingReport:
-    """Everything `roleplay eval --standing` measured."""
+    """Everything `roleplay eval --standing` measured; `--figures FILE` saves it as JSON
+    (`to_json`), from which `scripts/readme_scorer.py` writes the README's figures."""
 
     figures: list[Figure]
     """AUC checks, corpus by corpus."""
@@ -308,6 +315,47 @@ class StandingReport:
     """Adversarial kinds and history cases on the sales test split."""
     notes: list[str]
     """What was measured on what, and any rows left out."""
+    suggestions: SuggestionFigure | None = None
+    """How the better turns the scorer suggests score (None when not measured)."""
+    heads_date: str = ""
+    """When the shipped heads were fitted (the `date` in `params.json`)."""
+    command: str = ""
+    """The command line that measured these figures, so anyone can measure them again."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
+    def to_json(self) -> str:
+        """The report as JSON text (a figure that could not be measured is `NaN`)."""
+        return json.dumps(asdict(self), indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, raw: str, source: str) -> StandingReport:
+        """Read back what `to_json` wrote.
+
+        Raises:
+            InvalidFileError: `raw` is not JSON or not a standing report, located in `source`.
+        """
+        from pydantic import TypeAdapter, ValidationError
+
+        from roleplay.errors import InvalidFileError, Problem
+        from roleplay.files import json_location, loads_json
+
+        try:
+            data = loads_json(raw)
+        except json.JSONDecodeError as exc:
+            raise InvalidFileError.single(
+                source, f"not valid JSON: {exc.msg}", exc.lineno, exc.colno
+            ) from None
+        try:
+            return TypeAdapter(cls).validate_python(data)
+        except ValidationError as exc:
+            problems = []
+            for error in exc.errors():
+                loc = tuple(error["loc"])
+                line, column = json_location(raw, loc)
+                field = ".".join(str(part) for part in loc)
+                problems.append(Problem(source, line, column, field, str(error["msg"])))
+            raise InvalidFileError(problems) from None
 
 
 def held_out_rows(data: fitting.LabelledTurns, info: dict[str, object]) -> npt.NDArray[np.int64]:
@@ -549,6 +597,8 @@ def format_table(figures: Sequence[Figure]) -> str:
 @dataclass(frozen=True)
 class SuggestionFigure:
     """How the better turns the scorer suggests score on the dimension they coach."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")
 
     n: int
     """Suggestions measured."""
