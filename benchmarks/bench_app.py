@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shlex
 import statistics
 import subprocess
 import sys
@@ -103,28 +104,43 @@ def bench_startup_in_tmux(runs: int = 3) -> dict[str, float | str]:
 
     if shutil.which("tmux") is None:
         return {"startup_tmux": "skipped: tmux is not installed"}
-    roleplay = Path(sys.executable).parent / "roleplay"
+    # `python -m roleplay` rather than the venv's `roleplay` script, which imports the checkout
+    # it was installed from: with PYTHONPATH passed through, this checkout's code is measured.
+    roleplay = f"{shlex.quote(sys.executable)} -m roleplay"
+    pythonpath = shlex.quote(os.environ.get("PYTHONPATH", ""))
+    # A tmux server of its own (other tmux users on the machine cannot stop it mid-run),
+    # started before the clock by a session that only holds it open.
+    tmux = ["tmux", "-L", f"roleplay-bench-{uuid.uuid4().hex[:8]}"]
+    subprocess.run([*tmux, "new-session", "-d", "-s", "hold", "sleep 600"], check=True)
     times: list[float] = []
-    with tempfile.TemporaryDirectory() as home:
-        for _ in range(runs + 1):
-            name = f"roleplay-bench-{uuid.uuid4().hex[:8]}"
-            command = f"cd {PROJECT_ROOT} && env ROLEPLAY_HOME={home} {roleplay}; sleep 5"
-            start = time.perf_counter()
-            subprocess.run(
-                ["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", command],
-                check=True,
-            )
-            try:
-                while time.perf_counter() - start < 60:
-                    pane = subprocess.run(
-                        ["tmux", "capture-pane", "-p", "-t", name], capture_output=True, text=True
-                    ).stdout
-                    if "CFO, third-party" in pane:
-                        times.append(time.perf_counter() - start)
-                        break
-                    time.sleep(0.02)
-            finally:
-                subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+    try:
+        with tempfile.TemporaryDirectory() as home:
+            for run in range(runs + 1):
+                name = f"run{run}"
+                command = (
+                    f"cd {shlex.quote(str(PROJECT_ROOT))} && env ROLEPLAY_HOME={home} "
+                    f"PYTHONPATH={pythonpath} {roleplay}; sleep 5"
+                )
+                start = time.perf_counter()
+                subprocess.run(
+                    [*tmux, "new-session", "-d", "-s", name, "-x", "100", "-y", "30", command],
+                    check=True,
+                )
+                try:
+                    while time.perf_counter() - start < 60:
+                        pane = subprocess.run(
+                            [*tmux, "capture-pane", "-p", "-t", name],
+                            capture_output=True,
+                            text=True,
+                        ).stdout
+                        if "CFO, third-party" in pane:
+                            times.append(time.perf_counter() - start)
+                            break
+                        time.sleep(0.02)
+                finally:
+                    subprocess.run([*tmux, "kill-session", "-t", name], capture_output=True)
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True)
     times = times[1:]  # the first run warms the file cache
     return {"startup_tmux_median_s": round(statistics.median(times), 3)} if times else {}
 
