@@ -76,6 +76,15 @@ def test_importing_the_app_loads_only_textual() -> None:
     assert not LATER_ROLEPLAY_MODULES & loaded
 
 
+def test_the_command_line_that_opens_the_app_loads_no_file_format_library() -> None:
+    # `roleplay` alone parses its command line with every subcommand registered; their
+    # modules read scenario and rubric files only when they run.
+    code = "import sys; from roleplay.cli import parse_args; parse_args([]); print(*sorted(sys.modules))"
+    _, loaded = modules_after(code)
+    assert not {"pydantic", "pydantic_core", "yaml", "textual"} & third_party(loaded)
+    assert not LATER_ROLEPLAY_MODULES & loaded
+
+
 def test_the_picker_with_its_scenarios_loads_no_model_library() -> None:
     printed, loaded = modules_after(FIRST_SCREEN)
     assert int(printed[-1]) > 0, "the picker listed no scenarios"
