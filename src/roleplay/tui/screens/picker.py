@@ -70,6 +70,8 @@ class PickerScreen(Screen[None]):
         super().__init__()
         self.shown: list[ScenarioSummary] = []
         self.history: History = History()
+        self._listed: tuple[list[ScenarioSummary], History] | None = None
+        """The scenarios and history the list was last built from."""
         self.pending_pick: str | None = None
         """The id of a scenario chosen before the files were read; opened once they are."""
         self.title = "roleplay"
@@ -157,7 +159,17 @@ class PickerScreen(Screen[None]):
         query = self.query_one("#filter", Input).value
         options = self.query_one("#scenarios", OptionList)
         previous = self.highlighted()
-        self.shown = [s for s in self.app.scenario_list if matches(s, query)]
+        shown = [s for s in self.app.scenario_list if matches(s, query)]
+        listed = (shown, self.history)
+        if (
+            self._listed is not None
+            and listed[0] == self._listed[0]
+            and self.history is self._listed[1]
+        ):
+            self.show_preview()  # the same rows (the files read as the index said them)
+            return
+        self._listed = listed
+        self.shown = shown
         options.clear_options()
         options.add_options([self._option(s) for s in self.shown])
         if self.shown:
