@@ -105,7 +105,6 @@ def bench_startup_in_tmux(runs: int = 3) -> dict[str, float | str]:
     """`roleplay` in a real terminal (tmux): seconds until the scenario list is on screen."""
     import shutil
     import tempfile
-    import uuid
 
     if shutil.which("tmux") is None:
         return {"startup_tmux": "skipped: tmux is not installed"}
@@ -113,13 +112,13 @@ def bench_startup_in_tmux(runs: int = 3) -> dict[str, float | str]:
     # it was installed from: with PYTHONPATH passed through, this checkout's code is measured.
     roleplay = f"{shlex.quote(sys.executable)} -m roleplay"
     pythonpath = shlex.quote(os.environ.get("PYTHONPATH", ""))
-    # A tmux server of its own (other tmux users on the machine cannot stop it mid-run),
-    # started before the clock by a session that only holds it open.
-    tmux = ["tmux", "-L", f"roleplay-bench-{uuid.uuid4().hex[:8]}"]
-    subprocess.run([*tmux, "new-session", "-d", "-s", "hold", "sleep 600"], check=True)
     times: list[float] = []
-    try:
-        with tempfile.TemporaryDirectory() as home:
+    with tempfile.TemporaryDirectory() as home, tempfile.TemporaryDirectory() as sockets:
+        # A tmux server of its own (other tmux users on the machine cannot stop it mid-run; its
+        # socket goes with the folder), started before the clock by a session that holds it.
+        tmux = ["tmux", "-S", str(Path(sockets) / "tmux")]
+        subprocess.run([*tmux, "new-session", "-d", "-s", "hold", "sleep 600"], check=True)
+        try:
             for run in range(runs + 1):
                 name = f"run{run}"
                 command = (
@@ -144,8 +143,8 @@ def bench_startup_in_tmux(runs: int = 3) -> dict[str, float | str]:
                         time.sleep(0.02)
                 finally:
                     subprocess.run([*tmux, "kill-session", "-t", name], capture_output=True)
-    finally:
-        subprocess.run([*tmux, "kill-server"], capture_output=True)
+        finally:
+            subprocess.run([*tmux, "kill-server"], capture_output=True)
     times = times[1:]  # the first run warms the file cache and writes the scenario index
     if not times:
         return {"startup_tmux": "failed: the scenario list never appeared"}
