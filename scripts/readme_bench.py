@@ -81,14 +81,20 @@ TABLES = (
         ("app (`python -m benchmarks app`)", "measured"),
         (
             Row(
-                "first screen interactive after launch",
+                "first screen: `roleplay` in a real terminal (tmux) until the scenario list "
+                "is on screen, second start",
+                ("{startup_tmux_median_s} s median, {startup_tmux_max_s} s max",),
+                "0.7 s",
+                (Check("startup_tmux_median_s", "<=", 0.7),),
+            ),
+            Row(
+                "headless (Pilot): launch until a key lands in the filter, after every scenario "
+                "file and the rubric are read and validated",
                 (
                     "{startup_median_s} s median, {startup_max_s} s max, "
                     "{startup_cpu_median_s} s of CPU; heavy modules at start: "
                     "{heavy_modules_at_start}",
                 ),
-                "0.7 s",
-                (Check("startup_median_s", "<=", 0.7),),
             ),
             Row(
                 "a key press while the buyer streams",

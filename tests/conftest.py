@@ -68,8 +68,11 @@ def _no_models_in_the_fast_lane(
 def _isolated_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Keep each test's transcripts and config out of the real home directory."""
+    """Keep each test's transcripts, config and scenario index out of the real home and
+    cache folders (the model cache, `$ROLEPLAY_CACHE`, is shared)."""
     monkeypatch.setenv("ROLEPLAY_HOME", str(tmp_path_factory.mktemp("home")))
+    index = tmp_path_factory.mktemp("scenario-index")
+    monkeypatch.setattr("roleplay.scenario_index.index_folder", lambda: index)
 
 
 @pytest.fixture(scope="session")
@@ -85,6 +88,18 @@ def test_data() -> Path:
 @pytest.fixture(scope="session")
 def scenarios_path() -> Path:
     return PROJECT_ROOT / "scenarios"
+
+
+@pytest.fixture
+def scenarios_copy(tmp_path: Path, scenarios_path: Path) -> Path:
+    """A copy of the shipped scenario files, which a test may change."""
+    import shutil
+
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    for file in scenarios_path.glob("*.yaml"):
+        shutil.copy(file, folder / file.name)
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ import os
 import re
 import secrets
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -359,3 +359,8 @@ def write_atomic(path: Path | str, text: str) -> None:
             raise
     except OSError as exc:
         raise WriteError(f"{path}: could not write: {exc.strerror or exc}") from None
+
+
+def iter_yaml_files(directory: Path) -> Iterator[Path]:
+    """The `.yaml` and `.yml` files directly inside `directory`, sorted by name."""
+    yield from sorted(p for p in directory.iterdir() if p.suffix in {".yaml", ".yml"})

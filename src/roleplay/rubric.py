@@ -7,20 +7,13 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from roleplay.dimensions import DIMENSION_LABELS as DIMENSION_LABELS
+from roleplay.dimensions import DIMENSIONS as DIMENSIONS
+from roleplay.dimensions import DimensionName as DimensionName
 from roleplay.errors import InvalidFileError, Problem
 from roleplay.model_base import StrictModel
 from roleplay.scenario import Identifier, Line
 from roleplay.yamlio import load_model
-
-DimensionName = Literal["listening", "context_seeking", "problem_focus"]
-DIMENSIONS: tuple[DimensionName, ...] = ("listening", "context_seeking", "problem_focus")
-"""The scored behaviours, in display order."""
-
-DIMENSION_LABELS: dict[str, str] = {
-    "listening": "Listening",
-    "context_seeking": "Context-seeking",
-    "problem_focus": "Problem focus",
-}
 
 
 class Band(StrictModel):

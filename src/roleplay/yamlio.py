@@ -21,6 +21,7 @@ import yaml
 
 from roleplay.errors import InvalidFileError, Problem
 from roleplay.files import MAX_FILE_BYTES as MAX_FILE_BYTES
+from roleplay.files import iter_yaml_files as iter_yaml_files
 from roleplay.files import read_text as read_text
 from roleplay.files import write_atomic
 
@@ -435,11 +436,6 @@ def _mapping_indent(node: Any) -> int | None:
             if nested:
                 return nested
     return None
-
-
-def iter_yaml_files(directory: Path) -> Iterator[Path]:
-    """The `.yaml` and `.yml` files directly inside `directory`, sorted by name."""
-    yield from sorted(p for p in directory.iterdir() if p.suffix in {".yaml", ".yml"})
 
 
 def pydantic_problems(

@@ -2,14 +2,17 @@
 
 Model libraries (numpy, torch, transformers, sentence-transformers, ONNX Runtime) load when a
 scenario is chosen; pydantic and YAML load in the worker that reads the scenario files, after
-the picker is on screen. Checked on the set of imported modules rather than with a clock, since
-timings on a shared machine are noise (the clock is `benchmarks/bench_app.py`).
+the picker is on screen, which on a second start already lists the scenarios from the scenario
+index (`roleplay.scenario_index`). Checked on the set of imported modules rather than with a
+clock, since timings on a shared machine are noise (the clock is `benchmarks/bench_app.py`).
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -54,10 +57,40 @@ asyncio.run(main())
 """
 
 
-def modules_after(code: str) -> tuple[list[str], set[str]]:
+SECOND_START = r"""
+import asyncio, sys, threading
+from roleplay.tui.app import RoleplayApp, make_app
+
+release = threading.Event()
+read_library = RoleplayApp._read_library
+
+def held(app):
+    release.wait(60)
+    return read_library(app)
+
+RoleplayApp._read_library = held  # the scenario files are read only once the list is counted
+
+async def main():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        print(app.catalog_loaded, app.screen.query_one("#scenarios").option_count)
+        print(*sorted(sys.modules))
+        release.set()
+
+asyncio.run(main())
+"""
+
+
+def modules_after(code: str, env: dict[str, str] | None = None) -> tuple[list[str], set[str]]:
     """The lines a fresh interpreter printed running `code`, the last split into modules."""
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        env=env,
     )
     lines = result.stdout.strip().splitlines()
     return lines[:-1], set(lines[-1].split())
@@ -76,8 +109,29 @@ def test_importing_the_app_loads_only_textual() -> None:
     assert not LATER_ROLEPLAY_MODULES & loaded
 
 
+def test_the_command_line_that_opens_the_app_loads_no_file_format_library() -> None:
+    # `roleplay` alone parses its command line with every subcommand registered; their
+    # modules read scenario and rubric files only when they run.
+    code = "import sys, roleplay.cli; roleplay.cli.parse_args([]); print(*sorted(sys.modules))"
+    _, loaded = modules_after(code)
+    assert not {"pydantic", "pydantic_core", "yaml", "textual"} & third_party(loaded)
+    assert not LATER_ROLEPLAY_MODULES & loaded
+
+
 def test_the_picker_with_its_scenarios_loads_no_model_library() -> None:
     printed, loaded = modules_after(FIRST_SCREEN)
     assert int(printed[-1]) > 0, "the picker listed no scenarios"
     assert not MODEL_LIBRARIES & third_party(loaded)
     assert not LATER_ROLEPLAY_MODULES & loaded
+
+
+def test_a_second_start_lists_the_scenarios_before_loading_pydantic_or_yaml(
+    tmp_path: Path,
+) -> None:
+    env = {**os.environ, "ROLEPLAY_CACHE": str(tmp_path)}  # a scenario index of its own
+    modules_after(FIRST_SCREEN, env)  # reads every file, and writes the index
+    printed, loaded = modules_after(SECOND_START, env)
+    catalog_loaded, listed = printed[-1].split()
+    assert catalog_loaded == "False" and int(listed) >= 6
+    assert not {"pydantic", "pydantic_core", "yaml"} & third_party(loaded)
+    assert not MODEL_LIBRARIES & third_party(loaded)

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from roleplay import paths
+from roleplay.dimensions import DIMENSIONS
 from roleplay.errors import InvalidFileError, Problem, UsageError
-from roleplay.rubric import DIMENSIONS
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

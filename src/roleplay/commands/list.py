@@ -6,7 +6,6 @@ import argparse
 import sys
 
 from roleplay import paths
-from roleplay.scenario_lookup import find_scenarios
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,6 +23,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from roleplay.scenario_lookup import find_scenarios
+
     found = find_scenarios()
     scenarios = found.scenarios
     width = max((len(s.id) for s in scenarios), default=10)

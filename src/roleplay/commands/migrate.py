@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 from roleplay.errors import InvalidFileError, Problem
-from roleplay.transcript import write_atomic
-from roleplay.yamlio import iter_yaml_files
+from roleplay.files import iter_yaml_files, write_atomic
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

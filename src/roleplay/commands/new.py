@@ -12,7 +12,6 @@ from roleplay import paths
 from roleplay.commands import add_output_options
 from roleplay.errors import UsageError
 from roleplay.files import check_output, write_atomic
-from roleplay.scenario import load_scenario
 
 STARTER = """\
 # yaml-language-server: $schema={schema}
@@ -172,6 +171,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from roleplay.scenario import load_scenario
+
     scenario_id: str = args.id
     if not re.fullmatch(r"[a-z][a-z0-9_\-]{1,63}", scenario_id):
         raise UsageError(

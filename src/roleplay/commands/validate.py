@@ -11,10 +11,7 @@ from pathlib import Path
 
 from roleplay import paths
 from roleplay.errors import InvalidFileError, Problem, RoleplayError
-from roleplay.rubric import load_rubric
-from roleplay.scenario import load_scenarios
-from roleplay.scenario_lookup import find_scenarios
-from roleplay.yamlio import iter_yaml_files, load_yaml
+from roleplay.files import iter_yaml_files
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -95,6 +92,8 @@ def _other_problems(path: Path, kind: str) -> list[Problem]:
 
 def _kind_of(path: Path) -> str:
     """`scenario`, `rubric` or `model card`: by folder name, else by the file's top-level keys."""
+    from roleplay.yamlio import load_yaml
+
     for folder in reversed(path.parent.parts):
         if folder in KINDS:
             return KINDS[folder]
@@ -111,6 +110,9 @@ def _kind_of(path: Path) -> str:
 
 def validate_paths(targets: list[Path]) -> tuple[int, list[Problem]]:
     """Validate every file under `targets`; returns (files checked, problems)."""
+    from roleplay.rubric import load_rubric
+    from roleplay.scenario import load_scenarios
+
     files_of: dict[str, list[Path]] = {kind: [] for kind in KINDS.values()}
     others: list[tuple[Path, str]] = []
     problems: list[Problem] = []
@@ -156,6 +158,8 @@ def validate_paths(targets: list[Path]) -> tuple[int, list[Problem]]:
 def validate_defaults() -> tuple[int, list[Problem]]:
     """Validate the scenario folders (each on its own, as `roleplay list` reads them, so an
     author's scenario may replace a shipped one of the same id), the rubrics and the models."""
+    from roleplay.scenario_lookup import find_scenarios
+
     found = find_scenarios()
     checked = sum(
         len(list(iter_yaml_files(folder.path)))

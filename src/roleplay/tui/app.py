@@ -26,6 +26,18 @@ from textual.worker import Worker, WorkerState
 
 from roleplay import paths
 from roleplay.errors import RoleplayError
+from roleplay.scenario_index import (
+    IndexEntry,
+    ScenarioSummary,
+    cached_summaries,
+    index_entries,
+    index_path,
+    read_index,
+    scenario_files,
+    stamp,
+    summary_of,
+    write_index,
+)
 from roleplay.tui.library import (
     History,
     SavedSession,
@@ -132,6 +144,10 @@ class RoleplayApp(App[None]):
         self.rubric_path = rubric_path
         self.catalog = ScenarioCatalog([], [])
         self.catalog_loaded = False
+        self.scenario_list: list[ScenarioSummary] = []
+        """What the picker lists: the scenarios of the catalog once it is loaded, before that
+        the ones the scenario index knows are unchanged (`roleplay.scenario_index`)."""
+        self._index_entries: dict[str, IndexEntry] = {}
         self.rubric: Rubric | None = None
         self.rubric_error: str | None = None
         self.history = History()
@@ -149,9 +165,19 @@ class RoleplayApp(App[None]):
             self.push_screen(self._first_screen())
             self.call_after_refresh(self.reload_history)
         else:
-            # The picker is interactive at once; scenario files are read in a thread.
+            # The picker is interactive at once, listing the scenarios the index knows are
+            # unchanged; every file is read and validated in a thread, which updates the list.
+            sources = self._scenario_sources()
+            self._index_entries = read_index(index_path(sources))
+            self.scenario_list = cached_summaries(sources, self._index_entries)
             self.push_screen(PickerScreen())
             self.call_after_refresh(self._load_library)
+
+    def _scenario_sources(self) -> list[Path]:
+        """The folders (or files) scenarios are read from."""
+        if self.scenario_paths is not None:
+            return list(self.scenario_paths)
+        return [folder.path for folder in paths.scenario_folders()]
 
     def _read_library(self) -> tuple[ScenarioCatalog, Rubric | None, str | None]:
         """Read the scenarios and the rubric (never raises for a bad file)."""
@@ -167,11 +193,18 @@ class RoleplayApp(App[None]):
         self, catalog: ScenarioCatalog, rubric: Rubric | None, rubric_error: str | None
     ) -> None:
         self.catalog, self.rubric, self.rubric_error = catalog, rubric, rubric_error
+        self.scenario_list = [summary_of(scenario) for scenario in catalog.scenarios]
         self.catalog_loaded = True
 
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
     def _load_library(self) -> None:
-        self.post_message(LibraryLoaded(*self._read_library()))
+        sources = self._scenario_sources()
+        stamps = {str(file): stamp(file) for file in scenario_files(sources)}  # before reading
+        catalog, rubric, rubric_error = self._read_library()
+        self.post_message(LibraryLoaded(catalog, rubric, rubric_error))
+        entries = index_entries(catalog.scenarios, stamps)
+        if entries != self._index_entries:
+            write_index(index_path(sources), entries)
 
     @on(LibraryLoaded)
     def library_loaded(self, message: LibraryLoaded) -> None:

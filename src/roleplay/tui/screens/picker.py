@@ -13,25 +13,25 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from roleplay.scenario_index import ScenarioSummary
 from roleplay.tui.library import History, SavedSession
 from roleplay.tui.widgets.bands import colour_of, percent
 from roleplay.tui.widgets.prose import render_prose
 
 if TYPE_CHECKING:
-    from roleplay.scenario import Scenario
     from roleplay.tui.app import RoleplayApp
 
 
-def matches(scenario: Scenario, query: str) -> bool:
+def matches(scenario: ScenarioSummary, query: str) -> bool:
     """Whether every word of `query` appears in the scenario's title, buyer, industry or level."""
     haystack = " ".join(
         (
             scenario.id,
             scenario.title,
-            scenario.buyer.title,
-            scenario.buyer.industry,
-            scenario.buyer.company,
-            scenario.difficulty.value,
+            scenario.buyer_title,
+            scenario.buyer_industry,
+            scenario.buyer_company,
+            scenario.difficulty,
         )
     ).lower()
     return all(word in haystack for word in query.lower().split())
@@ -68,8 +68,12 @@ class PickerScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.shown: list[Scenario] = []
+        self.shown: list[ScenarioSummary] = []
         self.history: History = History()
+        self._listed: tuple[list[ScenarioSummary], History] | None = None
+        """The scenarios and history the list was last built from."""
+        self.pending_pick: str | None = None
+        """The id of a scenario chosen before the files were read; opened once they are."""
         self.title = "roleplay"
         self.sub_title = "Choose a buyer"
 
@@ -87,18 +91,20 @@ class PickerScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        if self.app.catalog_loaded:
+        if self.app.catalog_loaded or self.app.scenario_list:
             self.show_catalog()
         else:
             self.query_one("#preview-title", Static).update("Loading scenarios…")
         self.query_one("#filter", Input).focus()
 
     def show_catalog(self) -> None:
-        """List the scenarios (and the files that failed to load) once they are read."""
+        """List the scenarios (and, once every file is read, those that failed to load)."""
         self.refresh_table()
         self.show_problems()
         if self.app.history is not self.history:
             self.show_history(self.app.history)
+        if self.pending_pick is not None and self.app.catalog_loaded:
+            self._open_briefing_of(self.pending_pick)
 
     def show_history(self, history: History) -> None:
         """Fill in best scores and offer the newest unfinished session."""
@@ -153,15 +159,26 @@ class PickerScreen(Screen[None]):
         query = self.query_one("#filter", Input).value
         options = self.query_one("#scenarios", OptionList)
         previous = self.highlighted()
-        self.shown = [s for s in self.app.catalog.scenarios if matches(s, query)]
+        shown = [s for s in self.app.scenario_list if matches(s, query)]
+        listed = (shown, self.history)
+        if (
+            self._listed is not None
+            and listed[0] == self._listed[0]
+            and self.history is self._listed[1]
+        ):
+            self.show_preview()  # the same rows (the files read as the index said them)
+            return
+        self._listed = listed
+        self.shown = shown
         options.clear_options()
         options.add_options([self._option(s) for s in self.shown])
         if self.shown:
-            index = self.shown.index(previous) if previous in self.shown else 0
+            ids = [s.id for s in self.shown]
+            index = ids.index(previous.id) if previous is not None and previous.id in ids else 0
             options.highlighted = index
         self.show_preview()
 
-    def _option(self, scenario: Scenario) -> Option:
+    def _option(self, scenario: ScenarioSummary) -> Option:
         best = self.history.best(scenario.id, self.app.rep)
         best_text = (
             f"[{colour_of(best.band)}]best {percent(best.score)}[/]"
@@ -171,12 +188,12 @@ class PickerScreen(Screen[None]):
         prompt = Content.from_markup(
             f"[b]$title[/b]\n[dim]$level · $industry ·[/] {best_text}",
             title=scenario.title,
-            level=scenario.difficulty.value,
-            industry=short(scenario.buyer.industry, 28),
+            level=scenario.difficulty,
+            industry=short(scenario.buyer_industry, 28),
         )
         return Option(prompt, id=scenario.id)
 
-    def highlighted(self) -> Scenario | None:
+    def highlighted(self) -> ScenarioSummary | None:
         """The scenario under the cursor, if any."""
         index = self.query_one("#scenarios", OptionList).highlighted
         if index is None or index >= len(self.shown):
@@ -190,24 +207,23 @@ class PickerScreen(Screen[None]):
         if scenario is None:
             if not self.app.catalog_loaded:
                 title.update("Loading scenarios…")
-            elif self.app.catalog.scenarios:
+            elif self.app.scenario_list:
                 title.update("No scenario matches the filter.")
             else:
                 title.update("No scenarios found. Add YAML files to the scenarios folder.")
             body.update("")
             return
-        buyer = scenario.buyer
         best = self.history.best_score(scenario.id, self.app.rep)
         best_line = f"Your best: {percent(best)}/100" if best is not None else "Not tried yet"
         title.update(
             Content.from_markup(
                 "[b]$title[/b]\n$name, $role\n$company · $industry\n[dim]$level · $best[/]",
                 title=scenario.title,
-                name=buyer.name,
-                role=buyer.title,
-                company=buyer.company,
-                industry=buyer.industry,
-                level=scenario.difficulty.value.capitalize(),
+                name=scenario.buyer_name,
+                role=scenario.buyer_title,
+                company=scenario.buyer_company,
+                industry=scenario.buyer_industry,
+                level=scenario.difficulty.capitalize(),
                 best=best_line,
             )
         )
@@ -240,6 +256,21 @@ class PickerScreen(Screen[None]):
         scenario = self.highlighted()
         if scenario is None:
             self.notify("No scenario selected.", severity="warning")
+            return
+        if not self.app.catalog_loaded:
+            self.pending_pick = scenario.id  # listed from the index: open it once it is read
+            return
+        self._open_briefing_of(scenario.id)
+
+    def _open_briefing_of(self, scenario_id: str) -> None:
+        """Open the briefing of the scenario with this id, as its file now reads."""
+        self.pending_pick = None
+        scenario = self.app.catalog.find(scenario_id)
+        if scenario is None:
+            self.notify(
+                f"The scenario '{scenario_id}' could not be loaded; see the problems listed.",
+                severity="warning",
+            )
             return
         self.app.open_briefing(scenario)
 

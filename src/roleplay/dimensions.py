@@ -1,0 +1,20 @@
+"""The three behaviours every rep turn is scored on, by name.
+
+Plain Python, so a command can offer them as choices without loading the rubric's models
+(`roleplay.rubric` re-exports them).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+DimensionName = Literal["listening", "context_seeking", "problem_focus"]
+DIMENSIONS: tuple[DimensionName, ...] = ("listening", "context_seeking", "problem_focus")
+"""The scored behaviours, in display order."""
+
+DIMENSION_LABELS: dict[str, str] = {
+    "listening": "Listening",
+    "context_seeking": "Context-seeking",
+    "problem_focus": "Problem focus",
+}
+"""What the rep sees for each behaviour."""
