@@ -208,7 +208,13 @@ async def _key_latency(presses: int) -> list[float]:
         for text in texts:
             screen.query_one("#rep-input").value = text
             await pilot.press("enter")
+            deadline = time.perf_counter() + 10
             while not screen.buyer_speaking:
+                if time.perf_counter() > deadline:
+                    raise RuntimeError(
+                        "the buyer never streamed long enough to press keys meanwhile (its "
+                        "authored lines are said whole, so the slow buyer's words are cut)"
+                    )
                 await pilot.pause(0.01)
             # Moving the selection needs two of the rep's turns on screen.
             while (
