@@ -145,9 +145,9 @@ def test_roleplay_eval_keeps_the_scorer_and_buyer_options_apart(
 
 
 def test_the_embedding_memo_gives_the_rows_the_embedder_gives(scorer: TurnScorer) -> None:
-    from roleplay.rehearsal.fidelity import EmbeddingMemo
+    from roleplay.scoring import EmbeddingMemory
 
-    memo = EmbeddingMemo(scorer.embedder)
+    memo = EmbeddingMemory(scorer.embedder, size=None)
     texts = ["What is that costing you?", "Who signs off?", "What is that costing you?"]
     first = memo.embed(texts[:2])
     again = memo.embed(texts)

@@ -28,20 +28,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-
 from roleplay import paths
 from roleplay.buyer.figures import carries, unsupported
 from roleplay.buyer.text import split_sentences
 
 if TYPE_CHECKING:
-    from numpy.typing import NDArray
-
     from roleplay.buyer.base import BuyerBackend
     from roleplay.rubric import Rubric
     from roleplay.scenario import Scenario
     from roleplay.scoring import TurnScorer
-    from roleplay.scoring.model import Embedder
     from roleplay.session import PracticeSession, TurnScorerLike
 
 ScriptKind = Literal["discovery", "generic", "pitching", "mixed"]
@@ -363,36 +358,14 @@ def evaluate(
     return report
 
 
-class EmbeddingMemo:
-    """An embedder that keeps every row it computes, for the length of an evaluation.
-
-    Each run's director embeds its scenario's facts and the topic prototypes again, and the
-    scorer's own memory of recent turns is too small to keep them across runs. Remembering
-    them changes no figure: the embedder gives a text the same row whatever batch it comes in.
-    """
-
-    def __init__(self, inner: Embedder) -> None:
-        self.inner = inner
-        self.model_id = inner.model_id
-        self._rows: dict[str, NDArray[np.float32]] = {}
-
-    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
-        """One row per text: remembered ones as they were, the rest embedded in one batch."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self._rows]
-        if missing:
-            self._rows.update(zip(missing, self.inner.embed(missing), strict=True))
-        if not texts:
-            return self.inner.embed([])
-        return np.stack([self._rows[t] for t in texts])
-
-
 def evaluation_scorer(rubric: Rubric) -> TurnScorer:
     """The turn scorer an evaluation uses: the one `TurnScorer.load` gives, remembering every
-    embedding."""
+    embedding (each run's director embeds its scenario's facts and the topic prototypes
+    again)."""
     from roleplay.scoring import TurnScorer
 
     plain = TurnScorer.load(rubric)
-    return TurnScorer(rubric, EmbeddingMemo(plain.embedder), plain.heads)
+    return TurnScorer(rubric, plain.embedder, plain.heads, memory=None)
 
 
 _WORKER_MODELS: dict[str, tuple[BuyerBackend, TurnScorer]] = {}

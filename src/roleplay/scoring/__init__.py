@@ -31,16 +31,19 @@ from roleplay.scoring.model import (
 )
 from roleplay.transcript import Scores, TurnScore
 
-__all__ = ["TurnScorer"]
+__all__ = ["EmbeddingMemory", "TurnScorer"]
 
 
-class _RecentEmbeddings:
-    """Remembers the last few hundred embeddings: in a conversation the buyer's line is
-    embedded by the director and then again as the `previous` of the rep's next turn, and the
-    buyer's earlier lines are read again for every turn. While `held`, nothing is forgotten,
-    so one batch, however large, embeds each of its texts once."""
+class EmbeddingMemory:
+    """Remembers the last `size` embeddings (all of them when `size` is None): in a
+    conversation the buyer's line is embedded by the director and then again as the `previous`
+    of the rep's next turn, and the buyer's earlier lines are read again for every turn; an
+    evaluation of many runs embeds the same facts and prototypes in every run. While `held`,
+    nothing is forgotten, so one batch, however large, embeds each of its texts once. The
+    embedder gives a text the same row whatever batch it comes in, so remembering changes no
+    score."""
 
-    def __init__(self, inner: Embedder, size: int = 512) -> None:
+    def __init__(self, inner: Embedder, size: int | None = 512) -> None:
         self.inner = inner
         self.model_id = inner.model_id
         self.size = size
@@ -69,7 +72,7 @@ class _RecentEmbeddings:
             self._forget_oldest()
 
     def _forget_oldest(self) -> None:
-        while not self._holds and len(self._rows) > self.size:
+        while not self._holds and self.size is not None and len(self._rows) > self.size:
             self._rows.popitem(last=False)
 
 
@@ -80,18 +83,21 @@ class TurnScorer:
         rubric: The rubric whose bands and tips are used.
         embedder: Turns texts into L2-normalised embeddings.
         heads: The fitted per-dimension heads.
+        memory: How many recent embeddings to remember (None: all, as an evaluation wants).
     """
 
     embedder_id: str
     """The sentence-embedding model, recorded in transcripts."""
 
-    def __init__(self, rubric: Rubric, embedder: Embedder, heads: Heads) -> None:
+    def __init__(
+        self, rubric: Rubric, embedder: Embedder, heads: Heads, memory: int | None = 512
+    ) -> None:
         self.rubric = rubric
         self.embedder = embedder
         self.heads = heads
         self.embedder_id = embedder.model_id
         self._rubric_hash = rubric.content_hash()
-        self._recent = _RecentEmbeddings(embedder)
+        self._recent = EmbeddingMemory(embedder, memory)
         if tuple(heads.cue_names) != CUE_NAMES:
             from roleplay.errors import ScoringError
 
