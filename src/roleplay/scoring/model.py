@@ -11,6 +11,7 @@ import functools
 import hashlib
 import json
 import os
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -55,6 +56,9 @@ EMBEDDING_DIM = 384
 
 BATCH_TEXTS = 32
 """From this many texts at once, embedding runs on every core (see `TransformersEmbedder.embed`)."""
+
+CHUNK_TEXTS = 32
+"""At most this many texts go through the embedding model in one call."""
 
 
 class Embedder(Protocol):
@@ -186,9 +190,14 @@ class OnnxEmbedder:
 
     The first load exports the transformers model to ONNX once, into `paths.cache_dir()`
     (about 2 s, written to a temporary file and renamed into place); later loads need neither
-    torch nor the export. A few texts run on one thread (the app, beside the buyer's model);
-    a batch of `BATCH_TEXTS` or more on every core (up to 4); `$ROLEPLAY_EMBED_THREADS` fixes
-    both. `tests/scoring` checks the vectors match the transformers ones.
+    torch nor the export. `tests/scoring` checks the vectors match the transformers ones.
+
+    One single-threaded session serves every call. Several texts are split into chunks of
+    similar token length that worker threads run side by side, one chunk per core (up to 4;
+    `$ROLEPLAY_EMBED_THREADS` fixes the number): a turn and the buyer's line embed at once on
+    two cores, and a batch keeps every core busy without ONNX Runtime's per-operator thread
+    synchronisation, which a busy CPU (the buyer's model generating) stalls. A text's row does
+    not depend on the texts it is batched with (padding changes it by float rounding only).
     """
 
     model_id = EMBEDDER_ID
@@ -212,13 +221,14 @@ class OnnxEmbedder:
         except Exception as exc:
             raise ModelError(f"could not load the tokenizer at {path}: {exc}") from exc
         self._tokenizer.enable_truncation(max_length)
-        self._tokenizer.enable_padding()
+        self._tokenizer.no_padding()  # each chunk is padded to its own longest text
         self._graph = graph
         self.max_length = max_length
-        self.threads = _configured_threads()
-        """Threads to embed with; None: one for a few texts, every core for a batch."""
-        self._sessions: dict[int, Any] = {}
-        self._session(self.threads or 1)
+        self.threads = _configured_threads() or min(4, os.cpu_count() or 1)
+        """Chunks embedded side by side, each on one thread."""
+        self._session = self._open_session()
+        self._workers: Any = None
+        self._workers_lock = threading.Lock()
         self.load_seconds = time.perf_counter() - started
 
     @staticmethod
@@ -278,46 +288,67 @@ class OnnxEmbedder:
             if os.path.exists(tmp):
                 os.unlink(tmp)
 
-    def _session(self, threads: int) -> Any:
-        session = self._sessions.get(threads)
-        if session is None:
-            options = self._ort.SessionOptions()
-            options.intra_op_num_threads = threads
-            options.inter_op_num_threads = 1
-            options.graph_optimization_level = self._ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-            try:
-                session = self._ort.InferenceSession(
-                    str(self._graph), options, providers=["CPUExecutionProvider"]
-                )
-            except Exception as exc:
-                raise ModelError(
-                    f"could not open {self._graph} (delete it to export it again): {exc}"
-                ) from exc
-            self._sessions[threads] = session
-        return session
+    def _open_session(self) -> Any:
+        options = self._ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = self._ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        try:
+            return self._ort.InferenceSession(
+                str(self._graph), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:
+            raise ModelError(
+                f"could not open {self._graph} (delete it to export it again): {exc}"
+            ) from exc
+
+    def _pool(self) -> Any:
+        """The worker threads, started on the first call that has work for more than one."""
+        with self._workers_lock:
+            if self._workers is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._workers = ThreadPoolExecutor(self.threads, "roleplay-embed")
+            return self._workers
 
     def embed(self, texts: Sequence[str]) -> FloatArray:
-        """One L2-normalised row per text, in batches of similar length (less padding)."""
+        """One L2-normalised row per text, in chunks of similar token length (less padding)."""
         if not texts:
             return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
-        threads = _threads_for(len(texts), self.threads)
-        session = self._session(threads)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        encodings = self._tokenizer.encode_batch(list(texts))
+        lengths = np.array([len(e.ids) for e in encodings])
+        order = np.argsort(lengths, kind="stable")
+        size = min(CHUNK_TEXTS, -(-len(texts) // self.threads))
+        chunks = [order[start : start + size] for start in range(0, len(order), size)]
         out = np.empty((len(texts), EMBEDDING_DIM), dtype=np.float32)
-        for start in range(0, len(order), 32):
-            chunk = order[start : start + 32]
-            encodings = self._tokenizer.encode_batch([texts[i] for i in chunk])
-            feeds = {
-                "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
-                "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
-                "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
-            }
-            hidden = session.run(None, feeds)[0]
-            mask = feeds["attention_mask"][..., None].astype(np.float32)
-            pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
-            pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
-            out[chunk] = pooled.astype(np.float32)
+
+        def run(chunk: npt.NDArray[np.intp]) -> None:
+            out[chunk] = self._embed_chunk([encodings[i] for i in chunk])
+
+        if len(chunks) == 1:
+            run(chunks[0])
+        else:
+            for _ in self._pool().map(run, chunks):
+                pass
         return out
+
+    def _embed_chunk(self, encodings: Sequence[Any]) -> FloatArray:
+        """Mean-pooled, L2-normalised rows of tokenized texts, padded to the longest."""
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(encodings), width), dtype=np.int64)
+        types = np.zeros((len(encodings), width), dtype=np.int64)
+        mask = np.zeros((len(encodings), width), dtype=np.int64)
+        for row, encoding in enumerate(encodings):
+            count = len(encoding.ids)
+            ids[row, :count] = encoding.ids
+            types[row, :count] = encoding.type_ids
+            mask[row, :count] = 1
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+        hidden = self._session.run(None, feeds)[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        return np.asarray(pooled, dtype=np.float32)
 
 
 class SentenceTransformersEmbedder:
@@ -379,35 +410,24 @@ def load_embedder(name: str | None = None) -> Embedder:
     return embedder
 
 
-def embed_pairs(
-    embedder: Embedder, items: Sequence[tuple[str, str]]
-) -> tuple[FloatArray, FloatArray]:
-    """Embeddings of each turn and of the buyer's previous line (zeros when it is empty).
+class EmbeddingTable:
+    """The embeddings of a set of distinct texts, looked up by text (a blank text: zeros)."""
 
-    Each distinct text is embedded once.
-    """
-    unique: dict[str, int] = {}
-    for turn, previous in items:
-        for text in (turn, previous):
-            if text.strip() and text not in unique:
-                unique[text] = len(unique)
-    table = embedder.embed(list(unique)) if unique else np.zeros((0, EMBEDDING_DIM), np.float32)
-    zero = np.zeros(EMBEDDING_DIM, dtype=np.float32)
-    turns = (
-        np.stack([table[unique[t]] if t.strip() else zero for t, _ in items])
-        if items
-        else (np.zeros((0, EMBEDDING_DIM), np.float32))
-    )
-    prevs = (
-        np.stack([table[unique[p]] if p.strip() else zero for _, p in items])
-        if items
-        else (np.zeros((0, EMBEDDING_DIM), np.float32))
-    )
-    return turns.astype(np.float32), prevs.astype(np.float32)
+    def __init__(self, texts: Sequence[str], rows: FloatArray) -> None:
+        self.position = {text: i for i, text in enumerate(texts)}
+        self.rows = rows
+
+    def of(self, texts: Sequence[str]) -> FloatArray:
+        """One row per text, in order."""
+        out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
+        for i, text in enumerate(texts):
+            if text.strip():
+                out[i] = self.rows[self.position[text]]
+        return out
 
 
 def fill_history_cosine(
-    embedder: Embedder,
+    table: EmbeddingTable,
     turns: FloatArray,
     cues: FloatArray,
     lines: Sequence[Sequence[str]],
@@ -417,17 +437,20 @@ def fill_history_cosine(
 
     A reflection of something said two turns ago is as close to that line as a reflection of
     the last line is to `previous`; the heads read both. `lines[i]` are the buyer's lines
-    before turn `i` (`features.buyer_lines`).
+    before turn `i` (`features.buyer_lines`), all of them in `table`.
     """
-    unique = list(dict.fromkeys(t for group in lines for t in group if t.strip()))
-    if not unique:
-        return
-    table = embedder.embed(unique)
-    position = {t: i for i, t in enumerate(unique)}
     for i, group in enumerate(lines):
-        rows = [position[t] for t in group if t.strip()]
+        rows = [table.position[t] for t in group if t.strip()]
         if rows:
-            cues[i, column] = float(np.max(table[rows] @ turns[i]))
+            cues[i, column] = float(np.max(table.rows[rows] @ turns[i]))
+
+
+@functools.cache
+def _background() -> Any:
+    """A thread that embeds while the caller reads cues (see `featurise_turns`)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    return ThreadPoolExecutor(2, "roleplay-featurise")
 
 
 def design_matrix(turns: FloatArray, previous: FloatArray, cues: FloatArray) -> FloatArray:
@@ -554,19 +577,35 @@ def featurise_turns(
     heads were fitted on is what they score.
     """
     histories = histories or [()] * len(items)
-    cues = [
-        extract_cues(turn, previous, vocab, history)
-        for (turn, previous), history in zip(items, histories, strict=True)
-    ]
-    turn_emb, prev_emb = embed_pairs(embedder, items)
-    cue_matrix = np.array([cue_vector(c) for c in cues], dtype=np.float32).reshape(
-        len(items), len(CUE_NAMES)
-    )
     lines = [
         buyer_lines(previous, history)
         for (_, previous), history in zip(items, histories, strict=True)
     ]
-    fill_history_cosine(embedder, turn_emb, cue_matrix, lines, CUE_NAMES.index("history_cosine"))
+    # Every text the matrix needs, each once, in one call: the turns, the buyer's lines
+    # before them and the rest of what the buyer said.
+    texts = list(
+        dict.fromkeys(
+            text
+            for (turn, previous), group in zip(items, lines, strict=True)
+            for text in (turn, previous, *group)
+            if text.strip()
+        )
+    )
+    # The embedder spends its time outside the GIL, on threads of its own; reading the cues
+    # (pure Python) meanwhile uses a core it would otherwise leave idle.
+    embedding = _background().submit(embedder.embed, texts) if texts else None
+    cues = [
+        extract_cues(turn, previous, vocab, history)
+        for (turn, previous), history in zip(items, histories, strict=True)
+    ]
+    cue_matrix = np.array([cue_vector(c) for c in cues], dtype=np.float32).reshape(
+        len(items), len(CUE_NAMES)
+    )
+    rows = embedding.result() if embedding else np.zeros((0, EMBEDDING_DIM), np.float32)
+    table = EmbeddingTable(texts, rows)
+    turn_emb = table.of([turn for turn, _ in items])
+    prev_emb = table.of([previous for _, previous in items])
+    fill_history_cosine(table, turn_emb, cue_matrix, lines, CUE_NAMES.index("history_cosine"))
     return design_matrix(turn_emb, prev_emb, cue_matrix), cues
 
 
