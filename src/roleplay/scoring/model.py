@@ -11,6 +11,7 @@ import functools
 import hashlib
 import json
 import os
+import queue
 import threading
 import time
 from collections.abc import Sequence
@@ -303,12 +304,13 @@ class OnnxEmbedder:
             ) from exc
 
     def _pool(self) -> Any:
-        """The worker threads, started on the first call that has work for more than one."""
+        """The helper threads (one fewer than `threads`: the caller embeds too), started on the
+        first call that has work for more than one."""
         with self._workers_lock:
             if self._workers is None:
                 from concurrent.futures import ThreadPoolExecutor
 
-                self._workers = ThreadPoolExecutor(self.threads, "roleplay-embed")
+                self._workers = ThreadPoolExecutor(max(1, self.threads - 1), "roleplay-embed")
             return self._workers
 
     def embed(self, texts: Sequence[str]) -> FloatArray:
@@ -322,14 +324,25 @@ class OnnxEmbedder:
         chunks = [order[start : start + size] for start in range(0, len(order), size)]
         out = np.empty((len(texts), EMBEDDING_DIM), dtype=np.float32)
 
-        def run(chunk: npt.NDArray[np.intp]) -> None:
-            out[chunk] = self._embed_chunk([encodings[i] for i in chunk])
+        waiting = queue.SimpleQueue[npt.NDArray[np.intp]]()
+        for chunk in reversed(chunks):  # the longest first, so the last to finish are short
+            waiting.put(chunk)
 
-        if len(chunks) == 1:
-            run(chunks[0])
-        else:
-            for _ in self._pool().map(run, chunks):
-                pass
+        def drain() -> None:
+            while True:
+                try:
+                    chunk = waiting.get_nowait()
+                except queue.Empty:
+                    return
+                out[chunk] = self._embed_chunk([encodings[i] for i in chunk])
+
+        # The caller embeds too, and helpers that have not started by the time it runs out of
+        # chunks are called off: on a busy CPU a helper that never gets a core costs nothing.
+        helpers = [self._pool().submit(drain) for _ in range(min(len(chunks), self.threads) - 1)]
+        drain()
+        for helper in helpers:
+            if not helper.cancel():
+                helper.result()
         return out
 
     def _embed_chunk(self, encodings: Sequence[Any]) -> FloatArray:
@@ -601,7 +614,11 @@ def featurise_turns(
     cue_matrix = np.array([cue_vector(c) for c in cues], dtype=np.float32).reshape(
         len(items), len(CUE_NAMES)
     )
-    rows = embedding.result() if embedding else np.zeros((0, EMBEDDING_DIM), np.float32)
+    if embedding is None:
+        rows = np.zeros((0, EMBEDDING_DIM), np.float32)
+    else:
+        # Not started yet (a busy CPU): embedding here costs no wait for a thread to wake.
+        rows = embedder.embed(texts) if embedding.cancel() else embedding.result()
     table = EmbeddingTable(texts, rows)
     turn_emb = table.of([turn for turn, _ in items])
     prev_emb = table.of([previous for _, previous in items])
