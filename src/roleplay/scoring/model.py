@@ -605,7 +605,8 @@ def featurise_turns(
         )
     )
     # The embedder spends its time outside the GIL, on threads of its own; reading the cues
-    # (pure Python) meanwhile uses a core it would otherwise leave idle.
+    # (pure Python) meanwhile uses a core it would otherwise leave idle. For a turn or two the
+    # thread rarely gets the GIL before the cues are read; it is then called off below.
     embedding = _background().submit(embedder.embed, texts) if texts else None
     cues = [
         extract_cues(turn, previous, vocab, history)
@@ -617,7 +618,7 @@ def featurise_turns(
     if embedding is None:
         rows = np.zeros((0, EMBEDDING_DIM), np.float32)
     else:
-        # Not started yet (a busy CPU): embedding here costs no wait for a thread to wake.
+        # Not started yet: embedding here costs no wait for a thread to wake.
         rows = embedder.embed(texts) if embedding.cancel() else embedding.result()
     table = EmbeddingTable(texts, rows)
     turn_emb = table.of([turn for turn, _ in items])
