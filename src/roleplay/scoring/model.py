@@ -194,11 +194,11 @@ class OnnxEmbedder:
     torch nor the export. `tests/scoring` checks the vectors match the transformers ones.
 
     One single-threaded session serves every call. Several texts are split into chunks of
-    similar token length that worker threads run side by side, one chunk per core (up to 4;
-    `$ROLEPLAY_EMBED_THREADS` fixes the number): a turn and the buyer's line embed at once on
-    two cores, and a batch keeps every core busy without ONNX Runtime's per-operator thread
-    synchronisation, which a busy CPU (the buyer's model generating) stalls. A text's row does
-    not depend on the texts it is batched with (padding changes it by float rounding only).
+    similar token length that the caller and helper threads run side by side, one chunk per
+    core (up to 4; `$ROLEPLAY_EMBED_THREADS` fixes the number): a turn and the buyer's line
+    embed at once on two cores, and a batch keeps every core busy without ONNX Runtime's
+    per-operator thread synchronisation, which a busy CPU stalls. A text's row does not depend
+    on the texts it is batched with (padding could change it by float rounding at most).
     """
 
     model_id = EMBEDDER_ID
