@@ -73,6 +73,23 @@ def test_the_default_buyer_is_onnx_built_once_into_the_cache(onnx_buyer: OnnxBac
     assert again.model_id == "onnx-int8:SmolLM2-135M-Instruct.Q4_1"
 
 
+def test_buyers_of_one_card_share_its_model_each_with_its_own_cache(
+    onnx_buyer: OnnxBackend,
+) -> None:
+    """The app builds a buyer per scenario: the second loads the model the first loaded, and
+    their conversations do not disturb each other."""
+    other = OnnxBackend(onnx_buyer.card)
+    other.load()
+    assert other.model is onnx_buyer.model and other.loads_light()
+    config = json.loads((other.onnx_path() / "genai_config.json").read_text())
+    assert config["model"]["decoder"]["session_options"]["intra_op_num_threads"] == 1
+    request = BuyerRequest(tuple(PROMPT), max_new_tokens=12, temperature=0.0)
+    alone = "".join(other.stream(request))
+    "".join(onnx_buyer.stream(BuyerRequest((PROMPT[0],), max_new_tokens=12)))
+    assert "".join(other.stream(request)) == alone
+    assert other.reused_tokens == len(other.prompt_ids(PROMPT)) - 2  # its cache is its own
+
+
 def test_float32_onnx_says_what_transformers_says(
     onnx_fp32: OnnxBackend, reference: TransformersBackend
 ) -> None:

@@ -15,6 +15,7 @@ same text on both.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -61,6 +62,14 @@ CACHE_TOKENS = 1024
 and its reply; a longer one gets a cache of its own size."""
 
 _LOAD_LOCK = threading.Lock()
+
+_LoadedModel = tuple[Any, Any, set[int], set[int]]
+"""A loaded ONNX model: the model, its tokenizer, the special token ids and the stop ids."""
+
+_LOADED: dict[tuple[str, int], _LoadedModel] = {}
+"""Models loaded in this process, by folder and thread count. Backends of the same card (the
+app builds one per scenario) share the model, each with a KV cache of its own: the second loads
+in no time and takes no more memory than its cache."""
 
 _LAYER_LINE = re.compile(r"^Reading layer (\d+)")
 
@@ -125,6 +134,11 @@ class OnnxBackend:
         """Whether the weights the card names are present."""
         return self.source.weights_installed()
 
+    def loads_light(self) -> bool:
+        """Whether `load()` only reads the built model: no conversion, so neither torch nor
+        transformers is imported (the app then loads the scorer at the same time)."""
+        return self.model is not None or self.cache_ready()
+
     # -- loading -------------------------------------------------------------------------
 
     def load(self, progress: Progress | None = None) -> None:
@@ -148,25 +162,12 @@ class OnnxBackend:
         report("buyer model ready", 1.0)
 
     def _load_folder(self, folder: Path) -> None:
-        import onnxruntime_genai as og
-
-        try:
-            config = og.Config(str(folder))
-            config.clear_providers()  # the CPU
-            threads = self.card.threads or min(4, os.cpu_count() or 1)
-            session = {"session_options": {"intra_op_num_threads": threads}}
-            config.overlay(json.dumps({"model": {"decoder": session}}))
-            self.model = og.Model(config)
-            self.tokenizer = og.Tokenizer(self.model)
-        except Exception as exc:  # og raises RuntimeError and its own types
-            self.model = None
-            raise ModelError(f"could not load the buyer model from {folder}: {exc}") from None
-        self._special_ids = _special_token_ids(folder / "tokenizer.json")
-        self._stop_ids = {int(i) for i in self.tokenizer.eos_token_ids}
-        for token in STOP_TOKENS:
-            ids = self.tokenizer.encode(token)
-            if len(ids) == 1 and int(ids[0]) in self._special_ids:
-                self._stop_ids.add(int(ids[0]))
+        threads = self.card.threads or min(4, os.cpu_count() or 1)
+        key = (str(folder), threads)
+        loaded = _LOADED.get(key)
+        if loaded is None:
+            loaded = _LOADED[key] = _read_model(folder, threads)
+        self.model, self.tokenizer, self._special_ids, self._stop_ids = loaded
 
     def _convert(self, folder: Path, report: Progress) -> None:
         """Build the ONNX model from the Hugging Face weights, atomically.
@@ -422,14 +423,70 @@ def _layer_count(hf_folder: Path) -> int:
         return 1
 
 
+def _read_model(folder: Path, threads: int) -> _LoadedModel:
+    """Load the ONNX model in `folder` to run on `threads` CPU threads.
+
+    The threads are written into the folder's `genai_config.json` and the model is loaded from
+    the folder's path: built from a `Config` object, ONNX Runtime GenAI holds the GIL for the
+    whole load (most of a second, the app frozen); from a path it lets the app's other threads
+    run, the scorer's load among them.
+
+    Raises:
+        ModelError: the model could not be loaded.
+    """
+    import onnxruntime_genai as og
+
+    try:
+        _set_threads(folder / "genai_config.json", threads)
+        model = og.Model(str(folder))
+        tokenizer = og.Tokenizer(model)
+    except Exception as exc:  # og raises RuntimeError and its own types
+        raise ModelError(f"could not load the buyer model from {folder}: {exc}") from None
+    special = _special_token_ids(folder / "tokenizer.json")
+    stops = {int(i) for i in tokenizer.eos_token_ids}
+    for token in STOP_TOKENS:
+        ids = tokenizer.encode(token)
+        if len(ids) == 1 and int(ids[0]) in special:
+            stops.add(int(ids[0]))
+    return model, tokenizer, special, stops
+
+
+def _set_threads(config_file: Path, threads: int) -> None:
+    """Have the model in `config_file`'s folder run on the CPU alone, on `threads` threads
+    (rewriting the file, atomically, only if it says otherwise)."""
+    config = json.loads(config_file.read_text())
+    options = config["model"]["decoder"].setdefault("session_options", {})
+    wanted = {"intra_op_num_threads": threads, "provider_options": []}
+    if all(options.get(name) == value for name, value in wanted.items()):
+        return
+    options.update(wanted)
+    written = config_file.with_name(f".{config_file.name}.{os.getpid()}")
+    written.write_text(json.dumps(config, indent=4))
+    os.replace(written, config_file)
+
+
 def _special_token_ids(tokenizer_file: Path) -> set[int]:
     """The ids of the tokenizer's special tokens (skipped in the reply's text, as transformers'
-    `skip_special_tokens` does)."""
+    `skip_special_tokens` does).
+
+    Only the file's `added_tokens` list is parsed when it can be found: the whole file is
+    megabytes of JSON, whose parsing holds the GIL (the app would stutter).
+    """
     try:
-        added = json.loads(tokenizer_file.read_text()).get("added_tokens", [])
-    except (OSError, ValueError):
+        text = tokenizer_file.read_text()
+    except OSError:
         return set()
-    return {int(t["id"]) for t in added if t.get("special")}
+    added: Any = None
+    at = text.find('"added_tokens"')
+    if at >= 0:
+        with contextlib.suppress(ValueError):
+            added, _ = json.JSONDecoder().raw_decode(text, text.index("[", at))
+    if not isinstance(added, list):
+        try:
+            added = json.loads(text).get("added_tokens", [])
+        except (ValueError, AttributeError):
+            return set()
+    return {int(t["id"]) for t in added if isinstance(t, dict) and t.get("special")}
 
 
 def _builder_version() -> str:
