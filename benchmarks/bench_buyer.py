@@ -159,31 +159,37 @@ APP_READY_SCRIPT = r"""
 import asyncio, json, os, sys, time
 from roleplay.tui.app import make_app
 
+OPEN_BRIEFING = sys.argv[1] == "briefing"
+
 async def main():
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        while not app.catalog_loaded:
-            await pilot.pause(0.01)
-        scenario = app.catalog.find("cfo-logistics-close")
+        while not app.catalog_loaded:  # the picker lists the scenarios: the first screen is up
+            await pilot.pause(0.005)
         started, cpu = time.perf_counter(), time.process_time()
-        app.open_briefing(scenario)
-        loaded = {}
+        if OPEN_BRIEFING:
+            app.open_briefing(app.catalog.find("cfo-logistics-close"))
+        loaded, stall, last = {}, 0.0, started
         while True:
             await pilot.pause(0.005)
-            state, now = app.load_state, time.perf_counter() - started
+            state, now = app.load_state, time.perf_counter()
+            stall, last = max(stall, now - last), now
+            now -= started
             if state.buyers:
                 loaded.setdefault("buyer_s", round(now, 3))
             if state.scorer is not None:
                 loaded.setdefault("scorer_s", round(now, 3))
             start = app.screen.query("#start")
-            if start and not start.first().disabled:
+            if (start and not start.first().disabled) or (
+                not OPEN_BRIEFING and "buyer_s" in loaded and "scorer_s" in loaded
+            ):
                 break
             if state.buyer_errors or state.scorer_error or now > 120:
                 print("RESULT " + json.dumps({"error": str(state)}))
                 os._exit(1)
         heavy = [m for m in ("torch", "transformers", "sentence_transformers") if m in sys.modules]
         result = {"ready_s": round(now, 3), "cpu_s": round(time.process_time() - cpu, 3)}
-        result.update(loaded, heavy=",".join(heavy) or "none")
+        result.update(loaded, heavy=",".join(heavy) or "none", longest_stall_s=round(stall, 3))
         print("RESULT " + json.dumps(result))
         os._exit(0)
 
@@ -191,11 +197,14 @@ asyncio.run(main())
 """
 
 
-def _app_ready() -> Any:
-    """Seconds from opening a briefing to Ready in a fresh app (both models load then)."""
+def _app_ready(where: str = "briefing") -> Any:
+    """A fresh app, from its first screen (the picker listing the scenarios): with `where`
+    "briefing", a briefing opened at once, until its Ready; with "picker", the picker left
+    open until both models are loaded, and the longest the app's event loop went unanswered
+    meanwhile (the picker's worst delay in answering a key)."""
     with tempfile.TemporaryDirectory(prefix="roleplay-bench-home-") as home:
         done = subprocess.run(
-            [sys.executable, "-c", APP_READY_SCRIPT],
+            [sys.executable, "-c", APP_READY_SCRIPT, where],
             capture_output=True,
             text=True,
             timeout=300,
@@ -312,12 +321,15 @@ def run() -> dict[str, float | str]:
         figures["default_vs_llama_cpp"] = round(
             default["greedy"]["tokens_per_s"] / llama["greedy"]["tokens_per_s"], 2
         )
-    ready = _app_ready()
+    ready = _app_ready("briefing")
     figures["app_briefing_ready_s"] = ready["ready_s"]
     figures["app_briefing_ready_cpu_s"] = ready["cpu_s"]
     figures["app_briefing_buyer_loaded_s"] = ready["buyer_s"]
     figures["app_briefing_scorer_loaded_s"] = ready["scorer_s"]
     figures["app_heavy_modules_at_ready"] = ready["heavy"]
+    on_picker = _app_ready("picker")
+    figures["app_picker_models_loaded_s"] = on_picker["ready_s"]
+    figures["app_picker_longest_stall_while_loading_s"] = on_picker["longest_stall_s"]
     figures["load_average_at_end"] = _load_average()
     return figures
 

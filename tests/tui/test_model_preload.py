@@ -126,3 +126,31 @@ async def test_the_picker_answers_keys_while_the_models_load(build_app) -> None:
         buyers.release.set()
         await until(pilot, lambda: not app.screen.query_one("#start", Button).disabled)
         assert buyers.built == [app.catalog.scenarios[0].id, second.id]
+
+
+class ReadingBuyer(GatedBuyer):
+    """The deterministic buyer, noting the prompts it is given to read ahead."""
+
+    def __init__(self, scenario: Scenario, read: list[str]) -> None:
+        super().__init__(scenario)
+        self.release.set()
+        self.read = read
+        self.scenario_id = scenario.id
+
+    def prefill(self, messages: Any) -> None:
+        self.read.append(self.scenario_id)
+
+
+async def test_the_buyer_reads_its_persona_once_its_briefing_opens(build_app) -> None:
+    """Not on the picker: the rep may pick another scenario than the preloaded one."""
+    read: list[str] = []
+    app = build_app(buyer=lambda scenario: ReadingBuyer(scenario, read))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert app.load_state.buyers and read == []
+        second = app.catalog.scenarios[1]
+        await pick(pilot, second.title)
+        await settle(pilot)
+        assert read == [second.id]
+        await start_call(pilot)
+        assert read == [second.id]

@@ -294,6 +294,7 @@ class RoleplayApp(App[None]):
             self.load_buyer(scenario)
         if state.scorer is None and not state.scorer_error and not self._scorer_loading():
             self.load_scorer()
+        self._read_ahead_when_ready(scenario)
 
     def _scorer_loading(self) -> bool:
         return any(w.group == "scorer" and not w.is_finished for w in self.workers)
@@ -371,11 +372,20 @@ class RoleplayApp(App[None]):
     def _announce_models(self) -> None:
         if self.load_state.scorer is not None and self.load_state.buyers:
             self.post_message(ModelsLoaded())
-            for key, buyer in self.load_state.buyers.items():
-                scenario = self.catalog.find(key)
-                if key not in self._personas_read and scenario is not None:
-                    self._personas_read.add(key)
-                    self.read_persona_ahead(buyer, scenario)
+            from roleplay.tui.screens.briefing import BriefingScreen
+
+            if isinstance(self.screen, BriefingScreen):
+                self._read_ahead_when_ready(self.screen.scenario)
+
+    def _read_ahead_when_ready(self, scenario: Scenario) -> None:
+        """Once both models are ready, have the buyer of `scenario`, whose briefing the rep is
+        reading, read its persona (once). Not on the picker: the rep may pick another."""
+        state = self.load_state
+        buyer = state.buyers.get(scenario.id)
+        if buyer is None or state.scorer is None or scenario.id in self._personas_read:
+            return
+        self._personas_read.add(scenario.id)
+        self.read_persona_ahead(buyer, scenario)
 
     @work(thread=True, group="read-ahead", exit_on_error=False)
     def read_persona_ahead(self, buyer: BuyerBackend, scenario: Scenario) -> None:
