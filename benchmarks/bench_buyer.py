@@ -45,6 +45,8 @@ READING_TOKENS_PER_SECOND = 5.0
 DEFAULT_CARD = "smollm2-135m"
 REFERENCE_CARD = "smollm2-135m-transformers"
 PRECISIONS = ("fp32", "int8", "int4")
+FIRST_TURN = "Walk me through how your month-end close works today, and where it gets stuck."
+"""The rep's first turn in the timed prompt."""
 
 
 def _prompt() -> list[Any]:
@@ -56,9 +58,8 @@ def _prompt() -> list[Any]:
 
     scenario = load_scenario(paths.shipped_scenarios_dir() / "cfo-logistics-close.yaml")
     director = BuyerDirector(scenario, None, seed=1)
-    rep = "Walk me through how your month-end close works today, and where it gets stuck."
-    beat = director.decide(rep, None, director.initial_state(), 0)
-    history = [Turn(role="buyer", text=scenario.opening_line), Turn(role="rep", text=rep)]
+    beat = director.decide(FIRST_TURN, None, director.initial_state(), 0)
+    history = [Turn(role="buyer", text=scenario.opening_line), Turn(role="rep", text=FIRST_TURN)]
     return director.messages(beat, history, [])
 
 
@@ -141,7 +142,8 @@ def _child(card_name: str, precision: str, cache: str, speed: bool) -> None:
 
 
 def _time_first_reply(backend: Any, messages: Any) -> dict[str, float]:
-    """The first reply as the app meets it: the persona read while the rep reads the briefing."""
+    """The first reply as the app meets it: the persona read while the rep reads the briefing,
+    the first turn while the rep types it (read again at each pause, a word at a time here)."""
     from roleplay import paths
     from roleplay.buyer import read_ahead
     from roleplay.scenario import load_scenario
@@ -151,6 +153,9 @@ def _time_first_reply(backend: Any, messages: Any) -> dict[str, float]:
     started = time.perf_counter()
     read_ahead(backend, scenario)
     read = time.perf_counter() - started
+    words = FIRST_TURN.split(" ")
+    for typed in range(1, len(words) + 1):
+        read_ahead(backend, scenario, " ".join(words[:typed]))
     timed = _time_stream(backend, messages, temperature=0.0)
     return {**timed, "read_ahead_s": round(read, 3), "reused_tokens": backend.reused_tokens}
 

@@ -18,9 +18,11 @@ from roleplay.buyer.base import Progress
 from roleplay.errors import ModelError
 from roleplay.scenario import Scenario
 from roleplay.tui.screens import BriefingScreen, PickerScreen
+from roleplay.tui.screens.conversation import TYPING_PAUSE_SECONDS
+from roleplay.tui.widgets import RepInput
 
 from .conftest import GatedBuyer
-from .pilot_helpers import pick, screen_text, settle, start_call, until
+from .pilot_helpers import pick, say, screen_text, settle, start_call, until
 
 pytestmark = pytest.mark.functional
 
@@ -129,21 +131,22 @@ async def test_the_picker_answers_keys_while_the_models_load(build_app) -> None:
 
 
 class ReadingBuyer(GatedBuyer):
-    """The deterministic buyer, noting the prompts it is given to read ahead."""
+    """The deterministic buyer, noting what it is given to read ahead: its scenario, and the
+    rep's turn as typed so far."""
 
-    def __init__(self, scenario: Scenario, read: list[str]) -> None:
+    def __init__(self, scenario: Scenario, read: list[tuple[str, str]]) -> None:
         super().__init__(scenario)
         self.release.set()
         self.read = read
         self.scenario_id = scenario.id
 
     def prefill(self, messages: Any) -> None:
-        self.read.append(self.scenario_id)
+        self.read.append((self.scenario_id, messages[-1].content))
 
 
 async def test_the_buyer_reads_its_persona_once_its_briefing_opens(build_app) -> None:
     """Not on the picker: the rep may pick another scenario than the preloaded one."""
-    read: list[str] = []
+    read: list[tuple[str, str]] = []
     app = build_app(buyer=lambda scenario: ReadingBuyer(scenario, read))
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
@@ -151,6 +154,28 @@ async def test_the_buyer_reads_its_persona_once_its_briefing_opens(build_app) ->
         second = app.catalog.scenarios[1]
         await pick(pilot, second.title)
         await settle(pilot)
-        assert read == [second.id]
+        assert read == [(second.id, "")]
         await start_call(pilot)
-        assert read == [second.id]
+        assert read == [(second.id, "")]
+
+
+async def test_the_buyer_reads_the_first_turn_as_the_rep_types_it(build_app) -> None:
+    read: list[tuple[str, str]] = []
+    app = build_app(buyer=lambda scenario: ReadingBuyer(scenario, read))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pick(pilot, app.catalog.scenarios[0].title)
+        conversation = await start_call(pilot)
+        rep_input = conversation.query_one("#rep-input", RepInput)
+        rep_input.value = "How long does your"
+        await until(pilot, lambda: len(read) == 2)
+        rep_input.value = "How long does your   close take?"
+        await until(pilot, lambda: len(read) == 3)
+        typed = [text for _, text in read[1:]]
+        assert typed == ["How long does your", "How long does your close take?"]
+        await say(pilot, "How long does your close take?")
+        reads = len(read)
+        rep_input.value = "And what does the board expect?"  # the next prompt is not known yet
+        await pilot.pause(TYPING_PAUSE_SECONDS * 2)
+        await settle(pilot)
+        assert len(read) == reads

@@ -73,6 +73,10 @@ in no time and takes no more memory than its cache."""
 
 _LAYER_LINE = re.compile(r"^Reading layer (\d+)")
 
+_WRITING = "\ue000"
+"""Marks where the message being written ends, in a read-ahead's rendered prompt (a private-use
+character no text of a call holds)."""
+
 
 class OnnxBackend:
     """A buyer backend running an ONNX Runtime GenAI model on the CPU.
@@ -108,6 +112,8 @@ class OnnxBackend:
         """How many tokens of the last reply's prompt the KV cache already held."""
         self._cache_lock = threading.Lock()
         """Held while `prefill` fills the KV cache; a reply waits for it before reusing it."""
+        self._replied = False
+        """Whether a reply has used the KV cache (a read-ahead then leaves it as it is)."""
         self._special_ids: set[int] = set()
         self._stop_ids: set[int] = set()
         self.model_id = self.source.model_id.replace("transformers:", f"onnx-{card.precision}:", 1)
@@ -268,30 +274,37 @@ class OnnxBackend:
     def prefill(self, messages: Sequence[ChatMessage]) -> None:
         """Run the start of a coming prompt into the KV cache, so its reply runs only the rest.
 
-        The persona of a call is known before the call starts: run while the rep reads the
-        briefing, it takes the better part of the first reply's prompt off the rep's wait.
-        Does nothing once a reply has used the model (its cache is worth more). Thread-safe
-        against `stream`: a reply that starts meanwhile waits for the prefill to finish.
-        """
-        import onnxruntime_genai as og
+        `messages` open the coming prompt; the last is still being written (the rep's turn as
+        typed so far, possibly empty), so the prompt is read up to where its text ends. The
+        persona and the rep's first turn are known before the first reply is asked for: read
+        while the rep reads the briefing and types, they take most of that reply's prompt off
+        the rep's wait. Called again as the text grows, it runs only what changed. Does nothing
+        once a reply has used the model (its cache is worth more). Thread-safe against
+        `stream`: a reply that starts meanwhile waits for the prefill to finish.
 
+        Raises:
+            BackendError: the model failed while reading.
+        """
         if self.model is None:
             self.load()
-        chat = json.dumps([{"role": m.role, "content": m.content} for m in messages])
-        text: str = self.tokenizer.apply_chat_template(chat, add_generation_prompt=False)
-        ids = self.tokenizer.encode(text)
+        chat = [{"role": m.role, "content": m.content} for m in messages]
+        chat[-1]["content"] += _WRITING
+        text: str = self.tokenizer.apply_chat_template(
+            json.dumps(chat), add_generation_prompt=False
+        )
+        if _WRITING not in text:
+            raise BackendError("the chat template dropped the message being written")
+        ids = self.tokenizer.encode(text[: text.rindex(_WRITING)])
         with self._cache_lock:
-            if self._generator is not None or len(ids) == 0:
+            if self._replied or len(ids) < 2:
                 return
-            self._capacity = max(CACHE_TOKENS, len(ids) + 1)
-            params = og.GeneratorParams(self.model)
-            params.set_search_options(max_length=self._capacity, do_sample=False)
-            generator = og.Generator(self.model, params)
+            generator, cached = self._generator_for(ids, 0, owner=None)
+            self._sequence = None  # unknown if the append fails
             try:
-                generator.append_tokens(ids)
+                generator.append_tokens(ids[cached:])
             except RuntimeError as exc:
                 raise BackendError(f"the buyer model failed while reading ahead: {exc}") from exc
-            self._generator, self._sequence = generator, [int(i) for i in ids]
+            self._sequence = [int(i) for i in ids]
 
     def _generator_for(self, prompt: Any, max_new_tokens: int, owner: object) -> tuple[Any, int]:
         """A generator whose KV cache holds the longest prefix of `prompt` it can reuse, and
@@ -337,6 +350,7 @@ class OnnxBackend:
         prompt = self.prompt_ids(request.prompt)
         owner = object()
         with self._cache_lock:
+            self._replied = True
             generator, cached = self._generator_for(prompt, request.max_new_tokens, owner)
 
         def step(token: int | None) -> Logits:
