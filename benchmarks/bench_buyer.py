@@ -10,12 +10,21 @@ persona and the conversation so far). For the default card also
 the memory with the scorer loaded beside it.
 
 The same prompt is also timed the way the app meets it: the app has the buyer read the
-scenario's persona (the prompt's first 168 tokens) while the rep reads the briefing
-(`roleplay.buyer.read_ahead`), so the first reply runs only the rest (`*_first_reply_ttft_s`,
-against `*_ttft_s` for the prompt cold). And the app itself, fresh: seconds from opening a
-briefing to its Ready (`app_briefing_ready_s`; the buyer and the scorer load then, one after
-the other; `_cpu_s` is the app's CPU time meanwhile, less disturbed by a busy machine), and
-whether torch or transformers was imported by then.
+scenario's persona and the user turn's header (the prompt's first 171 tokens) while the rep
+reads the briefing, and the rep's first turn as it is typed, at each pause
+(`roleplay.buyer.read_ahead`), so the first reply runs only the director's request after it
+(`*_first_reply_ttft_s`, against `*_ttft_s` for the prompt cold; `*_tokens_read_ahead` says how
+much of the prompt was read before).
+
+And the app itself, fresh, from its first screen (the picker listing the scenarios): seconds
+from opening a briefing at once to its Ready (`app_briefing_ready_s`; the app preloads the buyer
+and the scorer from the first screen on, side by side, and the briefing is opened before it can
+have got far; `_cpu_s` is the app's CPU time meanwhile, less disturbed by a busy machine), and
+whether torch or transformers was imported by then. Then, the picker left open instead: when
+both models are loaded (`app_picker_models_loaded_s`: a rep who spends that long on the picker
+meets Ready on opening a briefing) and the longest the app's event loop went unanswered
+meanwhile (`app_picker_longest_stall_while_loading_s`, the most a key press waited): ONNX
+Runtime GenAI holds the GIL while it builds the buyer's model and tokenizer.
 
 First, in an empty cache folder, the cold conversions: the GGUF to safetensors, then each ONNX
 build.

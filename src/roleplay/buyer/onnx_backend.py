@@ -438,12 +438,10 @@ def _layer_count(hf_folder: Path) -> int:
 
 
 def _read_model(folder: Path, threads: int) -> _LoadedModel:
-    """Load the ONNX model in `folder` to run on `threads` CPU threads.
+    """Load the ONNX model in `folder` to run on the CPU alone, on `threads` threads.
 
-    The threads are written into the folder's `genai_config.json` and the model is loaded from
-    the folder's path: built from a `Config` object, ONNX Runtime GenAI holds the GIL for the
-    whole load (most of a second, the app frozen); from a path it lets the app's other threads
-    run, the scorer's load among them.
+    ONNX Runtime GenAI holds the GIL while it builds the model and its tokenizer (most of a
+    second in all): the app's other threads wait meanwhile.
 
     Raises:
         ModelError: the model could not be loaded.
@@ -451,8 +449,11 @@ def _read_model(folder: Path, threads: int) -> _LoadedModel:
     import onnxruntime_genai as og
 
     try:
-        _set_threads(folder / "genai_config.json", threads)
-        model = og.Model(str(folder))
+        config = og.Config(str(folder))
+        config.clear_providers()  # the CPU
+        session = {"session_options": {"intra_op_num_threads": threads}}
+        config.overlay(json.dumps({"model": {"decoder": session}}))
+        model = og.Model(config)
         tokenizer = og.Tokenizer(model)
     except Exception as exc:  # og raises RuntimeError and its own types
         raise ModelError(f"could not load the buyer model from {folder}: {exc}") from None
@@ -463,20 +464,6 @@ def _read_model(folder: Path, threads: int) -> _LoadedModel:
         if len(ids) == 1 and int(ids[0]) in special:
             stops.add(int(ids[0]))
     return model, tokenizer, special, stops
-
-
-def _set_threads(config_file: Path, threads: int) -> None:
-    """Have the model in `config_file`'s folder run on the CPU alone, on `threads` threads
-    (rewriting the file, atomically, only if it says otherwise)."""
-    config = json.loads(config_file.read_text())
-    options = config["model"]["decoder"].setdefault("session_options", {})
-    wanted = {"intra_op_num_threads": threads, "provider_options": []}
-    if all(options.get(name) == value for name, value in wanted.items()):
-        return
-    options.update(wanted)
-    written = config_file.with_name(f".{config_file.name}.{os.getpid()}")
-    written.write_text(json.dumps(config, indent=4))
-    os.replace(written, config_file)
 
 
 def _special_token_ids(tokenizer_file: Path) -> set[int]:

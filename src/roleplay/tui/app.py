@@ -326,8 +326,9 @@ class RoleplayApp(App[None]):
     def load_buyer(self, scenario: Scenario) -> None:
         """Build and load the buyer backend for `scenario` in a thread, reporting progress.
 
-        A buyer that only reads a built ONNX model loads while the scorer loads: both spend
-        most of their time in ONNX Runtime, which lets the other thread run.
+        A buyer that only reads a built ONNX model loads while the scorer loads: ONNX Runtime
+        builds the scorer's session without holding the GIL, so it goes on while ONNX Runtime
+        GenAI (which holds it) builds the buyer's model.
         """
         key = scenario.id
 
