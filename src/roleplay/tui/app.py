@@ -268,9 +268,10 @@ class RoleplayApp(App[None]):
         Neither depends on the scenario picked: the buyer's model card comes from the settings
         (`--model`), the scorer from the rubric. The buyer of the first listed scenario is
         loaded; another scenario's buyer shares its model (the ONNX backend keeps it), so by
-        the time a briefing opens both are ready or nearly. Started once the picker is on
-        screen, in threads, so the picker stays responsive. A failure is kept, and shown by the
-        briefing as if the briefing had started the load.
+        the time a briefing opens both are ready or nearly. Started once the picker lists the
+        scenarios, in threads; the picker answers keys meanwhile, except while ONNX Runtime
+        GenAI builds the buyer's model, holding the GIL (about half a second). A failure is
+        kept, and shown by the briefing as if the briefing had started the load.
         """
         from roleplay.tui.screens.briefing import BriefingScreen
 
