@@ -10,12 +10,21 @@ persona and the conversation so far). For the default card also
 the memory with the scorer loaded beside it.
 
 The same prompt is also timed the way the app meets it: the app has the buyer read the
-scenario's persona (the prompt's first 168 tokens) while the rep reads the briefing
-(`roleplay.buyer.read_ahead`), so the first reply runs only the rest (`*_first_reply_ttft_s`,
-against `*_ttft_s` for the prompt cold). And the app itself, fresh: seconds from opening a
-briefing to its Ready (`app_briefing_ready_s`; the buyer and the scorer load then, one after
-the other; `_cpu_s` is the app's CPU time meanwhile, less disturbed by a busy machine), and
-whether torch or transformers was imported by then.
+scenario's persona and the user turn's header (the prompt's first 171 tokens) while the rep
+reads the briefing, and the rep's first turn as it is typed, at each pause
+(`roleplay.buyer.read_ahead`), so the first reply runs only the director's request after it
+(`*_first_reply_ttft_s`, against `*_ttft_s` for the prompt cold; `*_tokens_read_ahead` says how
+much of the prompt was read before).
+
+And the app itself, fresh, from its first screen (the picker listing the scenarios): seconds
+from opening a briefing at once to its Ready (`app_briefing_ready_s`; the app preloads the buyer
+and the scorer from the first screen on, side by side, and the briefing is opened before it can
+have got far; `_cpu_s` is the app's CPU time meanwhile, less disturbed by a busy machine), and
+whether torch or transformers was imported by then. Then, the picker left open instead: when
+both models are loaded (`app_picker_models_loaded_s`: a rep who spends that long on the picker
+meets Ready on opening a briefing) and the longest the app's event loop went unanswered
+meanwhile (`app_picker_longest_stall_while_loading_s`, the most a key press waited): ONNX
+Runtime GenAI holds the GIL while it builds the buyer's model and tokenizer.
 
 First, in an empty cache folder, the cold conversions: the GGUF to safetensors, then each ONNX
 build.
@@ -45,6 +54,8 @@ READING_TOKENS_PER_SECOND = 5.0
 DEFAULT_CARD = "smollm2-135m"
 REFERENCE_CARD = "smollm2-135m-transformers"
 PRECISIONS = ("fp32", "int8", "int4")
+FIRST_TURN = "Walk me through how your month-end close works today, and where it gets stuck."
+"""The rep's first turn in the timed prompt."""
 
 
 def _prompt() -> list[Any]:
@@ -56,9 +67,8 @@ def _prompt() -> list[Any]:
 
     scenario = load_scenario(paths.shipped_scenarios_dir() / "cfo-logistics-close.yaml")
     director = BuyerDirector(scenario, None, seed=1)
-    rep = "Walk me through how your month-end close works today, and where it gets stuck."
-    beat = director.decide(rep, None, director.initial_state(), 0)
-    history = [Turn(role="buyer", text=scenario.opening_line), Turn(role="rep", text=rep)]
+    beat = director.decide(FIRST_TURN, None, director.initial_state(), 0)
+    history = [Turn(role="buyer", text=scenario.opening_line), Turn(role="rep", text=FIRST_TURN)]
     return director.messages(beat, history, [])
 
 
@@ -141,7 +151,8 @@ def _child(card_name: str, precision: str, cache: str, speed: bool) -> None:
 
 
 def _time_first_reply(backend: Any, messages: Any) -> dict[str, float]:
-    """The first reply as the app meets it: the persona read while the rep reads the briefing."""
+    """The first reply as the app meets it: the persona read while the rep reads the briefing,
+    the first turn while the rep types it (read again at each pause, a word at a time here)."""
     from roleplay import paths
     from roleplay.buyer import read_ahead
     from roleplay.scenario import load_scenario
@@ -151,6 +162,9 @@ def _time_first_reply(backend: Any, messages: Any) -> dict[str, float]:
     started = time.perf_counter()
     read_ahead(backend, scenario)
     read = time.perf_counter() - started
+    words = FIRST_TURN.split(" ")
+    for typed in range(1, len(words) + 1):
+        read_ahead(backend, scenario, " ".join(words[:typed]))
     timed = _time_stream(backend, messages, temperature=0.0)
     return {**timed, "read_ahead_s": round(read, 3), "reused_tokens": backend.reused_tokens}
 
@@ -159,31 +173,37 @@ APP_READY_SCRIPT = r"""
 import asyncio, json, os, sys, time
 from roleplay.tui.app import make_app
 
+OPEN_BRIEFING = sys.argv[1] == "briefing"
+
 async def main():
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        while not app.catalog_loaded:
-            await pilot.pause(0.01)
-        scenario = app.catalog.find("cfo-logistics-close")
+        while not app.catalog_loaded:  # the picker lists the scenarios: the first screen is up
+            await pilot.pause(0.005)
         started, cpu = time.perf_counter(), time.process_time()
-        app.open_briefing(scenario)
-        loaded = {}
+        if OPEN_BRIEFING:
+            app.open_briefing(app.catalog.find("cfo-logistics-close"))
+        loaded, stall, last = {}, 0.0, started
         while True:
             await pilot.pause(0.005)
-            state, now = app.load_state, time.perf_counter() - started
+            state, now = app.load_state, time.perf_counter()
+            stall, last = max(stall, now - last), now
+            now -= started
             if state.buyers:
                 loaded.setdefault("buyer_s", round(now, 3))
             if state.scorer is not None:
                 loaded.setdefault("scorer_s", round(now, 3))
             start = app.screen.query("#start")
-            if start and not start.first().disabled:
+            if (start and not start.first().disabled) or (
+                not OPEN_BRIEFING and "buyer_s" in loaded and "scorer_s" in loaded
+            ):
                 break
             if state.buyer_errors or state.scorer_error or now > 120:
                 print("RESULT " + json.dumps({"error": str(state)}))
                 os._exit(1)
         heavy = [m for m in ("torch", "transformers", "sentence_transformers") if m in sys.modules]
         result = {"ready_s": round(now, 3), "cpu_s": round(time.process_time() - cpu, 3)}
-        result.update(loaded, heavy=",".join(heavy) or "none")
+        result.update(loaded, heavy=",".join(heavy) or "none", longest_stall_s=round(stall, 3))
         print("RESULT " + json.dumps(result))
         os._exit(0)
 
@@ -191,11 +211,14 @@ asyncio.run(main())
 """
 
 
-def _app_ready() -> Any:
-    """Seconds from opening a briefing to Ready in a fresh app (both models load then)."""
+def _app_ready(where: str = "briefing") -> Any:
+    """A fresh app, from its first screen (the picker listing the scenarios): with `where`
+    "briefing", a briefing opened at once, until its Ready; with "picker", the picker left
+    open until both models are loaded, and the longest the app's event loop went unanswered
+    meanwhile (the picker's worst delay in answering a key)."""
     with tempfile.TemporaryDirectory(prefix="roleplay-bench-home-") as home:
         done = subprocess.run(
-            [sys.executable, "-c", APP_READY_SCRIPT],
+            [sys.executable, "-c", APP_READY_SCRIPT, where],
             capture_output=True,
             text=True,
             timeout=300,
@@ -312,12 +335,15 @@ def run() -> dict[str, float | str]:
         figures["default_vs_llama_cpp"] = round(
             default["greedy"]["tokens_per_s"] / llama["greedy"]["tokens_per_s"], 2
         )
-    ready = _app_ready()
+    ready = _app_ready("briefing")
     figures["app_briefing_ready_s"] = ready["ready_s"]
     figures["app_briefing_ready_cpu_s"] = ready["cpu_s"]
     figures["app_briefing_buyer_loaded_s"] = ready["buyer_s"]
     figures["app_briefing_scorer_loaded_s"] = ready["scorer_s"]
     figures["app_heavy_modules_at_ready"] = ready["heavy"]
+    on_picker = _app_ready("picker")
+    figures["app_picker_models_loaded_s"] = on_picker["ready_s"]
+    figures["app_picker_longest_stall_while_loading_s"] = on_picker["longest_stall_s"]
     figures["load_average_at_end"] = _load_average()
     return figures
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -13,7 +16,11 @@ from roleplay.buyer.decoding import (
     decode_reply,
     penalize,
 )
-from roleplay.buyer.onnx_backend import builder_progress, continue_final_message
+from roleplay.buyer.onnx_backend import (
+    _special_token_ids,
+    builder_progress,
+    continue_final_message,
+)
 from roleplay.errors import BackendError
 
 RENDERED = (
@@ -108,3 +115,18 @@ def test_a_reply_ends_at_a_stop_token_or_when_asked() -> None:
     script = iter([1, 2, 3])
     asked = iter([False, True])
     assert list(decode_reply(step, decode, {9}, greedy, 10, lambda: next(asked))) == ["a"]
+
+
+def test_the_special_tokens_are_read_from_the_tokenizer_file(tmp_path: Path) -> None:
+    added = [
+        {"id": 0, "content": "<|endoftext|>", "special": True},
+        {"id": 7, "content": "[not special]", "special": False},
+        {"id": 2, "content": "<|im_end|>", "special": True},
+    ]
+    tokenizer = {"version": "1.0", "added_tokens": added, "model": {"vocab": {"[": 5}}}
+    file = tmp_path / "tokenizer.json"
+    file.write_text(json.dumps(tokenizer, indent=2))
+    assert _special_token_ids(file) == {0, 2}
+    file.write_text(json.dumps({"model": {"note": '"added_tokens" is not here'}}))
+    assert _special_token_ids(file) == set()
+    assert _special_token_ids(tmp_path / "missing.json") == set()

@@ -73,6 +73,21 @@ def test_the_default_buyer_is_onnx_built_once_into_the_cache(onnx_buyer: OnnxBac
     assert again.model_id == "onnx-int8:SmolLM2-135M-Instruct.Q4_1"
 
 
+def test_buyers_of_one_card_share_its_model_each_with_its_own_cache(
+    onnx_buyer: OnnxBackend,
+) -> None:
+    """The app builds a buyer per scenario: the second loads the model the first loaded, and
+    their conversations do not disturb each other."""
+    other = OnnxBackend(onnx_buyer.card)
+    other.load()
+    assert other.model is onnx_buyer.model and other.loads_light()
+    request = BuyerRequest(tuple(PROMPT), max_new_tokens=12, temperature=0.0)
+    alone = "".join(other.stream(request))
+    "".join(onnx_buyer.stream(BuyerRequest((PROMPT[0],), max_new_tokens=12)))
+    assert "".join(other.stream(request)) == alone
+    assert other.reused_tokens == len(other.prompt_ids(PROMPT)) - 2  # its cache is its own
+
+
 def test_float32_onnx_says_what_transformers_says(
     onnx_fp32: OnnxBackend, reference: TransformersBackend
 ) -> None:
@@ -191,3 +206,31 @@ def test_the_persona_read_ahead_is_reused_by_the_first_reply(
     read_ahead(ahead, cfo)  # once the model has replied, its cache is kept as it is
     assert "".join(ahead.stream(request)) == expected
     assert ahead.reused_tokens == prompt_tokens - 2  # the same prompt again, all but two
+
+
+def test_the_rep_s_first_turn_read_as_typed_is_reused_by_the_first_reply(
+    onnx_buyer: OnnxBackend, cfo: Scenario
+) -> None:
+    """While the rep types the first turn the buyer reads it (the persona, then the words so
+    far, again as they change): the first reply then runs only the director's request after
+    them, and says what it would have said."""
+    from roleplay.buyer import read_ahead
+    from roleplay.buyer.base import anchor_request
+    from roleplay.buyer.director import BuyerDirector
+
+    persona = ChatMessage("system", BuyerDirector(cfo).persona_prompt([]))
+    turn = "How long does your month-end close take today?"
+    request = anchor_request("Dana", "Twelve days, give or take.")
+    reply = BuyerRequest(
+        (persona, ChatMessage("user", f"{turn}\n\n{request}")), max_new_tokens=16, temperature=0.0
+    )
+    cold = OnnxBackend(onnx_buyer.card)
+    cold.load()
+    expected = "".join(cold.stream(reply))
+    typing = OnnxBackend(onnx_buyer.card)
+    typing.load()
+    for typed in ("", "How long do", "How long does your close", "How long does your", turn):
+        read_ahead(typing, cfo, typed)
+    assert "".join(typing.stream(reply)) == expected
+    request_tokens = typing.token_count(f"\n\n{request}")
+    assert len(typing.prompt_ids(reply.prompt)) - typing.reused_tokens <= request_tokens + 8

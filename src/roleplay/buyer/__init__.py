@@ -57,12 +57,13 @@ def load_backend(name: str | None, scenario: Scenario | None = None) -> BuyerBac
     return backend_for_card(find_card(name), scenario)
 
 
-def read_ahead(buyer: BuyerBackend, scenario: Scenario) -> None:
-    """Have a loaded buyer read the call's persona before the call starts.
+def read_ahead(buyer: BuyerBackend, scenario: Scenario, typed: str = "") -> None:
+    """Have a loaded buyer read the start of the call's first prompt before the rep sends it.
 
-    The persona opens every prompt of the call, so a backend that keeps a KV cache (`prefill`:
-    the ONNX one) runs it once now, while the rep reads the briefing, and the first reply runs
-    only what the rep said. Other backends have nothing to do.
+    Every prompt of the call opens with the persona, and the first goes on with the rep's first
+    turn: a backend that keeps a KV cache (`prefill`: the ONNX one) runs the persona while the
+    rep reads the briefing, and what the rep has `typed` of that turn while they type, so the
+    first reply runs only the director's request that follows. Other backends have nothing to do.
 
     Raises:
         BackendError: the model failed while reading.
@@ -72,4 +73,5 @@ def read_ahead(buyer: BuyerBackend, scenario: Scenario) -> None:
         return
     from roleplay.buyer.director import BuyerDirector
 
-    prefill([ChatMessage("system", BuyerDirector(scenario).persona_prompt([]))])
+    persona = BuyerDirector(scenario).persona_prompt([])
+    prefill([ChatMessage("system", persona), ChatMessage("user", typed)])

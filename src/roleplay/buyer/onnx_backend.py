@@ -15,6 +15,7 @@ same text on both.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -62,7 +63,19 @@ and its reply; a longer one gets a cache of its own size."""
 
 _LOAD_LOCK = threading.Lock()
 
+_LoadedModel = tuple[Any, Any, set[int], set[int]]
+"""A loaded ONNX model: the model, its tokenizer, the special token ids and the stop ids."""
+
+_LOADED: dict[tuple[str, int], _LoadedModel] = {}
+"""Models loaded in this process, by folder and thread count. Backends of the same card (the
+app builds one per scenario) share the model, each with a KV cache of its own: the second loads
+in no time and takes no more memory than its cache."""
+
 _LAYER_LINE = re.compile(r"^Reading layer (\d+)")
+
+_WRITING = "\ue000"
+"""Marks where the message being written ends, in a read-ahead's rendered prompt (a private-use
+character no text of a call holds)."""
 
 
 class OnnxBackend:
@@ -99,6 +112,8 @@ class OnnxBackend:
         """How many tokens of the last reply's prompt the KV cache already held."""
         self._cache_lock = threading.Lock()
         """Held while `prefill` fills the KV cache; a reply waits for it before reusing it."""
+        self._replied = False
+        """Whether a reply has used the KV cache (a read-ahead then leaves it as it is)."""
         self._special_ids: set[int] = set()
         self._stop_ids: set[int] = set()
         self.model_id = self.source.model_id.replace("transformers:", f"onnx-{card.precision}:", 1)
@@ -125,6 +140,11 @@ class OnnxBackend:
         """Whether the weights the card names are present."""
         return self.source.weights_installed()
 
+    def loads_light(self) -> bool:
+        """Whether `load()` only reads the built model: no conversion, so neither torch nor
+        transformers is imported (the app then loads the scorer at the same time)."""
+        return self.model is not None or self.cache_ready()
+
     # -- loading -------------------------------------------------------------------------
 
     def load(self, progress: Progress | None = None) -> None:
@@ -148,25 +168,12 @@ class OnnxBackend:
         report("buyer model ready", 1.0)
 
     def _load_folder(self, folder: Path) -> None:
-        import onnxruntime_genai as og
-
-        try:
-            config = og.Config(str(folder))
-            config.clear_providers()  # the CPU
-            threads = self.card.threads or min(4, os.cpu_count() or 1)
-            session = {"session_options": {"intra_op_num_threads": threads}}
-            config.overlay(json.dumps({"model": {"decoder": session}}))
-            self.model = og.Model(config)
-            self.tokenizer = og.Tokenizer(self.model)
-        except Exception as exc:  # og raises RuntimeError and its own types
-            self.model = None
-            raise ModelError(f"could not load the buyer model from {folder}: {exc}") from None
-        self._special_ids = _special_token_ids(folder / "tokenizer.json")
-        self._stop_ids = {int(i) for i in self.tokenizer.eos_token_ids}
-        for token in STOP_TOKENS:
-            ids = self.tokenizer.encode(token)
-            if len(ids) == 1 and int(ids[0]) in self._special_ids:
-                self._stop_ids.add(int(ids[0]))
+        threads = self.card.threads or min(4, os.cpu_count() or 1)
+        key = (str(folder), threads)
+        loaded = _LOADED.get(key)
+        if loaded is None:
+            loaded = _LOADED[key] = _read_model(folder, threads)
+        self.model, self.tokenizer, self._special_ids, self._stop_ids = loaded
 
     def _convert(self, folder: Path, report: Progress) -> None:
         """Build the ONNX model from the Hugging Face weights, atomically.
@@ -267,30 +274,37 @@ class OnnxBackend:
     def prefill(self, messages: Sequence[ChatMessage]) -> None:
         """Run the start of a coming prompt into the KV cache, so its reply runs only the rest.
 
-        The persona of a call is known before the call starts: run while the rep reads the
-        briefing, it takes the better part of the first reply's prompt off the rep's wait.
-        Does nothing once a reply has used the model (its cache is worth more). Thread-safe
-        against `stream`: a reply that starts meanwhile waits for the prefill to finish.
-        """
-        import onnxruntime_genai as og
+        `messages` open the coming prompt; the last is still being written (the rep's turn as
+        typed so far, possibly empty), so the prompt is read up to where its text ends. The
+        persona and the rep's first turn are known before the first reply is asked for: read
+        while the rep reads the briefing and types, they take most of that reply's prompt off
+        the rep's wait. Called again as the text grows, it runs only what changed. Does nothing
+        once a reply has used the model (its cache is worth more). Thread-safe against
+        `stream`: a reply that starts meanwhile waits for the prefill to finish.
 
+        Raises:
+            BackendError: the model failed while reading.
+        """
         if self.model is None:
             self.load()
-        chat = json.dumps([{"role": m.role, "content": m.content} for m in messages])
-        text: str = self.tokenizer.apply_chat_template(chat, add_generation_prompt=False)
-        ids = self.tokenizer.encode(text)
+        chat = [{"role": m.role, "content": m.content} for m in messages]
+        chat[-1]["content"] += _WRITING
+        text: str = self.tokenizer.apply_chat_template(
+            json.dumps(chat), add_generation_prompt=False
+        )
+        if _WRITING not in text:
+            raise BackendError("the chat template dropped the message being written")
+        ids = self.tokenizer.encode(text[: text.rindex(_WRITING)])
         with self._cache_lock:
-            if self._generator is not None or len(ids) == 0:
+            if self._replied or len(ids) < 2:
                 return
-            self._capacity = max(CACHE_TOKENS, len(ids) + 1)
-            params = og.GeneratorParams(self.model)
-            params.set_search_options(max_length=self._capacity, do_sample=False)
-            generator = og.Generator(self.model, params)
+            generator, cached = self._generator_for(ids, 0, owner=None)
+            self._sequence = None  # unknown if the append fails
             try:
-                generator.append_tokens(ids)
+                generator.append_tokens(ids[cached:])
             except RuntimeError as exc:
                 raise BackendError(f"the buyer model failed while reading ahead: {exc}") from exc
-            self._generator, self._sequence = generator, [int(i) for i in ids]
+            self._sequence = [int(i) for i in ids]
 
     def _generator_for(self, prompt: Any, max_new_tokens: int, owner: object) -> tuple[Any, int]:
         """A generator whose KV cache holds the longest prefix of `prompt` it can reuse, and
@@ -336,6 +350,7 @@ class OnnxBackend:
         prompt = self.prompt_ids(request.prompt)
         owner = object()
         with self._cache_lock:
+            self._replied = True
             generator, cached = self._generator_for(prompt, request.max_new_tokens, owner)
 
         def step(token: int | None) -> Logits:
@@ -422,14 +437,57 @@ def _layer_count(hf_folder: Path) -> int:
         return 1
 
 
+def _read_model(folder: Path, threads: int) -> _LoadedModel:
+    """Load the ONNX model in `folder` to run on the CPU alone, on `threads` threads.
+
+    ONNX Runtime GenAI holds the GIL while it builds the model and its tokenizer (most of a
+    second in all): the app's other threads wait meanwhile.
+
+    Raises:
+        ModelError: the model could not be loaded.
+    """
+    import onnxruntime_genai as og
+
+    try:
+        config = og.Config(str(folder))
+        config.clear_providers()  # the CPU
+        session = {"session_options": {"intra_op_num_threads": threads}}
+        config.overlay(json.dumps({"model": {"decoder": session}}))
+        model = og.Model(config)
+        tokenizer = og.Tokenizer(model)
+    except Exception as exc:  # og raises RuntimeError and its own types
+        raise ModelError(f"could not load the buyer model from {folder}: {exc}") from None
+    special = _special_token_ids(folder / "tokenizer.json")
+    stops = {int(i) for i in tokenizer.eos_token_ids}
+    for token in STOP_TOKENS:
+        ids = tokenizer.encode(token)
+        if len(ids) == 1 and int(ids[0]) in special:
+            stops.add(int(ids[0]))
+    return model, tokenizer, special, stops
+
+
 def _special_token_ids(tokenizer_file: Path) -> set[int]:
     """The ids of the tokenizer's special tokens (skipped in the reply's text, as transformers'
-    `skip_special_tokens` does)."""
+    `skip_special_tokens` does).
+
+    Only the file's `added_tokens` list is parsed when it can be found: the whole file is
+    megabytes of JSON, whose parsing holds the GIL (the app would stutter).
+    """
     try:
-        added = json.loads(tokenizer_file.read_text()).get("added_tokens", [])
-    except (OSError, ValueError):
+        text = tokenizer_file.read_text()
+    except OSError:
         return set()
-    return {int(t["id"]) for t in added if t.get("special")}
+    added: Any = None
+    at = text.find('"added_tokens"')
+    if at >= 0:
+        with contextlib.suppress(ValueError):
+            added, _ = json.JSONDecoder().raw_decode(text, text.index("[", at))
+    if not isinstance(added, list):
+        try:
+            added = json.loads(text).get("added_tokens", [])
+        except (ValueError, AttributeError):
+            return set()
+    return {int(t["id"]) for t in added if isinstance(t, dict) and t.get("special")}
 
 
 def _builder_version() -> str:

@@ -77,8 +77,9 @@ ScorerFactory = Callable[["Rubric"], "TurnScorer"]
 """Builds the loaded turn scorer for a rubric."""
 
 _MODEL_LOAD_LOCK = threading.Lock()
-"""Model loads run one at a time: the buyer and the scorer both import transformers, whose
-lazy module breaks when two threads import it at once."""
+"""Held by a model load that may import transformers (the scorer, and a buyer that converts
+its weights or runs on transformers), whose lazy module breaks when two threads import it at
+once. A buyer that only reads a built ONNX model (`loads_light()`) loads beside the scorer."""
 
 __all__ = ["DARK_THEME", "LIGHT_THEME", "RoleplayApp", "make_app"]
 
@@ -95,8 +96,10 @@ class LoadState:
     """Why the scorer failed to load, if it did."""
     buyers: dict[str, BuyerBackend] = field(default_factory=dict)
     """Loaded buyer backends, by scenario id."""
-    buyer_progress: dict[str, tuple[str, float | None]] = field(default_factory=dict)
-    """Per scenario id, the buyer load's status line and fraction done."""
+    buyer_progress: tuple[str, float | None] = ("loading…", None)
+    """The latest buyer load's status line and fraction done. Every scenario's buyer runs on
+    the same model card, so a briefing shows it whichever scenario the load started for (the
+    preload's, while the picker was up)."""
     buyer_errors: dict[str, str] = field(default_factory=dict)
     """Per scenario id, why the buyer failed to load."""
 
@@ -156,6 +159,8 @@ class RoleplayApp(App[None]):
         self.session_scenario: Scenario | None = None
         self._personas_read: set[str] = set()
         """Scenario ids whose loaded buyer has been asked to read its persona ahead."""
+        self._buyers_loading: set[str] = set()
+        """Scenario ids whose buyer is being loaded."""
 
     # -- start-up --------------------------------------------------------------------------
 
@@ -213,6 +218,7 @@ class RoleplayApp(App[None]):
             if isinstance(screen, PickerScreen) and screen.is_mounted:
                 screen.show_catalog()
         self.reload_history()
+        self.call_after_refresh(self.preload_models)
 
     def _first_screen(self) -> Screen[None]:
         """The briefing of `--resume` or `--scenario` if they can be opened, else the picker."""
@@ -256,8 +262,25 @@ class RoleplayApp(App[None]):
 
     # -- model loading ---------------------------------------------------------------------
 
+    def preload_models(self) -> None:
+        """Start loading the buyer and the scorer while the rep picks a scenario.
+
+        Neither depends on the scenario picked: the buyer's model card comes from the settings
+        (`--model`), the scorer from the rubric. The buyer of the first listed scenario is
+        loaded; another scenario's buyer shares its model (the ONNX backend keeps it), so by
+        the time a briefing opens both are ready or nearly. Started once the picker lists the
+        scenarios, in threads; the picker answers keys meanwhile, except while ONNX Runtime
+        GenAI builds the buyer's model, holding the GIL (about half a second). A failure is
+        kept, and shown by the briefing as if the briefing had started the load.
+        """
+        from roleplay.tui.screens.briefing import BriefingScreen
+
+        if self.catalog.scenarios and not isinstance(self.screen, BriefingScreen):
+            self.ensure_models(self.catalog.scenarios[0])
+
     def ensure_models(self, scenario: Scenario, *, retry: bool = False) -> None:
-        """Start loading what the scenario needs that is not loaded (or failed, on retry)."""
+        """Start loading what the scenario needs that is not loaded or loading (or failed, on
+        retry)."""
         state = self.load_state
         if retry:
             self._update(
@@ -265,10 +288,14 @@ class RoleplayApp(App[None]):
                 scorer_error=None,
             )
         state = self.load_state
-        if scenario.id not in state.buyers and scenario.id not in state.buyer_errors:
+        key = scenario.id
+        known = state.buyers.keys() | state.buyer_errors.keys() | self._buyers_loading
+        if key not in known:
+            self._buyers_loading.add(key)
             self.load_buyer(scenario)
         if state.scorer is None and not state.scorer_error and not self._scorer_loading():
             self.load_scorer()
+        self._read_ahead_when_ready(scenario)
 
     def _scorer_loading(self) -> bool:
         return any(w.group == "scorer" and not w.is_finished for w in self.workers)
@@ -296,9 +323,14 @@ class RoleplayApp(App[None]):
             return
         self.post_message(ScorerLoaded(scorer))
 
-    @work(thread=True, exclusive=True, group="buyer", exit_on_error=False)
+    @work(thread=True, group="buyer", exit_on_error=False)
     def load_buyer(self, scenario: Scenario) -> None:
-        """Build and load the buyer backend for `scenario` in a thread, reporting progress."""
+        """Build and load the buyer backend for `scenario` in a thread, reporting progress.
+
+        A buyer that only reads a built ONNX model loads while the scorer loads: ONNX Runtime
+        builds the scorer's session without holding the GIL, so it goes on while ONNX Runtime
+        GenAI (which holds it) builds the buyer's model.
+        """
         key = scenario.id
 
         def progress(status: str, fraction: float | None) -> None:
@@ -306,10 +338,12 @@ class RoleplayApp(App[None]):
 
         progress("loading…", None)
         try:
-            if _MODEL_LOAD_LOCK.locked():
+            buyer = self.buyer_factory(scenario)
+            light = getattr(buyer, "loads_light", None)
+            lock = contextlib.nullcontext() if light is not None and light() else _MODEL_LOAD_LOCK
+            if lock is _MODEL_LOAD_LOCK and _MODEL_LOAD_LOCK.locked():
                 progress("waiting for the scorer to load…", None)
-            with _MODEL_LOAD_LOCK:
-                buyer = self.buyer_factory(scenario)
+            with lock:
                 buyer.load(progress)
         except RoleplayError as exc:
             self.post_message(ModelLoadFailed("buyer", problems_text(exc), key))
@@ -324,9 +358,7 @@ class RoleplayApp(App[None]):
         if message.component == "scorer":
             self._update(scorer_status=message.status)
         else:
-            progress = dict(self.load_state.buyer_progress)
-            progress[message.key] = (message.status, message.fraction)
-            self._update(buyer_progress=progress)
+            self._update(buyer_progress=(message.status, message.fraction))
 
     @on(ScorerLoaded)
     def scorer_loaded(self, message: ScorerLoaded) -> None:
@@ -335,17 +367,27 @@ class RoleplayApp(App[None]):
 
     @on(BuyerLoaded)
     def buyer_loaded(self, message: BuyerLoaded) -> None:
+        self._buyers_loading.discard(message.key)
         self._update(buyers={**self.load_state.buyers, message.key: message.buyer})
         self._announce_models()
 
     def _announce_models(self) -> None:
         if self.load_state.scorer is not None and self.load_state.buyers:
             self.post_message(ModelsLoaded())
-            for key, buyer in self.load_state.buyers.items():
-                scenario = self.catalog.find(key)
-                if key not in self._personas_read and scenario is not None:
-                    self._personas_read.add(key)
-                    self.read_persona_ahead(buyer, scenario)
+            from roleplay.tui.screens.briefing import BriefingScreen
+
+            if isinstance(self.screen, BriefingScreen):
+                self._read_ahead_when_ready(self.screen.scenario)
+
+    def _read_ahead_when_ready(self, scenario: Scenario) -> None:
+        """Once both models are ready, have the buyer of `scenario`, whose briefing the rep is
+        reading, read its persona (once). Not on the picker: the rep may pick another."""
+        state = self.load_state
+        buyer = state.buyers.get(scenario.id)
+        if buyer is None or state.scorer is None or scenario.id in self._personas_read:
+            return
+        self._personas_read.add(scenario.id)
+        self.read_persona_ahead(buyer, scenario)
 
     @work(thread=True, group="read-ahead", exit_on_error=False)
     def read_persona_ahead(self, buyer: BuyerBackend, scenario: Scenario) -> None:
@@ -363,10 +405,16 @@ class RoleplayApp(App[None]):
         if message.component == "scorer":
             self._update(scorer_error=f"Scorer: {message.error}")
         else:
+            self._buyers_loading.discard(message.key)
             errors = dict(self.load_state.buyer_errors)
             errors[message.key] = f"Buyer: {message.error}"
             self._update(buyer_errors=errors)
-        self.notify(message.error, title=f"The {message.component} did not load", severity="error")
+        from roleplay.tui.screens.briefing import BriefingScreen
+
+        if isinstance(self.screen, BriefingScreen):  # else the briefing shows it on opening
+            self.notify(
+                message.error, title=f"The {message.component} did not load", severity="error"
+            )
 
     # -- navigation ------------------------------------------------------------------------
 

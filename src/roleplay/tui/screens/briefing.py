@@ -158,7 +158,7 @@ class BriefingScreen(Screen[None]):
             progress.update(total=100, progress=100)
             start.disabled = False
             return
-        buyer_status, fraction = state.buyer_progress.get(key, ("loading…", None))
+        buyer_status, fraction = state.buyer_progress
         parts = [
             f"Buyer: {'ready' if buyer is not None else buyer_status}",
             f"Scorer: {'ready' if state.scorer is not None else state.scorer_status}",

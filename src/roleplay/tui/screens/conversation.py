@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -36,6 +37,8 @@ from roleplay.tui.widgets.rep_input import RepInput, clean_text
 from roleplay.tui.widgets.turn_bubble import TurnBubble
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from roleplay.scoring.metrics import ConversationMetrics
     from roleplay.session import PracticeSession
     from roleplay.tui.app import RoleplayApp
@@ -46,6 +49,9 @@ ENDINGS = {
     "patience": "The buyer ran out of patience.",
     "crash": "The call was cut off.",
 }
+
+TYPING_PAUSE_SECONDS = 0.3
+"""How long the rep's typing pauses before the buyer reads the first turn typed so far."""
 
 
 def snapshot_of(session: PracticeSession, scenario: Scenario) -> SessionSnapshot:
@@ -144,6 +150,8 @@ class ConversationScreen(Screen[None]):
         self._selected: int | None = None
         self._end_after_reply = False
         self._reply_pending = False
+        self._typing_pause: Timer | None = None
+        """Reads the first turn typed so far when it fires (each key restarts it)."""
         self.snapshot: SessionSnapshot | None = None
         self.title = f"{self.scenario.buyer.name}, {self.scenario.buyer.title}"
         self.sub_title = self.scenario.buyer.company
@@ -239,6 +247,28 @@ class ConversationScreen(Screen[None]):
         self.query_one("#log", VerticalScroll).mount(self._pending)
         self._scroll_end()
         self.run_turn(text)
+
+    @on(RepInput.Changed, "#rep-input")
+    def first_turn_typed(self, event: RepInput.Changed) -> None:
+        """While the rep types the call's first turn, the buyer reads it (`read_ahead`) at each
+        pause: reading holds the app for a few milliseconds a word, so not at every key."""
+        if self._typing_pause is not None:
+            self._typing_pause.stop()
+            self._typing_pause = None
+        typed = clean_text(event.value)
+        if typed and not self.session.transcript.rep_turns and not self.session.ended:
+            self._typing_pause = self.set_timer(
+                TYPING_PAUSE_SECONDS, lambda: self.read_first_turn_ahead(typed)
+            )
+
+    @work(thread=True, group="read-ahead", exit_on_error=False)
+    def read_first_turn_ahead(self, typed: str) -> None:
+        """Have the buyer read what the rep has typed of the first turn: the first reply then
+        runs only the director's request after it. A failure is left for the reply to report."""
+        from roleplay.buyer import read_ahead
+
+        with contextlib.suppress(RoleplayError):
+            read_ahead(self.session.buyer, self.scenario, typed)
 
     @work(thread=True, exclusive=True, group="turn", exit_on_error=False)
     def run_turn(self, text: str) -> None:
