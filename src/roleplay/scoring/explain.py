@@ -25,7 +25,7 @@ EMBEDDING_PARTS = 3 * EMBEDDING_DIM
 """Turn, previous and their product, before the cosine and the cues."""
 
 _CLAUSE_SPLIT = re.compile(
-    r"[;:!?()\u2014\u2013]|(?<!\d)[.,]|[.,](?!\d)|\s-\s"
+    r"[;:!?()\u2014\u2013]|\.(?!\w)|(?<!\d),|,(?!\d)|\s-\s"
     r"|\b(?:and|but|because|so|which|although|though|while)\b",
     re.IGNORECASE,
 )

@@ -91,6 +91,9 @@ _SUBJECT_OPENERS = frozenset(
 )
 """First words after which a clause, said back in the second person, is a whole sentence."""
 
+_DOUBLE_QUOTES = re.compile('["\u201c\u201d]')
+"""Double quotation marks, which a quote of the buyer's words cannot hold."""
+
 _SUBORDINATE = re.compile(
     r"\s\b(?:after|before|when|since|until|unless|if|once|whereas)\b", re.IGNORECASE
 )
@@ -208,9 +211,12 @@ def quotable_clauses(
 
 def as_said(clause: str, line: str) -> str:
     """The clause with the letters' case as the buyer said it (`Walmart alone charged us`,
-    not `walmart ...`): a quote is the buyer's words as said."""
+    not `walmart ...`), ready to go inside double quotes: the buyer's own quotation marks
+    become single ones (`entries like 'research'`), or go when the clause cut one in half."""
     start = line.lower().find(clause.lower())
-    return line[start : start + len(clause)] if start >= 0 else clause
+    said = line[start : start + len(clause)] if start >= 0 else clause
+    marks = len(_DOUBLE_QUOTES.findall(said))
+    return _DOUBLE_QUOTES.sub("'" if marks % 2 == 0 else "", said)
 
 
 def first_candidate(clauses: Sequence[str], opening: bool) -> str:
@@ -294,9 +300,13 @@ def said_by_buyer(suggestion: str, previous: str, history: History = ()) -> bool
     """Whether a suggestion puts nothing in the buyer's mouth: every quoted span is the
     buyer's words as said, and every content word is the buyer's or the coaching forms'."""
     said = buyer_lines(previous, history)
-    lowered = [" ".join(line.lower().split()) for line in said]
+
+    def plain(text: str) -> str:  # quotation marks aside: `'research'` quotes `"research"`
+        return " ".join(re.sub("[\"'\u2018\u2019\u201c\u201d]", "", text).lower().split())
+
+    lines = [plain(line) for line in said]
     for span in quoted_spans(suggestion):
-        if not any(" ".join(span.lower().split()) in line for line in lowered):
+        if not any(plain(span) in line for line in lines):
             return False
     heard = {w for line in said for w in words(line)}
     return all(w in heard or w in TEMPLATE_WORDS for w in content_words(suggestion))
