@@ -96,26 +96,12 @@ def test_every_suggestion_of_the_eval_sets_is_strong_and_the_buyers(scorer: Turn
     assert len(data) > 700
     bars = suggest.bars(scorer.rubric)
     failures: list[str] = []
-    batch = 256
-    for start in range(0, len(data), batch):
-        rows = range(start, min(start + batch, len(data)))
-        items = [(data.turns[i], data.previous[i]) for i in rows]
-        histories = [data.history[i] for i in rows]
-        results = scorer.score_many(items, None, histories)
-        suggestions = [r.explanation.alternative for r in results]
-        again = scorer.score_many(
-            [(s, previous) for s, (_, previous) in zip(suggestions, items, strict=True)],
-            None,
-            histories,
+    for i, suggestion, coached, value in evaluation.scored_suggestions(scorer, data):
+        problems = _problems(
+            suggestion, data.turns[i], data.previous[i], data.history[i], value, bars[coached]
         )
-        for i, result, suggestion, scored in zip(rows, results, suggestions, again, strict=True):
-            coached = min(DIMENSIONS, key=lambda name: getattr(result.scores, name))
-            value = float(getattr(scored.scores, coached))
-            problems = _problems(
-                suggestion, data.turns[i], data.previous[i], data.history[i], value, bars[coached]
-            )
-            if problems:
-                failures.append(f"{data.meta[i]['id']} ({coached}): {suggestion!r}: {problems}")
+        if problems:
+            failures.append(f"{data.meta[i]['id']} ({coached}): {suggestion!r}: {problems}")
     assert not failures, f"{len(failures)} of {len(data)}:\n" + "\n".join(failures[:20])
 
 
@@ -192,7 +178,7 @@ def _request(previous: str, coached: str = "problem_focus") -> suggest.Request:
     return suggest.Request(previous, (), coached, clauses, suggest.at_opening(previous, None))
 
 
-BARS = dict.fromkeys(DIMENSIONS, 0.7)
+BARS: dict[str, float] = dict.fromkeys(DIMENSIONS, 0.7)
 LINE = "Our nurses are exhausted. We lost nine of them to agencies this spring."
 
 
