@@ -221,3 +221,11 @@ def test_at_the_start_of_a_call_the_suggestion_is_an_opening_question() -> None:
 def test_the_bar_is_where_the_rubrics_top_band_starts(default_rubric: Rubric) -> None:
     for name, bar in suggest.bars(default_rubric).items():
         assert bar == default_rubric.dimension(name).bands[-1].min_score
+
+
+def test_a_reflection_says_the_buyers_clause_back_in_the_second_person() -> None:
+    assert suggest.reflection("We've had parents tell us they keep the kid home") == (
+        "you've had parents tell you they keep the kid home"
+    )
+    assert suggest.reflection("has a freeze on new vendors") == ""  # no subject: no sentence
+    assert suggest.reflection("We have 1,200 contracts with custom terms") == ""

@@ -156,7 +156,10 @@ def reflection(clause: str) -> str:
     tokens = clause.split()
     if not tokens or tokens[0].lower().replace("’", "'") not in _SUBJECT_OPENERS:
         return ""
-    return swap_person(clause).rstrip(" ,;:-")
+    said_back = swap_person(clause).rstrip(" ,;:-")
+    if len(said_back.split()) != len(tokens):  # `1,200` or `£20k` would come back spaced out
+        return ""
+    return said_back[0].lower() + said_back[1:]  # `your`, `you`: mid-sentence after `So`
 
 
 def quoted_spans(text: str) -> list[str]:
