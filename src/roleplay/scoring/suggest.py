@@ -2,9 +2,11 @@
 
 A suggestion that coaches listening but reads as a pitch teaches the wrong thing, so every
 suggestion is held to the bar it sets: a few candidates are built from what the buyer said
-(different clauses, in a question form and a reflection form), each is scored by the same
-scorer in the same place of the conversation, and the best that reaches the rubric's top band
-on the dimension it coaches wins. A candidate only ever quotes the buyer's own words, never a
+(different clauses, in a question form and a reflection form) and scored by the same scorer in
+the same place of the conversation, and one that reaches the rubric's top band on the
+dimension it coaches wins. They are scored in rounds (`better_turns`): the first candidate,
+embedded together with the turn; only if it falls short, the others, the best of them winning.
+A candidate only ever quotes the buyer's own words, never a
 clause the turn-reading rules read as product, price or close talk, and never names the
 product. When no candidate reaches the bar, a coaching line that quotes nothing is offered
 (the best of a few, also scored).
