@@ -17,8 +17,9 @@ import numpy.typing as npt
 from roleplay.language import ScenarioVocabulary, vocabulary_for
 from roleplay.rubric import DIMENSIONS, Rubric
 from roleplay.scenario import Scenario
+from roleplay.scoring import suggest
 from roleplay.scoring.explain import explain
-from roleplay.scoring.features import CUE_NAMES, Cues, History, buyer_lines, score_caps
+from roleplay.scoring.features import CUE_NAMES, Cues, History, score_caps
 from roleplay.scoring.model import (
     EMBEDDING_DIM,
     Embedder,
@@ -163,13 +164,41 @@ class TurnScorer:
         items = [(turn, previous or "") for turn, previous in items]
         if not items:
             return []
-        probabilities, cues, x = self.predict(items, scenario, histories)
-        shares = {name: self.heads.heads[name].contributions(x) for name in DIMENSIONS}
+        vocab = self.vocabulary(scenario)
+        said = [tuple(histories[i]) if histories else () for i in range(len(items))]
+        clauses = [
+            suggest.quotable_clauses(previous, history, scenario, vocab)
+            for (_, previous), history in zip(items, said, strict=True)
+        ]
+        openings = [suggest.at_opening(previous, scenario) for _, previous in items]
+        with self._recent.held():
+            # The turns, their previous lines and each turn's first candidate better turn in
+            # one embedding batch: the candidate is then scored without embedding anything.
+            texts = [t for turn, previous in items for t in (turn, previous)]
+            texts += [suggest.first_candidate(c, o) for c, o in zip(clauses, openings, strict=True)]
+            self._recent.embed(list(dict.fromkeys(t for t in texts if t.strip())))
+            probabilities, cues, x = self.predict(items, scenario, histories)
+            shares = {name: self.heads.heads[name].contributions(x) for name in DIMENSIONS}
+            rounded: list[dict[str, float]] = [
+                {name: round(float(probabilities[name][i]), 4) for name in DIMENSIONS}
+                for i in range(len(items))
+            ]
+            requests = [
+                suggest.Request(
+                    previous,
+                    history,
+                    min(DIMENSIONS, key=lambda name: values[name]),
+                    clause,
+                    opening,
+                )
+                for (_, previous), history, values, clause, opening in zip(
+                    items, said, rounded, clauses, openings, strict=True
+                )
+            ]
+            better = self.better_turns(requests, scenario)
         results = []
         for i, (turn, previous) in enumerate(items):
-            values: dict[str, float] = {
-                name: round(float(probabilities[name][i]), 4) for name in DIMENSIONS
-            }
+            values = rounded[i]
             bands: dict[str, str] = {
                 name: self.rubric.dimension(name).band_for(values[name]).id for name in DIMENSIONS
             }
@@ -189,16 +218,29 @@ class TurnScorer:
                         bands,
                         contributions,
                         self.rubric,
-                        scenario,
                         nearest[0] if nearest is not None else None,
                         x[i, -len(CUE_NAMES) :],
-                        buyer_lines(previous, histories[i] if histories else ())[:-1],
+                        better[i],
                     ),
                     rubric_id=self.rubric.id,
                     rubric_hash=self._rubric_hash,
                 )
             )
         return results
+
+    def better_turns(
+        self, requests: Sequence[suggest.Request], scenario: Scenario | None = None
+    ) -> list[str]:
+        """For each request, a better turn aimed at its coached dimension, built from the
+        buyer's words and scored strong there by this scorer (`roleplay.scoring.suggest`)."""
+
+        def predict(
+            candidates: Sequence[tuple[str, str]], where: Sequence[History] | None
+        ) -> tuple[dict[str, npt.NDArray[np.float64]], list[Cues]]:
+            probabilities, cues, _ = self.predict(candidates, scenario, where)
+            return probabilities, cues
+
+        return suggest.better_turns(requests, predict, suggest.bars(self.rubric))
 
     def score(
         self,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -612,13 +612,12 @@ class SuggestionFigure:
     """The lowest-scoring suggestion: (text, dimension, score)."""
 
 
-def suggestion_figure(
+def scored_suggestions(
     scorer: TurnScorer, data: fitting.LabelledTurns, batch: int = 256
-) -> SuggestionFigure:
+) -> Iterator[tuple[int, str, str, float]]:
     """Score every turn of `data` with its history, then score each suggested better turn in
-    the same place of the conversation, on the dimension the original turn scored lowest."""
-    values: list[float] = []
-    worst = ("", "", 1.0)
+    the same place of the conversation, on the dimension the original turn scored lowest:
+    `(row, suggestion, dimension, score)` for each row."""
     for start in range(0, len(data), batch):
         rows = range(start, min(start + batch, len(data)))
         items = [(data.turns[i], data.previous[i]) for i in rows]
@@ -630,12 +629,21 @@ def suggestion_figure(
             None,
             histories,
         )
-        for result, suggestion, scored in zip(results, suggestions, again, strict=True):
+        for row, result, suggestion, scored in zip(rows, results, suggestions, again, strict=True):
             coached = min(DIMENSIONS, key=lambda name: getattr(result.scores, name))
-            value = float(getattr(scored.scores, coached))
-            values.append(value)
-            if value < worst[2]:
-                worst = (suggestion, coached, value)
+            yield row, suggestion, coached, float(getattr(scored.scores, coached))
+
+
+def suggestion_figure(
+    scorer: TurnScorer, data: fitting.LabelledTurns, batch: int = 256
+) -> SuggestionFigure:
+    """How the better turns suggested for the turns of `data` score (`scored_suggestions`)."""
+    values: list[float] = []
+    worst = ("", "", 1.0)
+    for _, suggestion, coached, value in scored_suggestions(scorer, data, batch):
+        values.append(value)
+        if value < worst[2]:
+            worst = (suggestion, coached, value)
     array = np.array(values)
     return SuggestionFigure(
         len(values),

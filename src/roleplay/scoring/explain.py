@@ -1,8 +1,5 @@
-"""Why a turn scored as it did, in words a rep can act on, and one better turn.
-
-The better turn is always built from the buyer's own words (their previous line, or the
-scenario's stated priorities at the start of a call); it is never a generic tip.
-"""
+"""Why a turn scored as it did, in words a rep can act on, and the buyer's words a better
+turn is built from (`roleplay.scoring.suggest` builds it and checks it with the scorer)."""
 
 from __future__ import annotations
 
@@ -14,7 +11,6 @@ import numpy.typing as npt
 
 from roleplay.language import STOPWORDS, content_words, sentences
 from roleplay.rubric import DIMENSION_LABELS, DIMENSIONS, Rubric
-from roleplay.scenario import Scenario
 from roleplay.scoring.features import (
     CONCERN_WORDS,
     CUE_NAMES,
@@ -29,7 +25,8 @@ EMBEDDING_PARTS = 3 * EMBEDDING_DIM
 """Turn, previous and their product, before the cosine and the cues."""
 
 _CLAUSE_SPLIT = re.compile(
-    r"[.;:!?()\u2014\u2013]|(?<!\d),|,(?!\d)|\s-\s|\b(?:and|but|because|so|which|although|though|while)\b",
+    r"[;:!?()\u2014\u2013]|\.(?!\w)|(?<!\d),|,(?!\d)|\s-\s"
+    r"|\b(?:and|but|because|so|which|although|though|while)\b",
     re.IGNORECASE,
 )
 _LEAD_FILLERS = {
@@ -42,6 +39,7 @@ _LEAD_FILLERS = {
     "so",
     "and",
     "but",
+    "or",
     "okay",
     "ok",
     "fine",
@@ -188,8 +186,15 @@ def key_phrase(line: str, max_words: int = 10, names: Sequence[str] = ()) -> str
     never chosen: "you said Dana Whitfield" or "you said what did I want to talk about" is no
     reflection. Returns "" when no clause is left.
     """
+    phrases = key_phrases(line, max_words, names)
+    return phrases[0] if phrases else ""
+
+
+def key_phrases(line: str, max_words: int = 10, names: Sequence[str] = ()) -> list[str]:
+    """The clauses of the buyer's line, the most meaningful first (as `key_phrase` ranks
+    them), each cut to at most `max_words` and said as the buyer said it."""
     name_words = frozenset(w for name in names for w in content_words(name))
-    best, best_score = "", -1.0
+    ranked: list[tuple[float, str]] = []
     for sentence in sentences(line):
         if sentence.rstrip(" \"')").endswith("?"):
             continue
@@ -202,15 +207,19 @@ def key_phrase(line: str, max_words: int = 10, names: Sequence[str] = ()) -> str
             content = content_words(" ".join(tokens))
             score = len(content) + sum(w in CONCERN_WORDS for w in content) * 0.5
             score += 0.5 * bool(re.search(r"\d", clause))
-            if score > best_score:
-                best, best_score = " ".join(tokens), score
-    tokens = best.split()
-    if len(tokens) > max_words:
-        tokens = tokens[:max_words]
-        while len(tokens) > 1 and tokens[-1].lower() in STOPWORDS:  # not "... about the"
-            tokens.pop()
-    phrase = " ".join(tokens).strip(" ,.;:-")
-    return _lower_first(phrase)
+            ranked.append((score, " ".join(tokens)))
+    ranked.sort(key=lambda pair: -pair[0])  # stable: the earlier of equals first
+    phrases: list[str] = []
+    for _, clause in ranked:
+        tokens = clause.split()
+        if len(tokens) > max_words:
+            tokens = tokens[:max_words]
+            while len(tokens) > 1 and tokens[-1].lower() in STOPWORDS:  # not "... about the"
+                tokens.pop()
+        phrase = _lower_first(" ".join(tokens).strip(" ,.;:-"))
+        if phrase and phrase not in phrases:
+            phrases.append(phrase)
+    return phrases
 
 
 def _lower_first(phrase: str) -> str:
@@ -358,37 +367,6 @@ def deciding_cue(
     return best[1]
 
 
-def alternative(
-    turn_cues: Cues,
-    previous: str,
-    scores: Mapping[str, float],
-    scenario: Scenario | None,
-    earlier: Sequence[str] = (),
-) -> str:
-    """One better turn, aimed at the weakest behaviour, using only what the buyer said.
-
-    The buyer's words are quoted as said (a clause of `previous`, or of an earlier buyer line
-    when `previous` holds little), so the suggestion is grammatical whatever the clause and puts
-    nothing in the buyer's mouth. It never names the product: a better turn is about the
-    buyer. At the start of a call, with nothing said yet, it is an open question.
-    """
-    names = [scenario.buyer.name] if scenario is not None else []
-    opening = scenario is not None and " ".join(previous.split()) == " ".join(
-        scenario.opening_line.split()
-    )
-    lines = [] if opening else [previous, *reversed(earlier)]
-    phrases = [key_phrase(line, max_words=16, names=names) for line in lines if line.strip()]
-    phrases = [p for p in phrases if p and content_words(p)]
-    # The newest clause with some substance; "That's a longer story" defers to what came before.
-    phrase = next((p for p in phrases if len(content_words(p)) >= 3), phrases[0] if phrases else "")
-    if not phrase:
-        return (
-            "What's on your plate this quarter that made this meeting worth your time, "
-            "and what happens if it stays as it is?"
-        )
-    return f'You said "{phrase}". What is that costing you, and who feels it most?'
-
-
 def explain(
     turn: str,
     previous: str,
@@ -397,16 +375,15 @@ def explain(
     bands: Mapping[str, str],
     contributions: Mapping[str, npt.NDArray[np.float64]],
     rubric: Rubric,
-    scenario: Scenario | None = None,
     kind: str | None = None,
     cue_values: npt.NDArray[np.float32] | None = None,
-    earlier: Sequence[str] = (),
+    better: str = "",
 ) -> Explanation:
     """The explanation of one scored turn.
 
     `kind` is the kind of labelled turn it reads like; `cue_values` its cue vector, so a cue
-    is described as present or absent by its value rather than by its effect; `earlier` the
-    buyer's lines before `previous`, oldest first.
+    is described as present or absent by its value rather than by its effect; `better` the
+    better turn (`roleplay.scoring.suggest` builds and checks it).
     """
     present = cue_values > 0 if cue_values is not None else None
     decided = {
@@ -445,5 +422,5 @@ def explain(
         cues=decided,
         picked_up=cues.picked_up,
         missed=missed,
-        alternative=alternative(cues, previous, scores, scenario, earlier),
+        alternative=better,
     )

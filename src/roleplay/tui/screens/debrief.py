@@ -57,7 +57,8 @@ def coaching_points(
         )
         if worst is not None and worst.score is not None and worst.score.explanation.alternative:
             better = worst.score.explanation.alternative
-            point += f' Instead of "{_clip(worst.text, 60)}", try: "{better}"'
+            # Unquoted: the better turn quotes the buyer itself.
+            point += f' Instead of "{_clip(worst.text, 60)}", try: {better}'
         points.append(point)
     outcome = outcome_of(transcript.revealed, scenario)
     missed = sorted(
