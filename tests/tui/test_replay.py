@@ -178,17 +178,10 @@ async def test_with_nothing_saved_the_list_says_so(build_app, transcripts: Path)
 async def test_roleplay_replay_opens_on_the_replay_and_closing_it_quits(
     transcripts: Path, shipped_scenarios, default_rubric, scorer
 ) -> None:
-    by_id = {s.id: s for s in shipped_scenarios}
+    scenario = next(s for s in shipped_scenarios if s.id == "cfo-logistics-close")
     transcripts.mkdir(parents=True)
-    saved = practise(
-        by_id["cfo-logistics-close"],
-        default_rubric,
-        scorer,
-        transcripts / "call.json",
-        [GOOD_QUESTION],
-        days_ago=1,
-    )
-    app = ReplayApp(saved, coach="morgan", scenario=by_id["cfo-logistics-close"])
+    saved = practise(scenario, default_rubric, scorer, transcripts / "a.json", [GOOD_QUESTION], 1)
+    app = ReplayApp(saved, coach="morgan", scenario=scenario)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
         assert app.screen is app.replay and "Turn 1 of" in detail(app)
