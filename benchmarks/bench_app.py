@@ -3,8 +3,9 @@
 `startup_tmux_*` (the headline figure: what a rep sees): `roleplay` started in a real terminal
 (tmux, 100x30) until the scenario list is on screen ("CFO, third-party" in the pane, read with
 capture-pane every 20 ms), from before tmux starts the process. The first run is left out: it
-warms the file cache and writes the scenario index, so the runs measured are a rep's second
-start, whose list comes from the index while the files are validated in a worker.
+warms the file cache and writes the scenario index and Python's bytecode cache
+(`second_start_env`), so the runs measured are a rep's second start, whose list comes from the
+index while the files are validated in a worker.
 
 `startup_*` (headless, secondary): a fresh process builds the app with its default (real)
 factories, runs it under Textual's Pilot and presses a key in the scenario filter; the clock
@@ -19,21 +20,26 @@ by then (it should be none).
 the turn's score chips and to the first chunk of the buyer's reply on screen. The session
 releases the reply a sentence at a time once its guard has passed it.
 
-`key_latency_*`: while the deterministic buyer streams a long reply (one word every 20 ms, like
-a small model on CPU), the rep moves the turn selection with alt+up / alt+down; each press is
-timed until the selection has changed on screen.
+`key_latency_*`: while the buyer streams its reply to a turn, the rep types the next turn into
+the input; each key is timed from the press until the character is in the input. The buyer is
+a slow one (`_SlowBuyer`: one word every 20 ms, like the embedded model on CPU) that the session
+asks for words on every reply, as it asks a real model: the rest of the authored line, then a
+sentence of its own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shlex
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,8 +63,23 @@ asyncio.run(main())
 """
 
 
+def second_start_env(pycache: Path) -> dict[str, str]:
+    """The environment of a rep's second start: Python's bytecode cache on, in `pycache`
+    (`bench_startup_in_tmux` sets the same two variables in its command).
+
+    The first start compiles the modules and writes the cache, as `roleplay` does for a rep
+    (pip compiles an installed package; an editable checkout compiles on its first run).
+    `PYTHONDONTWRITEBYTECODE`, which some shells and CI machines set, would have every start
+    compile the app's own modules again; the cache lives in a temporary folder
+    (`PYTHONPYCACHEPREFIX`), so no `__pycache__` is left in the checkout.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    return env
+
+
 def _startup_once(home: Path) -> tuple[float, float, str]:
-    env = dict(os.environ, ROLEPLAY_HOME=str(home), HF_HUB_OFFLINE="1")
+    env = dict(second_start_env(home / "pycache"), ROLEPLAY_HOME=str(home), HF_HUB_OFFLINE="1")
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-c", STARTUP_SCRIPT],
@@ -122,7 +143,8 @@ def bench_startup_in_tmux(runs: int = 3) -> dict[str, float | str]:
             for run in range(runs + 1):
                 name = f"run{run}"
                 command = (
-                    f"cd {shlex.quote(str(PROJECT_ROOT))} && env ROLEPLAY_HOME={home} "
+                    f"cd {shlex.quote(str(PROJECT_ROOT))} && env -u PYTHONDONTWRITEBYTECODE "
+                    f"PYTHONPYCACHEPREFIX={home}/pycache ROLEPLAY_HOME={home} "
                     f"PYTHONPATH={pythonpath} {roleplay}; sleep 5"
                 )
                 start = time.perf_counter()
@@ -155,30 +177,73 @@ def bench_startup_in_tmux(runs: int = 3) -> dict[str, float | str]:
 
 
 class _SlowBuyer:
-    """The deterministic buyer with a long reply, one word every 20 ms."""
+    """A buyer that writes like the embedded model on CPU: one word every 20 ms (about 50
+    tokens a second, `python -m benchmarks buyer`).
+
+    Like the embedded backends it continues a reply the session has started
+    (`continues_final_message`), so the session asks it for words on every voiced beat, as in
+    a real call: the rest of the authored line (what the deterministic buyer says), then a
+    sentence of its own. After a line said whole (a fact or a figure) that sentence is the
+    framing the session lets a model add; the guard checks it as it would a model's.
+    """
+
+    OWN_SENTENCE = (
+        "Honestly, that is the part of the month my team and I would most like to change, "
+        "because we feel it every single time the close comes around."
+    )
+    """What the slow buyer adds after the authored line (a long sentence: about 0.5 s)."""
+
+    WORD_SECONDS = 0.02
+    """How long the slow buyer takes to write each word."""
 
     def __init__(self, scenario: object) -> None:
-        from roleplay.buyer import load_backend
+        from roleplay.buyer.deterministic import DeterministicBackend
 
-        self.inner = load_backend("deterministic", scenario)  # type: ignore[arg-type]
+        self.inner = DeterministicBackend(scenario)  # type: ignore[arg-type]
         self.model_id = "bench:slow-deterministic"
-        self.continues_final_message = False
+        self.continues_final_message = True
         self.generation = self.inner.generation
 
     def load(self, progress: object = None) -> None:
         return None
 
-    def stream(self, request: object, **kwargs: object):  # type: ignore[no-untyped-def]
+    def stream(self, request: Any, **kwargs: Any) -> Iterator[str]:
         should_stop = kwargs.get("should_stop", lambda: False)
-        words = ("Well, let me think about how that works for us today. " * 12).split()
-        for word in words:
-            if should_stop():  # type: ignore[operator]
+        rest_of_line = list(self.inner.stream(request))
+        own = re.findall(r"\s*\S+\s*", " " + self.OWN_SENTENCE)
+        for index, word in enumerate([*rest_of_line, *own]):
+            if should_stop() or index >= request.max_new_tokens:
                 return
-            time.sleep(0.02)
-            yield word + " "
+            time.sleep(self.WORD_SECONDS)
+            yield word
+
+
+KEY_LATENCY_TURNS = (
+    "How long does your close take?",
+    "What does the board expect?",
+    "Who else feels it when the close runs late?",
+    "What happens in your team during those twelve days?",
+    "How do the carrier invoices reach your team today?",
+    "What have you tried so far to shorten it?",
+    "What would a five-day close change for you?",
+    "Who would need to agree before anything changes?",
+)
+"""The rep's turns, sent in order until enough keys are timed (each reply gives ~0.5 s)."""
+
+
+TYPING_INTERVAL_S = 0.06
+"""A key every 60 ms: a quick typist."""
 
 
 async def _key_latency(presses: int) -> list[float]:
+    """Type the next turn into the input while the buyer streams its reply; time each key.
+
+    Keys are posted to the app as the terminal's driver posts them, and each is timed until
+    its character is in the input (the Pilot's `press` would add its own waits for the
+    process to go idle, which a streaming buyer keeps busy).
+    """
+    from textual import events
+
     from roleplay.rubric import load_rubric
     from roleplay.scoring import TurnScorer
     from roleplay.tui.app import make_app
@@ -197,42 +262,34 @@ async def _key_latency(presses: int) -> list[float]:
         while app.screen.query_one("#start").disabled:
             await pilot.pause(0.01)
         await pilot.press("enter")
-        while not isinstance(app.screen, ConversationScreen):
+        while not isinstance(app.screen, ConversationScreen) or not app.screen.query("#rep-input"):
             await pilot.pause(0.01)
         screen = app.screen
-        texts = (
-            "How long does your close take?",
-            "What does the board expect?",
-            "Who else feels it when the close runs late?",
-        )
-        for text in texts:
-            screen.query_one("#rep-input").value = text
+        rep_input = screen.query_one("#rep-input")
+        turns = list(KEY_LATENCY_TURNS)
+        rep_input.value = turns.pop(0)
+        while turns and len(latencies) < presses and not screen.session.ended:
             await pilot.press("enter")
-            deadline = time.perf_counter() + 10
-            while not screen.buyer_speaking:
-                if time.perf_counter() > deadline:
-                    raise RuntimeError(
-                        "the buyer never streamed long enough to press keys meanwhile (its "
-                        "authored lines are said whole, so the slow buyer's words are cut)"
-                    )
-                await pilot.pause(0.01)
-            # Moving the selection needs two of the rep's turns on screen.
-            while (
-                screen.buyer_speaking
-                and len(screen.session_rep_bubbles()) >= 2
-                and len(latencies) < presses
-            ):
-                before = [b.selected for b in screen.session_rep_bubbles()]
-                key = "alt+up" if before[-1] else "alt+down"
+            upcoming = turns.pop(0)
+            # The rep types the next turn's words while the buyer speaks.
+            keys = [c for c in upcoming if c.isalnum() or c == " "]
+            while screen.buyer_speaking and keys and len(latencies) < presses:
+                character = keys.pop(0)
+                before = rep_input.value
                 start = time.perf_counter()
-                await pilot.press(key)
-                for _ in range(5000):
-                    if [b.selected for b in screen.session_rep_bubbles()] != before:
-                        break
-                    await pilot.pause(0.001)
+                app.post_message(events.Key("space" if character == " " else character, character))
+                while rep_input.value == before and time.perf_counter() - start < 5:
+                    await asyncio.sleep(0.0005)
                 latencies.append(time.perf_counter() - start)
-            await pilot.press("escape")
+                await asyncio.sleep(max(0.0, start + TYPING_INTERVAL_S - time.perf_counter()))
+            while screen.buyer_speaking:
+                await pilot.pause(0.01)
             await app.workers.wait_for_complete()
+            rep_input.value = upcoming
+    if len(latencies) < presses:
+        raise RuntimeError(
+            f"only {len(latencies)} of {presses} keys were pressed while the buyer streamed"
+        )
     return latencies
 
 

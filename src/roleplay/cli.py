@@ -15,6 +15,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from typing import NoReturn
 
 from roleplay import __version__
 from roleplay.errors import InvalidFileError, RoleplayError
@@ -45,18 +46,22 @@ DEFAULT_COMMAND = "app"
 """The command `roleplay` runs when none is given; its options work without naming it."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every available subcommand registered."""
-    parser = argparse.ArgumentParser(
+def build_parser(*, app_only: bool = False) -> argparse.ArgumentParser:
+    """The argument parser with every available subcommand registered, or with `app` alone
+    (`app_only`: see `_AppOnlyParser`)."""
+    parser_class = _AppOnlyParser if app_only else argparse.ArgumentParser
+    parser = parser_class(
         prog="roleplay",
         description="Practise discovery conversations with an executive buyer, offline.",
         epilog=f"Without a command, roleplay runs `{DEFAULT_COMMAND}`, so its options work "
         "on their own: `roleplay --model deterministic`. `roleplay COMMAND --help` shows a "
         "command's options.",
+        add_help=not app_only,
     )
-    parser.add_argument("--version", action="version", version=f"roleplay {__version__}")
+    if not app_only:
+        parser.add_argument("--version", action="version", version=f"roleplay {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in (DEFAULT_COMMAND,) if app_only else COMMAND_MODULES:
         module = importlib.import_module(f"roleplay.commands.{name}")
         module.register(subparsers)
         if name == DEFAULT_COMMAND:
@@ -69,6 +74,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _NotAnAppCommandLine(Exception):
+    """The command line is not one `_AppOnlyParser` can parse as the full parser would."""
+
+
+class _AppOnlyParser(argparse.ArgumentParser):
+    """A parser of `roleplay [app] [APP OPTIONS]` alone, which gives up on anything else.
+
+    `roleplay` (the app) is the command run most, and registering every subcommand imports
+    every command module: this parser registers `app` only, without `--help` or `--version`,
+    so any other command, help, the version or a mistake makes it give up, and the full
+    parser then handles (or reports) the command line exactly as before.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        raise _NotAnAppCommandLine(message)
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse a command line; with no command, it is parsed as `roleplay app ...`.
 
@@ -76,10 +98,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     `roleplay --model deterministic` opens the app, while `roleplay --model X validate` is
     an error rather than a silently ignored option.
     """
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return parse_with(build_parser(app_only=True), arguments)
+    except _NotAnAppCommandLine:
+        return parse_with(build_parser(), arguments)
+
+
+def parse_with(parser: argparse.ArgumentParser, arguments: Sequence[str]) -> argparse.Namespace:
+    """Parse `arguments` with `parser` (from `build_parser`) the way `parse_args` does."""
     from roleplay.commands.app import TOP_LEVEL_PREFIX
 
-    arguments = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
     args = parser.parse_args(arguments)
     if args.command is None:
         return parser.parse_args([DEFAULT_COMMAND, *arguments])

@@ -16,7 +16,7 @@ from roleplay.scenario import Scenario
 from roleplay.session import PracticeSession
 from roleplay.transcript import load_transcript
 from roleplay.tui.screens import DebriefScreen, PickerScreen
-from roleplay.tui.screens.replay import BranchDialog, NoteDialog, ReplayScreen
+from roleplay.tui.screens.replay import BranchDialog, NoteDialog, ReplayApp, ReplayScreen
 from roleplay.tui.screens.saved import SavedTranscriptsScreen
 
 from .conftest import SEED
@@ -173,3 +173,18 @@ async def test_with_nothing_saved_the_list_says_so(build_app, transcripts: Path)
         assert "No saved conversations yet" in screen_text(app)
         await pilot.press("enter", "escape")
         await until(pilot, lambda: isinstance(app.screen, PickerScreen))
+
+
+async def test_roleplay_replay_opens_on_the_replay_and_closing_it_quits(
+    transcripts: Path, shipped_scenarios, default_rubric, scorer
+) -> None:
+    scenario = next(s for s in shipped_scenarios if s.id == "cfo-logistics-close")
+    transcripts.mkdir(parents=True)
+    saved = practise(scenario, default_rubric, scorer, transcripts / "a.json", [GOOD_QUESTION], 1)
+    app = ReplayApp(saved, coach="morgan", scenario=scenario)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert app.screen is app.replay and "Turn 1 of" in detail(app)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running  # nothing under the replay: closing it quits

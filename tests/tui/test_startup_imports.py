@@ -115,13 +115,29 @@ def test_importing_the_app_loads_only_textual() -> None:
     assert not LATER_ROLEPLAY_MODULES & loaded
 
 
-def test_the_command_line_that_opens_the_app_loads_no_file_format_library() -> None:
-    # `roleplay` alone parses its command line with every subcommand registered; their
-    # modules read scenario and rubric files only when they run.
-    code = "import sys, roleplay.cli; roleplay.cli.parse_args([]); print(*sorted(sys.modules))"
+@pytest.mark.parametrize("line", [[], ["--model", "deterministic", "--light"]])
+def test_the_command_line_that_opens_the_app_loads_no_file_format_library(
+    line: list[str],
+) -> None:
+    # `roleplay` alone parses its command line with the app's command only: no other
+    # command's module (nor what they import) loads before the first screen.
+    code = (
+        f"import sys, roleplay.cli; roleplay.cli.parse_args({line!r}); print(*sorted(sys.modules))"
+    )
     _, loaded = modules_after(code)
     assert not {"pydantic", "pydantic_core", "yaml", "textual"} & third_party(loaded)
     assert not LATER_ROLEPLAY_MODULES & loaded
+    commands = {m for m in loaded if m.startswith("roleplay.commands.")}
+    assert commands == {"roleplay.commands.app"}
+
+
+def test_help_still_lists_every_command() -> None:
+    code = "import sys, roleplay.cli; roleplay.cli.parse_args(['--help'])"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0
+    assert all(name in result.stdout for name in ("validate", "simulate", "report", "app"))
 
 
 def test_the_picker_lists_its_scenarios_before_the_models_preload() -> None:
@@ -129,6 +145,37 @@ def test_the_picker_lists_its_scenarios_before_the_models_preload() -> None:
     assert int(printed[-1]) > 0, "the picker listed no scenarios"
     assert not MODEL_LIBRARIES & third_party(loaded)
     assert not LATER_ROLEPLAY_MODULES & loaded
+
+
+FIRST_FRAME = r"""
+import asyncio
+from textual import events
+from roleplay.tui.app import make_app
+
+async def main():
+    resumed = []
+    def hook(message):
+        if isinstance(message, events.ScreenResume):
+            resumed.append(message)
+    app = make_app()
+    async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
+        await pilot.pause()
+        print(*[type(screen).__name__ for screen in app.screen_stack])
+        print(len(resumed))
+
+asyncio.run(main())
+"""
+
+
+def test_the_picker_is_the_first_screen_styled_and_painted() -> None:
+    # The first screen is the base of the screen stack, not pushed over Textual's empty
+    # default screen, which would be styled, laid out and painted first.
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME], capture_output=True, text=True, check=True, timeout=120
+    )
+    stack, screens_resumed = result.stdout.split("\n")[:2]
+    assert stack.split() == ["PickerScreen"]
+    assert screens_resumed == "1"
 
 
 def test_a_second_start_lists_the_scenarios_before_loading_pydantic_or_yaml(

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from roleplay.cli import parse_args
+from roleplay.cli import build_parser, parse_args, parse_with
 from roleplay.commands import app
 
 
@@ -56,6 +56,56 @@ def test_the_apps_options_work_without_the_command() -> None:
 def test_without_the_command_they_parse_as_with_it() -> None:
     line = ["--model", "deterministic", "--seed", "3", "--rep", "Sam"]
     assert vars(parse_args(line)) == vars(parse_args(["app", *line]))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        [],
+        ["--model", "deterministic", "--light"],
+        ["--rep=Sam Rivera", "--seed", "7"],
+        ["--mod", "deterministic"],  # an abbreviation argparse accepts
+        ["app", "--scenario", "cfo-logistics-close"],
+        ["--scenario", "list"],  # a command's name as an option's value
+        ["validate", "scenarios"],
+        ["list"],
+    ],
+)
+def test_a_command_line_parses_as_with_every_command_registered(line: list[str]) -> None:
+    # `roleplay` alone registers only the app's command (importing no other command module);
+    # what it parses must be what the full parser gives.
+    assert vars(parse_args(line)) == vars(parse_with(build_parser(), line))
+
+
+@pytest.mark.parametrize("line", [["--hel"], ["--light", "-h"], ["app", "--light", "--help"]])
+def test_help_lists_every_command_however_it_is_asked_for(
+    line: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        parse_args(line)
+    out = capsys.readouterr().out
+    if line[0] == "app":
+        assert out.startswith("usage: roleplay app [-h] [--model NAME]")
+    else:
+        assert "validate" in out and "simulate" in out
+
+
+@pytest.mark.parametrize(
+    ("line", "error"),
+    [
+        (["practise"], "invalid choice: 'practise'"),
+        (["--rep", "-h"], "argument --rep: expected one argument"),
+        (["--seed", "many"], "invalid int value: 'many'"),
+    ],
+)
+def test_mistakes_are_reported_by_the_full_parser(
+    line: list[str], error: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        parse_args(line)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: roleplay [-h] [--version]") and error in err
 
 
 @pytest.mark.parametrize(

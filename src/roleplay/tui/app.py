@@ -164,18 +164,34 @@ class RoleplayApp(App[None]):
 
     # -- start-up --------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[None]:
+        """The first screen, as the base of the screen stack.
+
+        Textual asks for it before the app mounts. As the base screen, rather than pushed
+        over Textual's empty default one, it is the first frame painted, styled and laid out
+        once: the picker shows about a tenth of a second sooner.
+        """
+        screen = self._opening_screen()
+        # `switch_screen` drops the result callback `push_screen` gives a screen; the base
+        # screen gets one too, so that the first screen is switched away like any other.
+        screen._push_result_callback(self, None)
+        return screen
+
+    def _opening_screen(self) -> Screen[None]:
         if self.resume_path is not None or self.start_scenario is not None:
             self._use_library(*self._read_library())  # the first screen needs the scenario
-            self.push_screen(self._first_screen())
+            return self._first_screen()
+        # The picker is interactive at once, listing the scenarios the index knows are
+        # unchanged; every file is read and validated in a thread, which updates the list.
+        sources = self._scenario_sources()
+        self._index_entries = read_index(index_path(sources))
+        self.scenario_list = cached_summaries(sources, self._index_entries)
+        return PickerScreen()
+
+    def on_mount(self) -> None:
+        if self.catalog_loaded:
             self.call_after_refresh(self.reload_history)
         else:
-            # The picker is interactive at once, listing the scenarios the index knows are
-            # unchanged; every file is read and validated in a thread, which updates the list.
-            sources = self._scenario_sources()
-            self._index_entries = read_index(index_path(sources))
-            self.scenario_list = cached_summaries(sources, self._index_entries)
-            self.push_screen(PickerScreen())
             self.call_after_refresh(self._load_library)
 
     def _scenario_sources(self) -> list[Path]:
@@ -419,7 +435,7 @@ class RoleplayApp(App[None]):
     # -- navigation ------------------------------------------------------------------------
 
     def _show(self, screen: Screen[Any]) -> None:
-        while len(self.screen_stack) > 2:
+        while len(self.screen_stack) > 1:
             self.pop_screen()  # close dialogs and replays opened over the current screen first
         self.switch_screen(screen)
 

@@ -19,5 +19,6 @@ class ReplayApp(App[None]):
         super().__init__()
         self.replay = ReplayScreen(path, **options)
 
-    def on_mount(self) -> None:
-        self.push_screen(self.replay)
+    def get_default_screen(self) -> ReplayScreen:
+        """The replay is the app's base screen: closing it quits."""
+        return self.replay

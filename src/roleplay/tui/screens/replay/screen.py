@@ -136,7 +136,7 @@ class ReplayScreen(Screen[None]):
         self.show_turn(target)
 
     def action_close(self) -> None:
-        if len(self.app.screen_stack) > 2:
+        if len(self.app.screen_stack) > 1:  # opened over the practice app's screen
             self.app.pop_screen()
         else:
             self.app.exit()
