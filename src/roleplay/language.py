@@ -408,7 +408,9 @@ MONEY_ASK = re.compile(
     r"can (you|\w+) (commit|sign)|sign this (week|month|quarter|year)|"
     r"(would|will|could|can|how much would|how much can) you (like to |want to |be "
     r"(willing|able|open) to |consider |think about )?(donat(e|ing)|contribut(e|ing)|pledg(e|ing)|"
-    r"mak(e|ing) a (donation|contribution|pledge)))\b",
+    r"mak(e|ing) a (donation|contribution|pledge))|(open|willing|comfortable|prepared) to an? "
+    r"(budget|figure|number|spend|investment|price)|coming out of (this|next|the) (\w+'s )?budget"
+    r"|(could|would|can) you see (like |maybe |about )?[$€£]?\d[\d,.]*k?)\b",
     re.IGNORECASE,
 )
 """Asking how much the buyer would spend, give or commit, in a question: a close, not discovery.
@@ -438,6 +440,45 @@ THIRD_PARTY = (
 )
 """Stories about other customers: someone else's problem, told to sell."""
 
+PRODUCT_QUESTION = re.compile(
+    r"\b(any|have|got|other) questions? (for me |for us )?(on|about|around) (our|my|how (we|our))\b"
+    r"|\b(interested in|like to|want to|keen to) (hear|hearing|see|seeing|learn|learning) "
+    r"(more )?(about |how )(our|we)\b|\bhow we compare\b",
+    re.IGNORECASE,
+)
+"""A question about the seller's product (`any questions on our dashboards?`, `would you be
+interested in hearing how our payroll handles ...?`): not about the buyer's world."""
+
+DECISION_TIMELINE = re.compile(
+    r"\bwhen (are|do|would|will) you (be )?(looking|planning|hoping|expecting|aiming|wanting|"
+    r"want|need|going) to (make (a|the|your) (decision|choice|call)|have (a|the) decision|"
+    r"decide|choose|sign|buy|have something in place|have a decision made)\b"
+    r"|\btimeline for (choosing|picking|selecting|a decision|making (a|the) decision)\b",
+    re.IGNORECASE,
+)
+"""When the buyer will decide or buy: a decision-process question, never the buyer's problem."""
+
+FILLERS = frozenset(
+    """
+    ok okay true right ha haha yeah yes yep sure cool great nice wow hmm mhm uh um oh ah totally
+    fair gotcha got it i see makes sense indeed lovely perfect brilliant
+    """.split()  # noqa: SIM905
+)
+"""Words that acknowledge and carry nothing: a turn of only these (`Ha. True.`) says nothing."""
+
+THIRD_PARTY_STORY = re.compile(
+    r"\bone of (?:my|our) (?:[a-z-]+ ){0,2}(?:accounts|customers|clients|users|partners)\b"
+    r"|\b(?:a|an|one|another) (?:[a-z0-9-]+ ){0,3}?(?:customer|client|account|user)s? "
+    r"(?:of (?:ours|mine)|(?:that |who )?(?:we|i) (?:work|worked|partner|partnered) with)\b"
+    r"|\b(?:a|an|one|another) (?:[a-z0-9-]+ ){0,3}?[a-z-]+ (?:that |who )?(?:we|i) "
+    r"(?:work|worked|partner|partnered) with\b"
+    r"|\b(?:we|i) (?:have|had|just signed|signed|onboarded) (?:a|an|another) (?:[a-z0-9-]+ ){0,3}?"
+    r"(?:customer|client|account)\b",
+    re.IGNORECASE,
+)
+"""Other customers' stories in any words (`one of my accounts, a bank in Ohio`, `a Belgian
+retailer we work with`, `we have a fintech customer about your size`)."""
+
 GENERIC_PAIN = re.compile(
     r"\b(most|many|a lot of|lots of|nearly all|almost all|every|half the|all the)\s+"
     r"(?:[a-z0-9-]+\s+){0,3}?(companies|firms|organi[sz]ations|businesses|teams|hospitals|banks|"
@@ -452,14 +493,17 @@ GENERIC_PAIN = re.compile(
     r"|\b(the|an?) (industry|sector) (lost|loses|average|is)\b|\bthe average [a-z-]+\b"
     r"|\b(on average|industry[- ]wide|nationally|all over the country|everywhere)\b"
     r"|\b(studies|research|surveys?|benchmarks?) (show|shows|find|finds|say|says)\b"
-    r"|\byou'?re (certainly |definitely )?not alone\b|\b(very )?common (story|problem)\b",
+    r"|\byou'?re (certainly |definitely )?not alone\b|\b(very )?common (story|problem)\b"
+    r"|\b(most|many|nearly all|almost all)\s+(?:[a-z-]+\s+){0,2}?[a-z-]+s\s+(?:[a-z]+ly\s+)?"
+    r"(lose|struggle|see|underestimate|overspend|waste|miss|face|spend|end up|get hit)\b"
+    r"|\bat (a|record) (record )?(rate|pace|levels?)\b|\bthe national picture\b",
     re.IGNORECASE,
 )
 """Generic industry pain: other people's problem told as the buyer's (`Most mid-size firms lose
 millions to slow closes`)."""
 
 CLAIM_SUBJECTS = frozenset(
-    "platform tool system software app product module engine dashboard solution".split()  # noqa: SIM905
+    "platform tool system software app product module engine dashboard solution suite".split()  # noqa: SIM905
 )
 """Nouns that, as `the <noun>` doing something, are the product making a claim."""
 
@@ -468,6 +512,21 @@ _CLAIM_AFTER = re.compile(
     r"^(?:\s+(?:is|was) (?:built|designed|made)|\s+really shines|['’]s\s+([A-Za-z-]+)"
     r"|\s+(?:[a-z]+ly\s+|really\s+|also\s+|just\s+)?([a-z]+s)\b)"
 )
+_MODAL_CLAIM = re.compile(
+    r"^\s+(?:[a-z]+ly\s+|really\s+|also\s+|just\s+)?(?:would|could|can|will)\s+"
+    r"(?:[a-z]+ly\s+|also\s+|just\s+)?(?:let|give|help|show|save|cut|take|handle|flag|catch|"
+    r"stop|tell|get|make|do)\s+(?:you|your)\b"
+    r"|^\s+(?:actually|also|now|even|already)\s+(?:has|have|comes with|ships with)\b"
+)
+"""A name promising the buyer something (`Pulsewave would let you see ...`) or showing off what
+it has (`Sentrel actually has ...`)."""
+_OWNED_CLAIM = re.compile(
+    r"^['’]s\s+(?:[A-Za-z-]+\s+){0,2}?(?:[A-Za-z-]+)\s+(?:can\s+|will\s+|could\s+)?"
+    r"([a-z]+s|do|cut|take|handle|get)\b"
+)
+"""A name's thing doing something (`Rotaline's auto-rostering builds ...`)."""
+OWNED_DOES = frozenset({"do", "cut", "take", "handle", "get"})
+"""Verbs without an `s` that follow `can`/`will` in `_OWNED_CLAIM`."""
 """What follows a name that makes a product claim: a possessive, a verb, `was built for`."""
 
 CLAIM_VERBS = frozenset(
@@ -477,7 +536,8 @@ CLAIM_VERBS = frozenset(
     replaces routes matches reconciles monitors alerts detects shows builds runs fixes solves
     eliminates streamlines helps turns plugs checks rewrites does delivers provides offers
     enables learns finds spots forecasts links generates creates manages saves lowers removes
-    stops prevents gets ties
+    stops prevents gets ties includes covers supports imports maps caps blocks brings
+    lets keeps takes
     """.split()  # noqa: SIM905
 )
 """Verbs a product does things with, in a pitch (`Closeline flags duplicates`)."""
@@ -707,15 +767,27 @@ def product_claims(text: str, heard_words: frozenset[str] = frozenset()) -> list
         after = _CLAIM_AFTER.match(text[match.end(1) :])
         owned, verb = (after.group(1), after.group(2)) if after is not None else (None, None)
         owned = owned.lower() if owned is not None else None
-        if owned is not None:
-            claim = owned in PITCH_WORDS or owned in CLAIM_SUBJECTS or owned in ("ai", "app")
+        rest = text[match.end(1) :]
+        owned_claim = _OWNED_CLAIM.match(rest)
+        if _MODAL_CLAIM.match(rest):
+            claim = True
+        elif owned is not None:
+            claim = (
+                owned in PITCH_WORDS
+                or owned in CLAIM_SUBJECTS
+                or owned in ("ai", "app")
+                or (owned_claim is not None and owned_claim.group(1) in CLAIM_VERBS | OWNED_DOES)
+            )
         else:
             claim = after is not None and (
                 verb is None or verb in CLAIM_VERBS or verb.endswith(("ates", "izes", "ises"))
             )
         if camel or claim:
             found.append(lowered)
-    pattern = r"\bthe (\w+) (?:[a-z]+ly |is |really )?([a-z]+s|[a-z]+ing|was built)\b"
+    pattern = (
+        r"\bthe (\w+)(?:['’]s(?: [\w-]+){1,3})? (?:[a-z]+ly |is |really |can |will )?"
+        r"([a-z]+s|[a-z]+ing|was built)\b"
+    )
     for match in re.finditer(pattern, text.lower()):
         subject, verb = match.group(1), match.group(2)
         if subject in heard_words or subject not in CLAIM_SUBJECTS:
@@ -807,7 +879,12 @@ class TurnReading:
     small_talk: tuple[str, ...]
     """Small-talk topics."""
     content_free: bool
-    """The turn says nothing: no words, or a single word (`.`, `Okay.`)."""
+    """The turn says nothing: no words, a single word (`.`, `Okay.`) or a few fillers that ask
+    nothing (`Ha. True.`)."""
+    product_question: tuple[str, ...] = ()
+    """A question about the seller's product (`any questions on our dashboards?`)."""
+    decision_timeline: tuple[str, ...] = ()
+    """Asking when the buyer will decide or buy (`when are you looking to make a decision?`)."""
 
     @property
     def selling(self) -> bool:
@@ -910,7 +987,14 @@ def read_turn(
     )
     kinds = [s.question for s in sentence_readings]
     invitation = tuple(find_phrases(lowered, INVITATIONS))
-    third_party = tuple(find_phrases(selling_text, THIRD_PARTY))
+    third_party = tuple(
+        dict.fromkeys(
+            (
+                *find_phrases(selling_text, THIRD_PARTY),
+                *(m.group(0).lower() for m in THIRD_PARTY_STORY.finditer(selling_text)),
+            )
+        )
+    )
     generic_pain = tuple(
         dict.fromkeys(m.group(0).lower() for m in GENERIC_PAIN.finditer(selling_text))
     )
@@ -945,5 +1029,13 @@ def read_turn(
         invitation=invitation,
         leading=tuple(find_phrases(lowered, LEADING)),
         small_talk=tuple(find_phrases(lowered, SMALL_TALK)),
-        content_free=len(tokens) <= 1,
+        content_free=len(tokens) <= 1
+        or (len(tokens) <= 4 and "?" not in text and all(t in FILLERS for t in tokens)),
+        product_question=tuple(
+            m.group(0).lower()
+            for part in parts
+            if "?" in part
+            for m in PRODUCT_QUESTION.finditer(normalise(part))
+        ),
+        decision_timeline=tuple(m.group(0).lower() for m in DECISION_TIMELINE.finditer(lowered)),
     )

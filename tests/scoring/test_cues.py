@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from roleplay.language import read_turn
-from roleplay.scoring.features import extract_cues, sentence_subject
+from roleplay.scoring.features import extract_cues, score_caps, sentence_subject
 
 HEARD = "Honestly the board deadline has me losing sleep, and my team is worn out."
 
@@ -85,3 +85,38 @@ def test_asking_whether_someone_gives_is_not() -> None:
 )
 def test_asking_when_the_buyer_will_choose_a_vendor_is_a_close(text: str, close: bool) -> None:
     assert bool(read_turn(text).close) is close
+
+
+AUDIT = "The auditors flagged our access reviews, and the board wants them fixed by June."
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "One of my accounts, a bank in Leeds, had the same access reviews flagged. "
+        "They fixed them with our platform before the board met.",
+        "Most banks see their access reviews flagged by auditors at some point.",
+    ],
+)
+def test_someone_elses_story_in_the_buyers_words_is_not_listening(turn: str) -> None:
+    caps = score_caps(extract_cues(turn, AUDIT))
+    assert caps["listening"][0] <= 0.15 and caps["problem_focus"][0] <= 0.15
+
+
+def test_a_reflection_before_someone_elses_story_still_listens() -> None:
+    turn = (
+        "So the auditors flagged your access reviews and the board wants them fixed by June. "
+        "Most banks see that at some point."
+    )
+    caps = score_caps(extract_cues(turn, AUDIT))
+    assert "listening" not in caps and caps["problem_focus"][0] <= 0.15
+
+
+def test_a_question_about_the_product_is_not_context_seeking() -> None:
+    caps = score_caps(extract_cues("Any questions on our access review module?", AUDIT))
+    assert caps["context_seeking"][0] <= 0.15
+
+
+def test_asking_when_they_will_decide_is_not_problem_focus() -> None:
+    caps = score_caps(extract_cues("When are you looking to make a decision?", AUDIT))
+    assert caps["problem_focus"][0] <= 0.15 and "context_seeking" not in caps

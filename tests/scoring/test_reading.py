@@ -48,3 +48,75 @@ def test_other_peoples_pain_is_told_in_a_statement_and_asked_about_in_a_question
     asked = read_turn("Most mid-size firms lose days to the close; is that true for you?")
     assert told.pain_told and told.generic_pain
     assert asked.generic_pain and not asked.pain_told
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Brightmark would let you see every late shipment before the customer calls.",
+        "Tallyhouse's approval workflow routes each invoice to the right signer.",
+        "The suite's rostering module builds a compliant roster in an hour.",
+    ],
+)
+def test_a_name_that_promises_or_whose_thing_does_something_is_a_product_claim(text: str) -> None:
+    assert read_turn(text, heard="Late shipments, invoices and rosters.").product_claims
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "One of my accounts, a dairy co-op in Vermont, had the same audit finding.",
+        "A Dutch insurer we work with cut their backlog in half.",
+        "We have a logistics customer about your size who saw the same thing.",
+        "One of our manufacturing clients went live in six weeks.",
+    ],
+)
+def test_other_customers_stories_in_any_words_are_third_party(text: str) -> None:
+    reading = read_turn(text)
+    assert reading.third_party and reading.pain_told
+
+
+def test_a_generalisation_about_an_industry_is_generic_pain() -> None:
+    assert read_turn("Most councils overspend on temporary staff every winter.").generic_pain
+    assert read_turn("Clinics are closing at a record rate this year.").generic_pain
+    assert not read_turn("Most of your overspend sits in temporary staff, then?").generic_pain
+
+
+@pytest.mark.parametrize(
+    ("text", "about_product"),
+    [
+        ("Any questions on our reporting dashboards?", True),
+        ("Do you have any questions for me about how our team handles escalation?", True),
+        ("Would you be interested in hearing how our engine handles currencies?", True),
+        ("What questions is the board asking you about the audit?", False),
+    ],
+)
+def test_a_question_about_the_product_is_recognised(text: str, about_product: bool) -> None:
+    assert bool(read_turn(text).product_question) is about_product
+
+
+@pytest.mark.parametrize(
+    ("text", "timeline"),
+    [
+        ("And when are you looking to make a decision?", True),
+        ("When are you hoping to have something in place?", True),
+        ("When did the audit finding first come up?", False),
+    ],
+)
+def test_asking_when_the_buyer_will_decide_is_a_decision_timeline(
+    text: str, timeline: bool
+) -> None:
+    assert bool(read_turn(text).decision_timeline) is timeline
+
+
+@pytest.mark.parametrize(
+    ("text", "empty"),
+    [
+        ("Ha. True.", True),
+        ("Yeah, got it.", True),
+        ("Yeah, right?", False),
+        ("True, the audit.", False),
+    ],
+)
+def test_a_turn_of_fillers_says_nothing(text: str, empty: bool) -> None:
+    assert read_turn(text).content_free is empty

@@ -11,9 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from roleplay.language import (
+    CLAIM_SUBJECTS,
     CLOSED_STARTERS,
+    GENERIC_PAIN,
     OPEN_STARTERS,
     STOPWORDS,
+    THIRD_PARTY,
+    THIRD_PARTY_STORY,
     ScenarioVocabulary,
     SentenceReading,
     TurnReading,
@@ -425,6 +429,42 @@ def _reflects(sentence: str, buyer_stems: set[str]) -> bool:
     )
 
 
+def told(sentence: str) -> bool:
+    """Whether a sentence tells someone else's story or pain (`One of my accounts, a bank in
+    Ohio, was in your spot`, `Most trusts lose millions to agency spend`): the buyer's words in
+    it are borrowed, not played back."""
+    text = normalise(sentence)
+    return bool(
+        find_phrases(text, THIRD_PARTY)
+        or THIRD_PARTY_STORY.search(text)
+        or GENERIC_PAIN.search(text)
+    )
+
+
+def selling_sentences(reading: TurnReading) -> list[bool]:
+    """Per sentence of a turn, whether it sells or tells someone else's story: it pitches, it
+    tells (`told`), or it is a statement that carries on the one before that did (`They stood
+    up ...` or `Two pages, plain English.` after a customer story, `And the platform maps ...`
+    after a pitch)."""
+    out: list[bool] = []
+    before = ""
+    for sentence in reading.sentences:
+        text = normalise(sentence.text)
+        subject = sentence_subject(sentence.text)
+        statement = sentence.question == "none"
+        carries = (before == "told" and statement and subject in ("other", "none")) or (
+            before == "pitch" and any(f"the {noun}" in text for noun in CLAIM_SUBJECTS)
+        )
+        if told(sentence.text):
+            before = "told"
+        elif sentence.pitch:
+            before = "pitch"
+        elif not carries:
+            before = ""
+        out.append(bool(before))
+    return out
+
+
 def extract_cues(
     turn: str,
     previous: str = "",
@@ -463,7 +503,8 @@ def extract_cues(
     covered = [s for s in line_stems if s and _picked(s, turn_stems) >= min(2, max(1, len(s) // 2))]
     all_buyer = set().union(*line_stems) if line_stems else set()
     reflects_apart_from_pitch = any(
-        not sentence.pitch and _reflects(sentence.text, all_buyer) for sentence in reading.sentences
+        not selling and _reflects(sentence.text, all_buyer)
+        for sentence, selling in zip(reading.sentences, selling_sentences(reading), strict=True)
     )
     subjects = [sentence_subject(s.text) for s in reading.sentences]
     prev_numbers = set(re.findall(r"\d+", previous))
@@ -723,7 +764,14 @@ def score_caps(cues: Cues) -> dict[str, tuple[float, str]]:
         )
     if reading.generic_pain:
         why = f"generic industry pain ({quoted(reading.generic_pain)})"
-        cap(("problem_focus",) if cues.picked_up else ("listening", "problem_focus"), RULE_CAP, why)
+        reflects = cues.extra.get("reflects_apart_from_pitch")
+        cap(("problem_focus",) if reflects else ("listening", "problem_focus"), RULE_CAP, why)
+    if reading.product_question:
+        why = f"asks about the product ({quoted(reading.product_question)})"
+        cap(("context_seeking", "problem_focus"), RULE_CAP, why)
+    if reading.decision_timeline:
+        why = f"asks when they will decide ({quoted(reading.decision_timeline)})"
+        cap(("problem_focus",), RULE_CAP, why)
     if reading.third_party:
         cap(
             ("problem_focus",),
