@@ -88,8 +88,8 @@ TABLES = (
                 (Check("startup_tmux_median_s", "<=", 0.7),),
             ),
             Row(
-                "headless (Pilot): launch until a key lands in the filter, after every scenario "
-                "file and the rubric are read and validated",
+                "headless (Pilot): launch until a key typed at once lands in the filter (posted "
+                "as the terminal posts it, while the models start loading behind the picker)",
                 (
                     "{startup_median_s} s median, {startup_max_s} s max, "
                     "{startup_cpu_median_s} s of CPU; heavy modules at start: "
