@@ -6,7 +6,8 @@ Plain Python, so a command can offer them as choices without loading the rubric'
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Literal, TypeVar
 
 DimensionName = Literal["listening", "context_seeking", "problem_focus"]
 DIMENSIONS: tuple[DimensionName, ...] = ("listening", "context_seeking", "problem_focus")
@@ -18,3 +19,12 @@ DIMENSION_LABELS: dict[str, str] = {
     "problem_focus": "Problem focus",
 }
 """What the rep sees for each behaviour."""
+
+
+_Name = TypeVar("_Name", bound=str)
+
+
+def weakest(scores: Mapping[_Name, float]) -> _Name:
+    """The behaviour scored lowest in `scores` (the first of equals, in the mapping's order):
+    what a better turn coaches, a debrief's first point, a rep's greatest need."""
+    return min(scores, key=lambda name: scores[name])

@@ -18,6 +18,7 @@ from itertools import repeat
 from pathlib import Path
 
 from roleplay.coach.lookup import find_scenario, rubric_with_id
+from roleplay.dimensions import weakest
 from roleplay.errors import TranscriptError, UsageError
 from roleplay.rubric import DIMENSIONS, Rubric
 from roleplay.scenario import HiddenFact, Scenario
@@ -545,7 +546,7 @@ def _rep_summary(rep: str, attempts: list[Attempt], rubric: Rubric) -> RepSummar
         best=max((a.overall for a in attempts if a.overall is not None), default=None),
         latest=ordered[-1].overall,
         success_rate=sum(judged) / len(judged) if judged else None,
-        weakest=min(scored, key=lambda d: scored[d]) if scored else None,
+        weakest=weakest(scored) if scored else None,
         before_note=(
             _mean(a.overall for a in attempts if a.started_at < first_note)
             if first_note is not None

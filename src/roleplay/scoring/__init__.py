@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from roleplay.dimensions import weakest
 from roleplay.language import ScenarioVocabulary, vocabulary_for
 from roleplay.rubric import DIMENSIONS, Rubric
 from roleplay.scenario import Scenario
@@ -187,7 +188,7 @@ class TurnScorer:
                 suggest.Request(
                     previous,
                     history,
-                    min(DIMENSIONS, key=lambda name: values[name]),
+                    weakest(values),
                     clause,
                     opening,
                 )

@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import ConfigDict
 
+from roleplay.dimensions import weakest
 from roleplay.rubric import DIMENSIONS, Rubric
 from roleplay.scoring import fitting
 from roleplay.scoring.features import extract_cues, score_caps
@@ -630,7 +631,7 @@ def scored_suggestions(
             histories,
         )
         for row, result, suggestion, scored in zip(rows, results, suggestions, again, strict=True):
-            coached = min(DIMENSIONS, key=lambda name: getattr(result.scores, name))
+            coached = weakest({name: getattr(result.scores, name) for name in DIMENSIONS})
             yield row, suggestion, coached, float(getattr(scored.scores, coached))
 
 

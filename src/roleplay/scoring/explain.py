@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import numpy.typing as npt
 
+from roleplay.dimensions import weakest
 from roleplay.language import STOPWORDS, content_words, sentences
 from roleplay.rubric import DIMENSION_LABELS, DIMENSIONS, Rubric
 from roleplay.scoring.features import (
@@ -401,7 +402,7 @@ def explain(
             decided[name] = f"it {why}" if why.startswith(("says", "asks", "talks")) else why
     missed = [w for w in salient_words(previous, 8) if w in cues.missed][:5]
     best = max(DIMENSIONS, key=lambda name: scores[name])
-    worst = min(DIMENSIONS, key=lambda name: scores[name])
+    worst = weakest({name: scores[name] for name in DIMENSIONS})
 
     def band_label(name: str) -> str:
         for band in rubric.dimension(name).bands:

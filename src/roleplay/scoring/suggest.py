@@ -131,15 +131,9 @@ def bars(rubric: Rubric) -> dict[str, float]:
 
 
 def _sells(reading: TurnReading) -> bool:
-    """Whether the turn-reading rules read these words as product, price or close talk."""
-    return bool(
-        reading.pitch
-        or reading.product_named
-        or reading.price
-        or reading.close
-        or reading.money_ask
-        or reading.pain_told
-    )
+    """Whether the turn-reading rules read these words as product, price or close talk
+    (`TurnReading.selling`), or as the rep telling the buyer their pain."""
+    return reading.selling or bool(reading.pain_told)
 
 
 def quotable(clause: str, vocabulary: ScenarioVocabulary, heard: str) -> bool:

@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
+from roleplay.dimensions import weakest
 from roleplay.rubric import DIMENSIONS, Rubric
 from roleplay.scenario import Scenario
 from roleplay.standing import Standing, outcome_of, standing_of
@@ -47,12 +48,12 @@ def coaching_points(
     points: list[str] = []
     means = {d: v for d, v in standing_of(transcript, rubric, None).means.items() if v is not None}
     if means:
-        weakest = min(means, key=lambda name: means[name])
-        band = rubric.dimension(weakest).band_for(means[weakest])
-        point = f"{dimension_label(weakest)} ({percent(means[weakest])}, {band.label}): {band.tip}"
+        lowest = weakest(means)
+        band = rubric.dimension(lowest).band_for(means[lowest])
+        point = f"{dimension_label(lowest)} ({percent(means[lowest])}, {band.label}): {band.tip}"
         worst = min(
             (t for t in transcript.rep_turns if t.scores is not None),
-            key=lambda t: getattr(t.scores, weakest),
+            key=lambda t: getattr(t.scores, lowest),
             default=None,
         )
         if worst is not None and worst.score is not None and worst.score.explanation.alternative:
