@@ -11,10 +11,11 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from roleplay.buyer import BuyerRequest, ChatMessage, find_card
+from roleplay.buyer import BuyerRequest, ChatMessage, find_card, onnx_backend
 from roleplay.buyer.guard import TEMPLATE_TOKENS
 from roleplay.buyer.onnx_backend import ONNX_MARKER, OnnxBackend
 from roleplay.buyer.transformers_backend import TransformersBackend
@@ -234,3 +235,27 @@ def test_the_rep_s_first_turn_read_as_typed_is_reused_by_the_first_reply(
     assert "".join(typing.stream(reply)) == expected
     request_tokens = typing.token_count(f"\n\n{request}")
     assert len(typing.prompt_ids(reply.prompt)) - typing.reused_tokens <= request_tokens + 8
+
+
+def test_loading_leaves_the_tokenizer_to_the_first_prompt(
+    onnx_buyer: OnnxBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ready needs the model, not its tokenizer (which holds the GIL a quarter of a second):
+    the tokenizer is read once, on first use, and the replies are the same."""
+    onnx_buyer.read_tokenizer()
+    monkeypatch.setattr(onnx_backend, "_LOADED", {})
+    read: list[Path] = []
+    real = onnx_backend._read_tokenizer
+
+    def reading(folder: Path, model: Any) -> Any:
+        read.append(folder)
+        return real(folder, model)
+
+    monkeypatch.setattr(onnx_backend, "_read_tokenizer", reading)
+    fresh = OnnxBackend(onnx_buyer.card)
+    fresh.load()
+    assert fresh.model is not None and read == []
+    fresh.read_tokenizer()
+    request = BuyerRequest(tuple(PROMPT), max_new_tokens=12, temperature=0.0)
+    assert "".join(fresh.stream(request)) == "".join(onnx_buyer.stream(request))
+    assert read == [fresh.onnx_path()]

@@ -179,3 +179,27 @@ async def test_the_buyer_reads_the_first_turn_as_the_rep_types_it(build_app) -> 
         await pilot.pause(TYPING_PAUSE_SECONDS * 2)
         await settle(pilot)
         assert len(read) == reads
+
+
+async def test_the_buyer_builds_while_the_scorer_loads(build_app, scorer) -> None:
+    """A buyer that only reads a built model loads while the scorer's session is built, not
+    after it: the two overlap, and Ready comes sooner."""
+    buyer_loaded = threading.Event()
+    scorer_saw_the_buyer: list[bool] = []
+
+    class LightBuyer(GatedBuyer):
+        def loads_light(self) -> bool:
+            return True
+
+        def load(self, progress: Progress | None = None) -> None:
+            buyer_loaded.set()
+
+    def slow_scorer(rubric: Any) -> Any:
+        scorer_saw_the_buyer.append(buyer_loaded.wait(30))  # held until the buyer loads
+        return scorer
+
+    app = build_app(buyer=LightBuyer)
+    app.scorer_factory = slow_scorer
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: app.load_state.scorer is not None)
+        assert scorer_saw_the_buyer == [True] and list(app.load_state.buyers)

@@ -63,8 +63,35 @@ and its reply; a longer one gets a cache of its own size."""
 
 _LOAD_LOCK = threading.Lock()
 
-_LoadedModel = tuple[Any, Any, set[int], set[int]]
-"""A loaded ONNX model: the model, its tokenizer, the special token ids and the stop ids."""
+_Tokenizer = tuple[Any, set[int], set[int]]
+"""A model's tokenizer, its special token ids and its stop ids."""
+
+
+class _LoadedModel:
+    """An ONNX model loaded in this process, and its tokenizer, read on first use.
+
+    ONNX Runtime GenAI holds the GIL while it reads a tokenizer (0.2-0.3 s for SmolLM2's 3.5 MB
+    `tokenizer.json`). The first prompt needs it, not the model's Ready: the app's read-ahead
+    of the persona, which starts at Ready, reads it while the rep reads the briefing.
+    """
+
+    def __init__(self, folder: Path, model: Any) -> None:
+        self.folder = folder
+        self.model = model
+        self._lock = threading.Lock()
+        self._tokenizer: _Tokenizer | None = None
+
+    def tokenizer(self) -> _Tokenizer:
+        """The tokenizer, its special ids and stop ids, read once (thread-safe).
+
+        Raises:
+            ModelError: the tokenizer could not be read.
+        """
+        with self._lock:
+            if self._tokenizer is None:
+                self._tokenizer = _read_tokenizer(self.folder, self.model)
+            return self._tokenizer
+
 
 _LOADED: dict[tuple[str, int], _LoadedModel] = {}
 """Models loaded in this process, by folder and thread count. Backends of the same card (the
@@ -98,7 +125,7 @@ class OnnxBackend:
         """The card's sampling settings (length, temperature, top-p, repetition penalty)."""
         self.cache_root = cache_root
         self.model: Any = None
-        self.tokenizer: Any = None
+        self._loaded: _LoadedModel | None = None
         self.load_seconds: float | None = None
         self.converted = False
         """Whether the last `load()` built the ONNX model (a cold load) rather than read it."""
@@ -114,9 +141,39 @@ class OnnxBackend:
         """Held while `prefill` fills the KV cache; a reply waits for it before reusing it."""
         self._replied = False
         """Whether a reply has used the KV cache (a read-ahead then leaves it as it is)."""
-        self._special_ids: set[int] = set()
-        self._stop_ids: set[int] = set()
         self.model_id = self.source.model_id.replace("transformers:", f"onnx-{card.precision}:", 1)
+
+    @property
+    def tokenizer(self) -> Any:
+        """The model's tokenizer (read on first use; see `_LoadedModel`).
+
+        Raises:
+            ModelError: the tokenizer could not be read.
+        """
+        return self._tokenizer_parts()[0]
+
+    @property
+    def _special_ids(self) -> set[int]:
+        return self._tokenizer_parts()[1]
+
+    @property
+    def _stop_ids(self) -> set[int]:
+        return self._tokenizer_parts()[2]
+
+    def read_tokenizer(self) -> None:
+        """Read the tokenizer now, if not yet (the app does so after `load`, in its loading
+        thread, so the first prompt does not wait for it).
+
+        Raises:
+            ModelError: the model or its tokenizer could not be read.
+        """
+        self._tokenizer_parts()
+
+    def _tokenizer_parts(self) -> _Tokenizer:
+        if self._loaded is None:
+            self.load()
+        assert self._loaded is not None
+        return self._loaded.tokenizer()
 
     # -- where the weights are -----------------------------------------------------------
 
@@ -172,8 +229,8 @@ class OnnxBackend:
         key = (str(folder), threads)
         loaded = _LOADED.get(key)
         if loaded is None:
-            loaded = _LOADED[key] = _read_model(folder, threads)
-        self.model, self.tokenizer, self._special_ids, self._stop_ids = loaded
+            loaded = _LOADED[key] = _LoadedModel(folder, _read_model(folder, threads))
+        self._loaded, self.model = loaded, loaded.model
 
     def _convert(self, folder: Path, report: Progress) -> None:
         """Build the ONNX model from the Hugging Face weights, atomically.
@@ -437,11 +494,12 @@ def _layer_count(hf_folder: Path) -> int:
         return 1
 
 
-def _read_model(folder: Path, threads: int) -> _LoadedModel:
+def _read_model(folder: Path, threads: int) -> Any:
     """Load the ONNX model in `folder` to run on the CPU alone, on `threads` threads.
 
-    ONNX Runtime GenAI holds the GIL while it builds the model and its tokenizer (most of a
-    second in all): the app's other threads wait meanwhile.
+    ONNX Runtime GenAI holds the GIL while it builds the model (about half a second): the app's
+    other threads wait meanwhile, except those in native code that lets it go (ONNX Runtime
+    building the scorer's session).
 
     Raises:
         ModelError: the model could not be loaded.
@@ -453,17 +511,30 @@ def _read_model(folder: Path, threads: int) -> _LoadedModel:
         config.clear_providers()  # the CPU
         session = {"session_options": {"intra_op_num_threads": threads}}
         config.overlay(json.dumps({"model": {"decoder": session}}))
-        model = og.Model(config)
-        tokenizer = og.Tokenizer(model)
+        return og.Model(config)
     except Exception as exc:  # og raises RuntimeError and its own types
         raise ModelError(f"could not load the buyer model from {folder}: {exc}") from None
+
+
+def _read_tokenizer(folder: Path, model: Any) -> _Tokenizer:
+    """The tokenizer of the model in `folder`, its special token ids and its stop ids.
+
+    Raises:
+        ModelError: the tokenizer could not be read.
+    """
+    import onnxruntime_genai as og
+
+    try:
+        tokenizer = og.Tokenizer(model)
+    except Exception as exc:  # og raises RuntimeError and its own types
+        raise ModelError(f"could not read the buyer's tokenizer in {folder}: {exc}") from None
     special = _special_token_ids(folder / "tokenizer.json")
     stops = {int(i) for i in tokenizer.eos_token_ids}
     for token in STOP_TOKENS:
         ids = tokenizer.encode(token)
         if len(ids) == 1 and int(ids[0]) in special:
             stops.add(int(ids[0]))
-    return model, tokenizer, special, stops
+    return tokenizer, special, stops
 
 
 def _special_token_ids(tokenizer_file: Path) -> set[int]:

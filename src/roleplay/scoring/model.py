@@ -401,6 +401,20 @@ EMBEDDERS: dict[str, Any] = {
 """Embedder implementations by name; `ROLEPLAY_EMBEDDER` picks one (default: onnx)."""
 
 
+def import_runtime() -> None:
+    """Import what the default embedder loads with (ONNX Runtime and tokenizers), if installed.
+
+    Importing them holds the GIL; building the embedder's ONNX session afterwards does not. The
+    app imports them first and only then lets the buyer's model build start (ONNX Runtime
+    GenAI holds the GIL throughout), so the two builds run side by side on two cores.
+    """
+    try:
+        import onnxruntime  # noqa: F401
+        import tokenizers  # noqa: F401
+    except ImportError:
+        return  # `load_embedder` says what is missing
+
+
 def load_embedder(name: str | None = None) -> Embedder:
     """The named embedder (default: `$ROLEPLAY_EMBEDDER`, else `onnx`, else `transformers`).
 
