@@ -120,3 +120,62 @@ def test_a_question_about_the_product_is_not_context_seeking() -> None:
 def test_asking_when_they_will_decide_is_not_problem_focus() -> None:
     caps = score_caps(extract_cues("When are you looking to make a decision?", AUDIT))
     assert caps["problem_focus"][0] <= 0.15 and "context_seeking" not in caps
+
+
+SISTER = "My sister promised to help with mum's care, but she hasn't come once in three months."
+
+
+@pytest.mark.parametrize(
+    ("turn", "cue"),
+    [
+        ("You're doing a great job looking after your mum.", "praise"),
+        ("That's a wonderful idea.", "praise"),
+        ("I'm sure things will get better soon.", "reassuring_future"),
+        ("You'll get through this.", "reassuring_future"),
+        ("Many families go through this when a parent gets ill.", "generalising"),
+        ("It's completely normal to feel that way.", "generalising"),
+        ("I went through the same thing with my brother.", "speaker_story"),
+        ("That sounds really lonely.", "feeling_named"),
+        ("I can tell you're angry with her.", "feeling_named"),
+        ("Are you saying she hasn't helped at all?", "checks_understanding"),
+        ("So the care has all landed on you, is that right?", "checks_understanding"),
+    ],
+)
+def test_what_a_supporter_says_instead_of_playing_back_has_its_own_cue(turn: str, cue: str) -> None:
+    assert extract_cues(turn, SISTER).extra[cue] > 0
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "You're doing a great job looking after your mum.",
+        "You'll be fine, you always manage.",
+        "You're welcome, take care.",
+    ],
+)
+def test_praise_promises_and_courtesies_are_not_a_reflections_form(turn: str) -> None:
+    cues = extract_cues(turn, SISTER)
+    assert cues.extra["you_state"] == 0.0
+    assert cues.extra["you_statement"] == 0.0
+    assert cues.reflection_opener is None
+
+
+@pytest.mark.parametrize(
+    ("turn", "reflection_form", "feeling", "checks"),
+    [
+        ("So your sister said she'd share the care and hasn't come once.", True, False, False),
+        ("That's great, so your sister has promised before and not come?", True, False, False),
+        ("You feel let down by your sister.", True, True, False),
+        ("How long has your sister been like this?", False, False, False),
+        ("Are you sleeping at all?", False, False, False),
+        ("It sounds like you're exhausted by all of this.", True, True, False),
+    ],
+)
+def test_a_reflection_keeps_its_form_beside_praise_and_a_question_names_no_feeling(
+    turn: str, reflection_form: bool, feeling: bool, checks: bool
+) -> None:
+    cues = extract_cues(turn, SISTER)
+    assert (cues.reflection_opener is not None or cues.extra["you_state"] == 1.0) is reflection_form
+    assert (cues.extra["feeling_named"] > 0) is feeling
+    assert (cues.extra["checks_understanding"] > 0) is checks
+    assert cues.extra["generalising"] == cues.extra["speaker_story"] == 0.0

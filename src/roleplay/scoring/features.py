@@ -7,7 +7,7 @@ sentence embeddings; `explain.py` uses them to say which cue decided a score.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from roleplay.language import (
@@ -236,6 +236,113 @@ GENERIC_ACKS = (
 )
 """Acknowledgements that do not show what was heard."""
 
+PRAISE = re.compile(
+    r"\b(?:(?:great|good|amazing|wonderful|fantastic|excellent|awesome|brilliant|impressive|"
+    r"admirable|smart|wise|brave|courageous|healthy|positive)\s+(?:job|idea|work|person|step|"
+    r"start|plan|choice|decision|attitude|move|effort|mindset|progress|sign|thinking|worker|"
+    r"mom|mum|mother|dad|father|parent|friend|son|daughter|sister|brother)\b|"
+    r"proud of|well done|good for you|kudos|congratulations|i admire|lucky to have|"
+    r"(?:doing|did|done) (?:the right thing|the best you can|your best|all you can)|"
+    r"(?:you're|you are|you've been|you have been)\s+(?:so |really |very |clearly |such an? |"
+    r"an? |being )?(?:strong|brave|amazing|resilient|capable|courageous|wonderful|awesome|"
+    r"doing (?:great|well|good|so well|the right thing|an? (?:great|good|fantastic|amazing|"
+    r"wonderful) job|your best|the best))\b|"
+    r"(?:that's|that is|what an?|it's|it is)\s+(?:an? )?(?:so |really |very )?(?:great|wonderful|"
+    r"amazing|awesome|fantastic|excellent|brilliant|admirable)\b)"
+)
+"""Praise of the listener or of what they did (`You're doing a great job`, `That's a wonderful
+idea`, `I'm proud of you`): an affirmation says what the speaker thinks of them, a reflection
+what they said or feel."""
+
+REASSURING_FUTURE = re.compile(
+    r"\b(?:you(?:'ll| will| are going to|'re going to| can| could)\s+(?:\w+\s+)?(?:get through|"
+    r"make it|be (?:fine|ok|okay|alright|all right|better)|do (?:it|this|that)|handle it|"
+    r"overcome|figure it out|get (?:there|better|past|over))|(?:things|it|this|that|everything)"
+    r"(?:'ll| will| is going to|'s going to)\s+(?:\w+\s+)?(?:get better|be (?:fine|ok|okay|"
+    r"alright|all right|better|easier)|work out|pass|improve|settle)|i(?:'m| am) (?:sure|"
+    r"confident|certain)|i (?:believe|know) (?:in you|you(?:'ll| will| can))|don't worry|"
+    r"do not worry|hang in there|stay strong|keep your head up|keep going)\b"
+)
+"""A promise about how things will turn out (`You'll get through this`, `Things will get
+better`, `I'm sure you'll find something`): reassurance, which plays nothing back."""
+
+GENERALISING = re.compile(
+    r"\b(?:(?:many|most|lots of|a lot of|plenty of|so many)\s+(?:of us|(?:[a-z-]+\s+)?[a-z-]+s|"
+    r"people|folks)|everyone|everybody|nobody|no one|"
+    r"usually|typically|generally|commonly|normally|tends? to|in general|statistically|"
+    r"(?:it's|it is|that's|that is) (?:so |very |quite |really |completely |totally |perfectly )?"
+    r"(?:common|normal|natural|typical|usual|understandable)|studies|research|experts|statistics|"
+    r"^there (?:are|is) (?:many|lots|a lot|plenty|some|several|other|ways|options|resources|"
+    r"programs|programmes|services|groups|places|charities|organi[sz]ations|things))\b"
+)
+"""Statements about people or the world in general (`Many people go through this`, `It's
+normal to feel that way`, `There are groups that help`): information or normalising, not what
+this buyer said."""
+
+FEELING_HEDGE = re.compile(
+    r"\b(?:(?:that|it|this) (?:sounds|must|seems|looks|feels)|sounds like|seems like|must (?:be|"
+    r"feel|have)|i (?:can |could )?(?:imagine|tell|see|hear|sense)|you(?:'re| are)? ?(?:feel|felt|"
+    r"feeling|seem|seemed|sound|sounded|must|might feel)|you(?:'re| are| were| have been|'ve been) "
+    r"(?:so |really |very |quite |pretty |a bit |a little |just |still |clearly )?(?:\w+ )?)"
+)
+"""The forms that put a feeling on someone (`That sounds ...`, `It must be ...`, `I can tell
+you're ...`, `You feel ...`): with a feeling word, a reflection of feelings."""
+
+DIFFICULTY_WORDS = frozenset(
+    """
+    hard difficult tough painful awful terrible horrible scary frightening lonely heartbreaking
+    upsetting stressful overwhelming devastating rough unfair hurtful confusing worrying draining
+    exhausting distressing heavy crushing disheartening discouraging demoralising demoralizing
+    down low miserable unhappy worthless useless rejected abandoned ignored neglected insecure
+    jealous bitter powerless desperate terrified grief grieving unsupported unheard invisible
+    disrespected humiliated furious devastated hopeful grateful happy excited proud
+    """.split()  # noqa: SIM905
+)
+"""Words for how hard something is to live through (`that must be so hard`), and feelings
+`FEELING_WORDS` leaves out (`you must feel so low`)."""
+
+SPEAKER_STORY = re.compile(
+    r"^(?:(?:so|and|but|well|yeah|oh|honestly|actually)\W+)*(?:i|i've|i'd|me|my)\b(?:\s+\w+)?\s*"
+    r"(?:had|have had|went|was|were|lost|got|used to|also|too|remember|once|did|tried|found|"
+    r"dealt|struggled|experienced|lived|grew|moved|broke|quit|faced|suffered|know what it's like|"
+    r"have been through|'ve been through|been there|own)\b"
+)
+"""A sentence in which the speaker tells their own story (`I lost my job a few years ago too`,
+`I went through the same with my brother`), not what they heard."""
+
+
+PLAYBACK = re.compile(
+    r"\b(?:so you|so your|(?:it )?sounds like|what i'm hearing|what i hear|you're saying|"
+    r"you are saying|you said|you mentioned|if i understand|in other words|you feel|you felt|"
+    r"you're feeling|you are feeling)\b"
+)
+"""Openers that play the listener's words back whatever else the sentence says (`That's great,
+so your team ...`)."""
+
+PLEASANTRY = re.compile(
+    r"\b(?:you're welcome|you are welcome|good luck|take care|nice to (?:meet|talk to) you)\b"
+)
+"""Courtesies with a "you" in them that play nothing back."""
+
+
+CHECKING = re.compile(
+    r"\b(?:are you saying|do you mean|you mean|are you telling me|is that what you|is that right|"
+    r"is that fair|is that it|did i get that right|have i got that right|did i hear that right|"
+    r"did i understand|am i right|if i understand|if i heard)\b"
+)
+"""A question that checks the rep understood (`Are you saying ...?`, `..., is that right?`):
+a reflection offered for correction, not a new question."""
+
+
+def evaluative(sentence: str) -> bool:
+    """Whether a sentence praises the listener, promises an outcome or is a courtesy
+    (`PRAISE`, `REASSURING_FUTURE`, `PLEASANTRY`) and plays nothing back (`PLAYBACK`): its
+    "you" is the speaker's verdict, not the listener's words, so it is no reflection's form."""
+    text = normalise(sentence)
+    said = PRAISE.search(text) or REASSURING_FUTURE.search(text) or PLEASANTRY.search(text)
+    return bool(said) and not PLAYBACK.search(text)
+
+
 _OPENER_PATTERNS = tuple(
     (phrase, re.compile(r"(?:^|[.,;!?]\s*)" + re.escape(phrase))) for phrase in REFLECTION_OPENERS
 )
@@ -429,6 +536,11 @@ def _reflects(sentence: str, buyer_stems: set[str]) -> bool:
     )
 
 
+def _share(sentences: Sequence[str], test: Callable[[str], bool]) -> float:
+    """The share of `sentences` for which `test` holds (0 when there are none)."""
+    return sum(test(s) for s in sentences) / len(sentences) if sentences else 0.0
+
+
 def told(sentence: str) -> bool:
     """Whether a sentence tells someone else's story or pain (`One of my accounts, a bank in
     Ohio, was in your spot`, `Most trusts lose millions to agency spend`): the buyer's words in
@@ -483,7 +595,11 @@ def extract_cues(
     # The buyer's words quoted back ("You said \"our churn is 18%\"") are not the rep's "our".
     own_tokens = words(unquote_heard(turn, heard_words))
     lead_tokens = [t for t in tokens if t not in {"so", "and", "okay", "ok", "right", "well"}]
-    opener_found = [phrase for phrase, pattern in _OPENER_PATTERNS if pattern.search(text)]
+    # A reflection's opening words in praise or a promise (`You sound like a hard worker`) open
+    # no reflection.
+    plain = [s for s in reading.sentences if not evaluative(s.text)]
+    plain_text = " ".join(normalise(s.text) for s in plain)
+    opener_found = [p for p, pattern in _OPENER_PATTERNS if pattern.search(plain_text)]
     turn_content = content_words(turn)
     prev_stems = {stem(w): w for w in content_words(previous)}
     turn_stems = {stem(w) for w in turn_content}
@@ -508,6 +624,7 @@ def extract_cues(
     )
     subjects = [sentence_subject(s.text) for s in reading.sentences]
     prev_numbers = set(re.findall(r"\d+", previous))
+    statements = [s.text for s in reading.sentences if s.question == "none" and "?" not in s.text]
     first = reading.sentences[0] if reading.sentences else None
     last = reading.sentences[-1] if reading.sentences else None
     extra = {
@@ -557,19 +674,33 @@ def extract_cues(
                 (s.question == "none" or you_state(s))
                 and bool(set(words(s.text)) & YOU_WORDS)
                 and bool(set(words(s.text)) & FEELING_WORDS - PERCEIVING)
-                for s in reading.sentences
+                for s in plain
             )
         ),
-        "you_state": float(any(you_state(s) for s in reading.sentences)),
+        "you_state": float(any(you_state(s) for s in plain)),
+        "praise": float(bool(PRAISE.search(text))),
+        "reassuring_future": float(bool(REASSURING_FUTURE.search(text))),
+        "generalising": _share(
+            statements,
+            lambda s: not set(words(s)) & YOU_WORDS and bool(GENERALISING.search(normalise(s))),
+        ),
+        "feeling_named": float(
+            any(
+                FEELING_HEDGE.search(normalise(s))
+                and bool(set(words(s)) & (FEELING_WORDS | DIFFICULTY_WORDS) - PERCEIVING)
+                for s in statements
+            )
+        ),
+        "speaker_story": _share(statements, lambda s: bool(SPEAKER_STORY.search(normalise(s)))),
+        "checks_understanding": float(
+            any(s.question != "none" and CHECKING.search(normalise(s.text)) for s in plain)
+        ),
         "you_centred": subjects.count("you") / max(len(subjects), 1),
         "self_centred": subjects.count("self") / max(len(subjects), 1),
         "other_centred": subjects.count("other") / max(len(subjects), 1),
         "third_person_rate": min(sum(t in THIRD_PERSON for t in own_tokens) / n * 5, 1.0),
         "you_statement": float(
-            any(
-                s.question == "none" and bool(set(words(s.text)[:4]) & YOU_WORDS)
-                for s in reading.sentences
-            )
+            any(s.question == "none" and bool(set(words(s.text)[:4]) & YOU_WORDS) for s in plain)
         ),
         "question_about_you": float(
             any(
@@ -681,6 +812,12 @@ CUE_NAMES: tuple[str, ...] = (
     "self_centred",
     "other_centred",
     "third_person_rate",
+    "praise",
+    "reassuring_future",
+    "generalising",
+    "feeling_named",
+    "speaker_story",
+    "checks_understanding",
 )
 """The order of the numeric cue vector the fitted heads read. `history_cosine` (the best
 cosine of the turn with any buyer line of the conversation) needs the embeddings and is filled
