@@ -458,6 +458,20 @@ DECISION_TIMELINE = re.compile(
 )
 """When the buyer will decide or buy: a decision-process question, never the buyer's problem."""
 
+PRIORITY = re.compile(
+    r"\bcompet(?:e|es|ing) for (?:your|their|the)(?: [a-z-]+){0,2} (?:attention|time|focus|budget|"
+    r"dollars|money|resources|people)\b"
+    r"|\b(?:on|top of|at the top of|first on|high on) (?:your|their|the)(?: [a-z-]+)? "
+    r"(?:list|plate|agenda|radar|mind)\b"
+    r"|\b(?:biggest|top|main|number one|most pressing) (?:priority|priorities|concern|worry|"
+    r"worries|focus|challenge|headache|thing)\b"
+    r"|\b(?:matters|counts) most\b|\bkeeps? you up\b|\bwhat gives\b"
+    r"|\bwhere does (?:this|that|it) (?:sit|rank|fall|land)\b",
+    re.IGNORECASE,
+)
+"""A question about what the buyer ranks first or what competes for their time (`What else is
+competing for your attention this year?`): the buyer's problem, with or without a pain word."""
+
 FILLERS = frozenset(
     """
     ok okay true right ha haha yeah yes yep sure cool great nice wow hmm mhm uh um oh ah totally
@@ -874,9 +888,11 @@ def product_claims(text: str, heard_words: frozenset[str] = frozenset()) -> list
         if subject in IS_CLAIM_SUBJECTS and subject not in heard_words and statement:
             found.append(f"the {subject}")
     for match in re.finditer(r"\bour\s", lowered_text):
+        following = words(lowered_text[match.end() :])
         thing = _thing_acts(lowered_text[match.end() :], limit=5)
-        if thing:
-            found.append(" ".join(["our", *words(lowered_text[match.end() :])[:thing]]))
+        # `our close takes twelve days`, said by the buyer and quoted back, is theirs.
+        if thing and not all(w in heard_words for w in following[: thing + 1]):
+            found.append(" ".join(["our", *following[:thing]]))
     return list(dict.fromkeys(found))
 
 
@@ -1003,6 +1019,8 @@ class TurnReading:
     """A question about the seller's product (`any questions on our dashboards?`)."""
     decision_timeline: tuple[str, ...] = ()
     """Asking when the buyer will decide or buy (`when are you looking to make a decision?`)."""
+    priority_question: tuple[str, ...] = ()
+    """Questions about the buyer's priorities (`PRIORITY`), in a turn that does not sell."""
     opens_selling: tuple[str, ...] = ()
     """The words by which the turn opens by selling (`opening_sale`): before it says anything
     of the buyer's, it names or claims the product, tells another customer's story, generic
@@ -1240,6 +1258,14 @@ def read_turn(
             for m in PRODUCT_QUESTION.finditer(normalise(part))
         ),
         decision_timeline=tuple(m.group(0).lower() for m in DECISION_TIMELINE.finditer(lowered)),
+        priority_question=tuple(
+            m.group(0).lower()
+            for part in parts
+            if part.rstrip(" \"')").endswith("?")
+            for m in PRIORITY.finditer(part)
+        )
+        if not (pitch or close)
+        else (),
         opens_selling=opening_sale(
             opening_clause(parts), vocabulary, heard_words, heard_stems, heard_numbers
         ),

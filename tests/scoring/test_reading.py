@@ -178,3 +178,23 @@ def test_the_sellers_price_is_not_the_buyers_words_or_a_lone_money_word(
     text: str, heard: str, price: bool
 ) -> None:
     assert bool(read_turn(text, heard=heard).price) is price
+
+
+@pytest.mark.parametrize(
+    ("text", "priority"),
+    [
+        ("What else is competing for your attention this year?", True),
+        ("Looking at the next twelve months, what sits at the top of your list?", True),
+        ("Our platform is top of the list for that. What else is on your plate?", False),
+        ("It's top of your list, you said.", False),
+        ("How many people are on your finance team?", False),
+    ],
+)
+def test_a_question_about_the_buyers_priorities_is_read_as_one(text: str, priority: bool) -> None:
+    assert bool(read_turn(text).priority_question) is priority
+
+
+def test_the_buyers_own_our_said_back_is_no_product_claim() -> None:
+    heard = "Our close takes twelve days."
+    assert not read_turn("Our close takes twelve days, you said.", heard=heard).product_claims
+    assert read_turn("Our engine takes twelve days off the close.", heard=heard).product_claims
