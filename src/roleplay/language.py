@@ -458,6 +458,20 @@ DECISION_TIMELINE = re.compile(
 )
 """When the buyer will decide or buy: a decision-process question, never the buyer's problem."""
 
+PRIORITY = re.compile(
+    r"\bcompet(?:e|es|ing) for (?:your|their|the)(?: [a-z-]+){0,2} (?:attention|time|focus|budget|"
+    r"dollars|money|resources|people)\b"
+    r"|\b(?:on|top of|at the top of|first on|high on) (?:your|their|the)(?: [a-z-]+)? "
+    r"(?:list|plate|agenda|radar|mind)\b"
+    r"|\b(?:biggest|top|main|number one|most pressing) (?:priority|priorities|concern|worry|"
+    r"worries|focus|challenge|headache|thing)\b"
+    r"|\b(?:matters|counts) most\b|\bkeeps? you up\b|\bwhat gives\b"
+    r"|\bwhere does (?:this|that|it) (?:sit|rank|fall|land)\b",
+    re.IGNORECASE,
+)
+"""A question about what the buyer ranks first or what competes for their time (`What else is
+competing for your attention this year?`): the buyer's problem, with or without a pain word."""
+
 FILLERS = frozenset(
     """
     ok okay true right ha haha yeah yes yep sure cool great nice wow hmm mhm uh um oh ah totally
@@ -473,11 +487,30 @@ THIRD_PARTY_STORY = re.compile(
     r"|\b(?:a|an|one|another) (?:[a-z0-9-]+ ){0,3}?[a-z-]+ (?:that |who )?(?:we|i) "
     r"(?:work|worked|partner|partnered) with\b"
     r"|\b(?:we|i) (?:have|had|just signed|signed|onboarded) (?:a|an|another) (?:[a-z0-9-]+ ){0,3}?"
-    r"(?:customer|client|account)\b",
+    r"(?:customer|client|account)\b"
+    r"|\bwhat (?:a lot of|lots of|many|most|some|other|some of (?:our|my|the)) (?:[a-z-]+ ){0,3}?"
+    r"[a-z-]+s (?:have |'ve )?(?:found|saw|seen|learned|learnt|discovered|reali[sz]ed|ended up)\b",
     re.IGNORECASE,
 )
 """Other customers' stories in any words (`one of my accounts, a bank in Ohio`, `a Belgian
-retailer we work with`, `we have a fintech customer about your size`)."""
+retailer we work with`, `we have a fintech customer about your size`, `what a lot of food
+partners found was ...`)."""
+
+ELSEWHERE = re.compile(
+    r"(?<![\w'\u2019])(?:[Aa]|[Aa]n|[Oo]ne|[Aa]nother)\s+(?:[\w-]+\s+){0,3}?[\w-]+\s+"
+    r"(?:(?:up|down|out|over)\s+)?(?:in|near|outside)\s+([A-Z][a-z]+)"
+)
+"""An organisation somewhere else (`A group in Kent ...`, `we had a health system in Texas`,
+`at an NCI center in Michigan`): in a statement, and somewhere the buyer never named, someone
+else's story."""
+
+NOT_PLACES = frozenset(
+    """
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    """.split()  # noqa: SIM905
+)
+"""Capitalised words after `in` that are times, not places (`a visit in January`)."""
 
 GENERIC_PAIN = re.compile(
     r"\b(most|many|a lot of|lots of|nearly all|almost all|every|half the|all the)\s+"
@@ -520,13 +553,9 @@ _MODAL_CLAIM = re.compile(
 )
 """A name promising the buyer something (`Pulsewave would let you see ...`) or showing off what
 it has (`Sentrel actually has ...`)."""
-_OWNED_CLAIM = re.compile(
-    r"^['’]s\s+(?:[A-Za-z-]+\s+){0,2}?(?:[A-Za-z-]+)\s+(?:can\s+|will\s+|could\s+)?"
-    r"([a-z]+s|do|cut|take|handle|get)\b"
-)
-"""A name's thing doing something (`Rotaline's auto-rostering builds ...`)."""
 OWNED_DOES = frozenset({"do", "cut", "take", "handle", "get"})
-"""Verbs without an `s` that follow `can`/`will` in `_OWNED_CLAIM`."""
+"""Verbs without an `s` that follow `can`/`will` when a name's thing does something
+(`Rotaline's rostering can cut ...`)."""
 """What follows a name that makes a product claim: a possessive, a verb, `was built for`."""
 
 CLAIM_VERBS = frozenset(
@@ -541,6 +570,31 @@ CLAIM_VERBS = frozenset(
     """.split()  # noqa: SIM905
 )
 """Verbs a product does things with, in a pitch (`Closeline flags duplicates`)."""
+
+OBJECT_WORDS = frozenset(
+    """
+    the every each all your their those these this it them any you everything anything
+    """.split()  # noqa: SIM905
+)
+"""Words that open a verb's object (`records those calls`, `takes it off ...`); not `that`,
+which as often opens a clause (`stents that nobody logs`)."""
+
+_ACTS_ON = re.compile(
+    r"^\s+(?:(?:[a-z]+ly|also|just|really|now|even)\s+)?(?:([a-z]{3,}s)|(?:would|could|can|will)"
+    r"\s+(?:[a-z]+ly\s+|also\s+|just\s+)?[a-z]{3,})\s+(?:" + "|".join(sorted(OBJECT_WORDS)) + r")\b"
+)
+"""A verb with its object right after a name (`Pulsewave records those calls`, `Weldeye would
+replace the sorter`): an unfamiliar name doing something to the buyer's world, in a statement,
+is a product."""
+
+NOT_VERBS = frozenset("does this thus plus less unless always perhaps across".split())  # noqa: SIM905
+"""Words ending in `s` that are not a third-person verb."""
+
+IS_CLAIM_SUBJECTS = frozenset("platform solution product module suite engine dashboard".split())  # noqa: SIM905
+"""Nouns that, as `the <noun> is ...` in a statement, are the vendor saying what it sells (`the
+solution is one multi-vendor contract`); the buyer's own `system` or `tool` is left out."""
+
+_CLAUSE_END = re.compile(r"[,;:.!?]")
 
 
 VENDOR_PRICE = re.compile(
@@ -748,12 +802,40 @@ def talks_price(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _in_question(text: str, position: int) -> bool:
+    """Whether the sentence around `position` ends with a question mark."""
+    end = re.search(r"[.!?]", text[position:])
+    return end is not None and end.group(0) == "?"
+
+
+def _acts(tokens: Sequence[str], i: int) -> bool:
+    """Whether `tokens[i]` is a product's verb: a claim verb, a modal's `do`/`cut`/..., or a
+    third-person verb with its object (`records those ...`)."""
+    token = tokens[i]
+    after = tokens[i + 1] if i + 1 < len(tokens) else ""
+    verb_s = len(token) >= 4 and token[-1] == "s" and token not in NOT_VERBS
+    return (
+        token in CLAIM_VERBS
+        or (token in OWNED_DOES and tokens[i - 1] in ("can", "will", "could", "would"))
+        or (verb_s and after in OBJECT_WORDS)
+    )
+
+
+def _thing_acts(clause: str, limit: int = 7) -> int:
+    """How many words name a thing before its verb (`weekly-pay option for bank workers runs
+    ...` is 5), 0 when no product's verb follows within `limit` words of the clause."""
+    tokens = words(_CLAUSE_END.split(clause, maxsplit=1)[0])[: limit + 1]
+    return next((i for i in range(1, len(tokens)) if _acts(tokens, i)), 0)
+
+
 def product_claims(text: str, heard_words: frozenset[str] = frozenset()) -> list[str]:
     """Names that act like a product in the turn, when no scenario names the product.
 
     A CamelCase name (`ClaimSight`), or a capitalised word the buyer never used followed by a
-    claim (`Ledgerly automates ...`, `Keystone's dashboard`, `Hangarly was built for ...`), or
-    `the platform` (tool, system, ...) doing something.
+    claim (`Ledgerly automates ...`, `Keystone's dashboard`, `Hangarly was built for ...`,
+    `Rotaline's weekly-pay option ... runs ...`, `Pulsewave records those calls`), `the
+    platform` (tool, system, ...) doing something or `the solution is ...` in a statement, or
+    the vendor's own thing doing something (`our payroll engine keeps ...`).
     """
     found: list[str] = []
     for match in _CAPITALISED.finditer(text):
@@ -768,7 +850,6 @@ def product_claims(text: str, heard_words: frozenset[str] = frozenset()) -> list
         owned, verb = (after.group(1), after.group(2)) if after is not None else (None, None)
         owned = owned.lower() if owned is not None else None
         rest = text[match.end(1) :]
-        owned_claim = _OWNED_CLAIM.match(rest)
         if _MODAL_CLAIM.match(rest):
             claim = True
         elif owned is not None:
@@ -776,24 +857,42 @@ def product_claims(text: str, heard_words: frozenset[str] = frozenset()) -> list
                 owned in PITCH_WORDS
                 or owned in CLAIM_SUBJECTS
                 or owned in ("ai", "app")
-                or (owned_claim is not None and owned_claim.group(1) in CLAIM_VERBS | OWNED_DOES)
+                or bool(_thing_acts(rest.lstrip("'’s")))
             )
         else:
-            claim = after is not None and (
-                verb is None or verb in CLAIM_VERBS or verb.endswith(("ates", "izes", "ises"))
+            acts = _ACTS_ON.match(rest)
+            claim = (
+                after is not None
+                and (verb is None or verb in CLAIM_VERBS or verb.endswith(("ates", "izes", "ises")))
+            ) or (
+                acts is not None
+                and acts.group(1) not in NOT_VERBS
+                and not _in_question(text, match.end(1))
             )
         if camel or claim:
             found.append(lowered)
+    lowered_text = text.lower().replace("\u2019", "'")
     pattern = (
-        r"\bthe (\w+)(?:['’]s(?: [\w-]+){1,3})? (?:[a-z]+ly |is |really |can |will )?"
+        r"\bthe (\w+)(?:'s(?: [\w-]+){1,3})? (?:[a-z]+ly |is |really |can |will )?"
         r"([a-z]+s|[a-z]+ing|was built)\b"
     )
-    for match in re.finditer(pattern, text.lower()):
+    for match in re.finditer(pattern, lowered_text):
         subject, verb = match.group(1), match.group(2)
         if subject in heard_words or subject not in CLAIM_SUBJECTS:
             continue
         if verb in CLAIM_VERBS or verb.endswith(("ing", "ates", "izes", "ises", "built")):
             found.append(f"the {match.group(1)}")
+    for match in re.finditer(r"\bthe (\w+)(?:'s| is| would be| will be)\s", lowered_text):
+        subject = match.group(1)
+        statement = not _in_question(lowered_text, match.end())
+        if subject in IS_CLAIM_SUBJECTS and subject not in heard_words and statement:
+            found.append(f"the {subject}")
+    for match in re.finditer(r"\bour\s", lowered_text):
+        following = words(lowered_text[match.end() :])
+        thing = _thing_acts(lowered_text[match.end() :], limit=5)
+        # `our close takes twelve days`, said by the buyer and quoted back, is theirs.
+        if thing and not all(w in heard_words for w in following[: thing + 1]):
+            found.append(" ".join(["our", *following[:thing]]))
     return list(dict.fromkeys(found))
 
 
@@ -807,9 +906,41 @@ def money_asks(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _said_amount(trigger: str, heard_numbers: set[str]) -> bool:
-    """Whether a price trigger is an amount the buyer said (a reflection, not a price)."""
-    return bool(numbers(trigger)) and numbers(trigger) <= heard_numbers
+_TO_THEM = re.compile(
+    r"^\W*(?:(?:so|and|okay|ok|right|well)\W+)*(?:you|you're|you'd|you've|your|"
+    r"(?:it\s+|that\s+)?(?:sounds|seems|looks)\s+like)\b",
+    re.IGNORECASE,
+)
+"""A sentence about the buyer, said to them (`You'd renew if ...`, `So your ...`, `Sounds
+like what moves ...`)."""
+
+
+def _heard_price(trigger: str, heard_numbers: set[str], heard_words: frozenset[str]) -> bool:
+    """Whether a price trigger is the buyer's own: an amount they said, or their own words
+    (`pricing` after "my boss thinks it's pricing"): a reflection, not the seller's price."""
+    amounts = numbers(trigger)
+    if amounts:
+        return amounts <= heard_numbers
+    said = words(trigger)
+    return bool(said) and all(w in heard_words for w in said)
+
+
+def seller_price(
+    text: str, heard_numbers: set[str], heard_words: frozenset[str], vendor: bool
+) -> list[str]:
+    """The seller's price in `text` (`talks_price`), without the buyer's own amounts, nor
+    their own price words asked about or said back to them (`what makes your boss think it's
+    pricing?`, `you'd renew if the price were flat`), and without a lone money word (`a few
+    hundred dollars`, `per month`) that names no price: the seller's price words, an amount in
+    a currency, two price cues or the vendor (`vendor`) naming one are a price."""
+    found: list[str] = []
+    for sentence in sentences(text) or [text]:
+        to_them = sentence.rstrip(" \"')").endswith("?") or bool(_TO_THEM.match(sentence))
+        said = heard_words if to_them else frozenset()
+        found += [p for p in talks_price(sentence) if not _heard_price(p, heard_numbers, said)]
+    found = list(dict.fromkeys(found))
+    priced = any(VENDOR_PRICE.search(p) or re.search(r"[$€£]", p) for p in found)
+    return found if vendor or priced or len(found) >= 2 else []
 
 
 @dataclass(frozen=True)
@@ -822,6 +953,9 @@ class SentenceReading:
     """`open`, `closed` or `none`."""
     pitch: bool
     """The sentence talks product, vendor, price or the close."""
+    tells: bool = False
+    """The sentence tells someone else's story (`A group in Kent cut ...`) or generic industry
+    pain, in a statement: the buyer's words in it are borrowed, not played back."""
 
 
 @dataclass(frozen=True)
@@ -885,6 +1019,12 @@ class TurnReading:
     """A question about the seller's product (`any questions on our dashboards?`)."""
     decision_timeline: tuple[str, ...] = ()
     """Asking when the buyer will decide or buy (`when are you looking to make a decision?`)."""
+    priority_question: tuple[str, ...] = ()
+    """Questions about the buyer's priorities (`PRIORITY`), in a turn that does not sell."""
+    opens_selling: tuple[str, ...] = ()
+    """The words by which the turn opens by selling (`opening_sale`): before it says anything
+    of the buyer's, it names or claims the product, tells another customer's story, generic
+    industry pain or the price. Empty when the turn opens with the buyer."""
 
     @property
     def selling(self) -> bool:
@@ -937,6 +1077,84 @@ def unquote_heard(text: str, heard_words: frozenset[str]) -> str:
     return _QUOTED.sub(drop, text)
 
 
+def _tells(sentence: str, heard_words: frozenset[str]) -> bool:
+    """Whether a sentence is a statement of someone else's story or pain (`SentenceReading`)."""
+    if sentence.rstrip(" \"')").endswith("?"):
+        return False
+    text = normalise(sentence)
+    return bool(
+        find_phrases(text, THIRD_PARTY)
+        or THIRD_PARTY_STORY.search(text)
+        or GENERIC_PAIN.search(text)
+        or elsewhere_stories(sentence, heard_words)
+    )
+
+
+def elsewhere_stories(text: str, heard_words: frozenset[str]) -> list[str]:
+    """Organisations somewhere the buyer never named, in statements (`A group in Kent cut its
+    agency bill ...`): another customer's story even without `customer` or `client`."""
+    found: list[str] = []
+    for match in ELSEWHERE.finditer(text):
+        place = match.group(1).lower()
+        if place in heard_words or place in NOT_PLACES or _in_question(text, match.end()):
+            continue
+        found.append(re.sub(r"^\W*(?:and\s+)?", "", match.group(0).lower()))
+    return found
+
+
+ACKNOWLEDGEMENTS = FILLERS | frozenset(
+    """
+    hear sense love enough understood exactly absolutely gosh agreed definitely awesome amazing
+    fantastic appreciate sorry course interesting totally
+    """.split()  # noqa: SIM905
+)
+"""Words of a sentence that only acknowledges (`Totally get it!`, `I hear you.`, `Ha, fair!`):
+such a sentence is not yet what the turn opens with."""
+
+_CLAUSE_BREAK = re.compile(r"\s+[-\u2013\u2014]+\s+|[:;]\s+|,?\s+but\s+", re.IGNORECASE)
+"""Where a sentence's first clause ends: a dash, a colon, a semicolon or `but` (`Twenty against
+sixty - that's what our model fixes`, `I hear that, but our customers ...`)."""
+
+
+def opening_clause(sentences_of_turn: Sequence[str]) -> str:
+    """What a turn opens with: the first clause of its first sentence that says more than an
+    acknowledgement."""
+    for sentence in sentences_of_turn:
+        if any(w not in ACKNOWLEDGEMENTS for w in content_words(sentence)):
+            return _CLAUSE_BREAK.split(sentence, maxsplit=1)[0]
+    return ""
+
+
+def opening_sale(
+    clause: str,
+    vocabulary: ScenarioVocabulary,
+    heard_words: frozenset[str],
+    heard_stems: frozenset[str],
+    heard_numbers: set[str],
+) -> tuple[str, ...]:
+    """The words by which a turn's opening clause (`opening_clause`) sells: a product name or
+    claim, the product's words, pitch words with the vendor, and in a statement another
+    customer's story, generic industry pain or a price the buyer never said. The buyer's own
+    words never count."""
+    masked = unquote_heard(_mask(clause, vocabulary.buyer_terms), heard_words)
+    text = normalise(masked)
+    tokens = words(text)
+    found = [n for n in (*vocabulary.names, *vocabulary.seller_terms) if n and n in text]
+    found += product_claims(masked, heard_words)
+    found += [t for t in tokens if _product_stem(t, vocabulary, heard_stems)]
+    pitch_words = [t for t in tokens if t in PITCH_WORDS]
+    vendor = find_phrases(text, VENDOR_PHRASES)
+    if len(pitch_words) >= 2 or (pitch_words and vendor):
+        found += pitch_words
+    if "?" not in clause:
+        found += find_phrases(text, THIRD_PARTY)
+        found += [m.group(0) for m in THIRD_PARTY_STORY.finditer(text)]
+        found += elsewhere_stories(masked, heard_words)
+        found += [m.group(0).lower() for m in GENERIC_PAIN.finditer(text)]
+        found += seller_price(masked, heard_numbers, heard_words, bool(vendor))
+    return tuple(dict.fromkeys(found))
+
+
 def read_turn(
     text: str, vocabulary: ScenarioVocabulary | None = None, heard: str = ""
 ) -> TurnReading:
@@ -982,6 +1200,7 @@ def read_turn(
                 heard_stems,
                 heard_words,
             ),
+            tells=_tells(part, heard_words),
         )
         for part in parts
     )
@@ -992,6 +1211,7 @@ def read_turn(
             (
                 *find_phrases(selling_text, THIRD_PARTY),
                 *(m.group(0).lower() for m in THIRD_PARTY_STORY.finditer(selling_text)),
+                *elsewhere_stories(masked, heard_words),
             )
         )
     )
@@ -1022,7 +1242,7 @@ def read_turn(
         money_ask=money,
         close=close,
         close_ask=tuple(close_asks(text, close)),
-        price=tuple(p for p in talks_price(masked) if not _said_amount(p, heard_numbers)),
+        price=tuple(seller_price(masked, heard_numbers, heard_words, bool(vendor))),
         question="?" in text or bool(invitation),
         open_question="open" in kinds or bool(invitation),
         closed_question="closed" in kinds,
@@ -1038,4 +1258,15 @@ def read_turn(
             for m in PRODUCT_QUESTION.finditer(normalise(part))
         ),
         decision_timeline=tuple(m.group(0).lower() for m in DECISION_TIMELINE.finditer(lowered)),
+        priority_question=tuple(
+            m.group(0).lower()
+            for part in parts
+            if part.rstrip(" \"')").endswith("?")
+            for m in PRIORITY.finditer(part)
+        )
+        if not (pitch or close)
+        else (),
+        opens_selling=opening_sale(
+            opening_clause(parts), vocabulary, heard_words, heard_stems, heard_numbers
+        ),
     )

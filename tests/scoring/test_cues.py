@@ -122,6 +122,35 @@ def test_asking_when_they_will_decide_is_not_problem_focus() -> None:
     assert caps["problem_focus"][0] <= 0.15 and "context_seeking" not in caps
 
 
+PAIN = "Our agents spend half the day on tenant calls about repairs, and two of them quit in March."
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "RentRail takes that off their plate. Half the day on tenant calls is a lot.",
+        "Totally get it! Pulsewave records those calls and flags every repair for you.",
+        "A group in Kent had exactly this, and their agents stopped losing half the day.",
+    ],
+)
+def test_a_turn_that_opens_by_selling_is_not_listening_whatever_follows(turn: str) -> None:
+    caps = score_caps(extract_cues(turn, PAIN))
+    assert caps["listening"][0] <= 0.15 and caps["problem_focus"][0] <= 0.15
+    assert caps["listening"][1].startswith("opens by selling")
+
+
+def test_a_reflection_before_a_pitch_in_the_same_sentence_still_listens() -> None:
+    turn = "Half the day on tenant calls - that's exactly what RentRail takes off their plate."
+    caps = score_caps(extract_cues(turn, PAIN))
+    assert "listening" not in caps and caps["problem_focus"][0] <= 0.15
+
+
+def test_other_peoples_pain_inside_a_question_about_the_buyer_is_discovery() -> None:
+    turn = "Is it even across the team, or are a few sites dragging the average up?"
+    caps = score_caps(extract_cues(turn, PAIN))
+    assert "problem_focus" not in caps
+
+
 SISTER = "My sister promised to help with mum's care, but she hasn't come once in three months."
 
 

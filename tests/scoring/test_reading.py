@@ -56,6 +56,11 @@ def test_other_peoples_pain_is_told_in_a_statement_and_asked_about_in_a_question
         "Brightmark would let you see every late shipment before the customer calls.",
         "Tallyhouse's approval workflow routes each invoice to the right signer.",
         "The suite's rostering module builds a compliant roster in an hour.",
+        "Well, the solution is one multi-vendor service contract, one number to ring.",
+        "Rotaline's weekly-pay option for bank workers runs alongside payroll and pays in days.",
+        "Pulsewave records those calls automatically and flags every pricing concession.",
+        "Weldeye would replace the sorter on line two.",
+        "Our payroll engine keeps an immutable history of every pay element.",
     ],
 )
 def test_a_name_that_promises_or_whose_thing_does_something_is_a_product_claim(text: str) -> None:
@@ -69,6 +74,9 @@ def test_a_name_that_promises_or_whose_thing_does_something_is_a_product_claim(t
         "A Dutch insurer we work with cut their backlog in half.",
         "We have a logistics customer about your size who saw the same thing.",
         "One of our manufacturing clients went live in six weeks.",
+        "A group in Kent cut its agency bill by a third in two quarters.",
+        "You know, we had a health system in Texas with the same leakage.",
+        "What a lot of food partners found was that the rota was the problem.",
     ],
 )
 def test_other_customers_stories_in_any_words_are_third_party(text: str) -> None:
@@ -120,3 +128,73 @@ def test_asking_when_the_buyer_will_decide_is_a_decision_timeline(
 )
 def test_a_turn_of_fillers_says_nothing(text: str, empty: bool) -> None:
     assert read_turn(text).content_free is empty
+
+
+@pytest.mark.parametrize(
+    ("text", "heard"),
+    [
+        ("What do you think the solution is?", ""),
+        ("Consigned stents that nobody logs. How do you find out at billing?", "Stents."),
+        ("Helen signs the purchase orders?", ""),
+    ],
+)
+def test_a_question_or_a_noun_phrase_is_no_product_claim(text: str, heard: str) -> None:
+    assert not read_turn(text, heard=heard).product_claims
+
+
+def test_a_place_or_a_month_the_buyer_named_is_no_story() -> None:
+    heard = "A chiller in Phoenix went down, and the compliance visit is in January."
+    assert not read_turn("Oh no, a chiller in Phoenix in July!", heard=heard).third_party
+    assert not read_turn("A compliance visit in January.", heard=heard).third_party
+
+
+@pytest.mark.parametrize(
+    ("text", "opens_selling"),
+    [
+        ("Totally get it! Pipewise scores every deal off email and calendar activity.", True),
+        ("RentRail takes it off their plate. The agents are drowning in calls, you said.", True),
+        ("A group in Kent had exactly this. What happened with yours?", True),
+        ("Twenty against sixty from the same stage - that's what our forecasting fixes.", False),
+        ("I hear the last rollout failed, but our customers see 90 percent adoption.", False),
+        ("Forty accounts. Pipewise scores every deal off email and calendar activity.", False),
+        ("What makes your boss think it's pricing?", False),
+    ],
+)
+def test_a_turn_that_opens_by_selling(text: str, opens_selling: bool) -> None:
+    heard = "Forty accounts, twenty against sixty. My boss thinks it's pricing. The rollout failed."
+    assert bool(read_turn(text, heard=heard).opens_selling) is opens_selling
+
+
+@pytest.mark.parametrize(
+    ("text", "heard", "price"),
+    [
+        ("What makes your boss think it's pricing?", "My boss thinks it's pricing.", False),
+        ("So you lose a student over a few hundred dollars.", "", False),
+        ("For your team that's about $40 a seat per month.", "", True),
+        ("Pricing is per seat.", "", True),
+    ],
+)
+def test_the_sellers_price_is_not_the_buyers_words_or_a_lone_money_word(
+    text: str, heard: str, price: bool
+) -> None:
+    assert bool(read_turn(text, heard=heard).price) is price
+
+
+@pytest.mark.parametrize(
+    ("text", "priority"),
+    [
+        ("What else is competing for your attention this year?", True),
+        ("Looking at the next twelve months, what sits at the top of your list?", True),
+        ("Our platform is top of the list for that. What else is on your plate?", False),
+        ("It's top of your list, you said.", False),
+        ("How many people are on your finance team?", False),
+    ],
+)
+def test_a_question_about_the_buyers_priorities_is_read_as_one(text: str, priority: bool) -> None:
+    assert bool(read_turn(text).priority_question) is priority
+
+
+def test_the_buyers_own_our_said_back_is_no_product_claim() -> None:
+    heard = "Our close takes twelve days."
+    assert not read_turn("Our close takes twelve days, you said.", heard=heard).product_claims
+    assert read_turn("Our engine takes twelve days off the close.", heard=heard).product_claims

@@ -170,9 +170,10 @@ def test_pitches_in_disguise_score_low_on_problem_focus(scorer, turn: str) -> No
 def test_a_priority_question_scores_high_on_problem_focus_without_a_pain_word(scorer) -> None:  # type: ignore[no-untyped-def]
     result = scorer.score("What else is competing for your attention this year?", BUYER)
     situation = scorer.score("How many people are on your finance team?", BUYER)
-    # Above the developing band's start, and well above a neutral situation question.
-    assert result.scores.problem_focus >= 0.4
-    assert result.scores.problem_focus >= situation.scores.problem_focus + 0.2
+    # Well inside the developing band and well above a neutral situation question; not
+    # strong, because the fitted writers label this very question both ways.
+    assert result.scores.problem_focus >= 0.5
+    assert result.scores.problem_focus >= situation.scores.problem_focus + 0.3
     assert result.scores.context_seeking >= 0.7
 
 

@@ -24,6 +24,7 @@ from roleplay.language import (
     content_words,
     find_phrases,
     normalise,
+    opening_clause,
     read_turn,
     stem,
     unquote_heard,
@@ -567,7 +568,7 @@ def selling_sentences(reading: TurnReading) -> list[bool]:
         carries = (before == "told" and statement and subject in ("other", "none")) or (
             before == "pitch" and any(f"the {noun}" in text for noun in CLAIM_SUBJECTS)
         )
-        if told(sentence.text):
+        if sentence.tells or told(sentence.text):
             before = "told"
         elif sentence.pitch:
             before = "pitch"
@@ -618,7 +619,11 @@ def extract_cues(
     line_stems = [*earlier_stems, set(prev_stems)]
     covered = [s for s in line_stems if s and _picked(s, turn_stems) >= min(2, max(1, len(s) // 2))]
     all_buyer = set().union(*line_stems) if line_stems else set()
-    reflects_apart_from_pitch = any(
+    # A reflection before a pitch in the same sentence (`20 vs 60 from the same stage - that's
+    # what our model fixes`) plays back as much as one in a sentence of its own.
+    opening = "" if reading.opens_selling else opening_clause([s.text for s in reading.sentences])
+    reflects_apart_from_pitch = bool(opening) and _reflects(opening, all_buyer)
+    reflects_apart_from_pitch = reflects_apart_from_pitch or any(
         not selling and _reflects(sentence.text, all_buyer)
         for sentence, selling in zip(reading.sentences, selling_sentences(reading), strict=True)
     )
@@ -656,6 +661,7 @@ def extract_cues(
         "third_party": float(bool(reading.third_party)),
         "generic_pain": float(bool(reading.generic_pain)),
         "money_ask": float(bool(reading.money_ask)),
+        "priority_question": float(bool(reading.priority_question)),
         "content_free": float(reading.content_free),
         "reassurance": min(len(find_phrases(text, REASSURANCE)), 2) / 2,
         "advice": min(len(find_phrases(text, ADVICE)), 2) / 2,
@@ -801,6 +807,7 @@ CUE_NAMES: tuple[str, ...] = (
     "third_party",
     "generic_pain",
     "money_ask",
+    "priority_question",
     "content_free",
     "feeling_reflection",
     "you_statement",
@@ -869,7 +876,9 @@ def score_caps(cues: Cues) -> dict[str, tuple[float, str]]:
     a content-free turn shows no behaviour; small talk is not discovery; a money or
     commitment ask, a vendor-selection timeline, a story about other customers, generic
     industry pain, a product claim or price talk is not the buyer's problem; generic pain and
-    a money ask show no listening. `tests/scoring` holds one case per rule.
+    a money ask show no listening, nor does a turn that opens by selling
+    (`TurnReading.opens_selling`) or pitches with the buyer's words. `tests/scoring` holds one
+    case per rule.
     """
     reading = cues.reading
     caps: dict[str, tuple[float, str]] = {}
@@ -899,7 +908,7 @@ def score_caps(cues: Cues) -> dict[str, tuple[float, str]]:
             RULE_CAP,
             f"asks for the close ({quoted(reading.close)})",
         )
-    if reading.generic_pain:
+    if reading.generic_pain and any(s.tells for s in reading.sentences):
         why = f"generic industry pain ({quoted(reading.generic_pain)})"
         reflects = cues.extra.get("reflects_apart_from_pitch")
         cap(("problem_focus",) if reflects else ("listening", "problem_focus"), RULE_CAP, why)
@@ -918,8 +927,14 @@ def score_caps(cues: Cues) -> dict[str, tuple[float, str]]:
     product = [*reading.product_named, *reading.product_claims, *reading.price]
     if product:
         cap(("problem_focus",), RULE_CAP, f"talks product or price ({quoted(product)})")
+    # Listening: a turn that sells before it says anything of the buyer's heard nothing,
+    # whatever follows; one that sells and plays nothing back apart from the pitch borrowed
+    # the buyer's words. A reflection before the pitch still listens.
     pitched = reading.product_claims or reading.product_named or reading.third_party
-    if pitched and not cues.extra.get("reflects_apart_from_pitch"):
+    if reading.opens_selling:
+        why = f"opens by selling ({quoted(reading.opens_selling)}) before playing anything back"
+        cap(("listening",), RULE_CAP, why)
+    elif pitched and not cues.extra.get("reflects_apart_from_pitch"):
         cap(("listening",), RULE_CAP, "pitches with the buyer's words")
     return caps
 
