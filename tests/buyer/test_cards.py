@@ -19,7 +19,8 @@ from roleplay.buyer import (
     selected_model,
 )
 from roleplay.buyer.base import Progress
-from roleplay.buyer.cards import Generation, ModelCard
+from roleplay.buyer.cards import Generation, ModelCard, load_card
+from roleplay.buyer.onnx_backend import OnnxBackend
 from roleplay.errors import InvalidFileError, ModelError
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
@@ -120,3 +121,26 @@ def test_a_backend_registered_in_process_joins_the_declared_ones(
     monkeypatch.setenv("ROLEPLAY_MODELS", str(tmp_path))
     backend = load_backend("my-echo")
     assert "".join(backend.stream(BuyerRequest((ChatMessage("user", "hello"),)))) == "hello"
+
+
+def test_an_onnx_card_s_quantization_names_its_own_build(tmp_path: Path) -> None:
+    """A card whose quantization changes gets a model of its own, built with that option; the
+    default (round to nearest) keeps the folder and options it always had."""
+    card = find_card("smollm2-135m").model_copy(update={"precision": "int4"})
+    plain = OnnxBackend(card.model_copy(update={"quantization": "rtn"}), tmp_path)
+    mixed = OnnxBackend(card.model_copy(update={"quantization": "k_quant_mixed"}), tmp_path)
+    assert plain.onnx_path().name.endswith(".onnx2-int4")
+    assert mixed.onnx_path().name.endswith(".onnx2-int4-kquantmixed")
+    assert plain.builder_options() == ["prune_lm_head=true"]
+    assert "algo_config=k_quant_mixed" in mixed.builder_options()
+
+
+def test_k_quant_on_an_int8_card_is_reported_with_its_location(tmp_path: Path) -> None:
+    (tmp_path / "mine.yaml").write_text(
+        "name: mine\nbackend: onnx\nhf_folder: weights\nprecision: int8\n"
+        "quantization: k_quant_last\n"
+    )
+    with pytest.raises(InvalidFileError) as raised:
+        load_card(tmp_path / "mine.yaml")
+    assert str(raised.value.problems[0]).startswith(f"{tmp_path / 'mine.yaml'}:5:")
+    assert "int4" in str(raised.value.problems[0])

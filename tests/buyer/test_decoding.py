@@ -61,6 +61,20 @@ def test_builder_progress_follows_its_layers_in_order() -> None:
     assert builder_progress("Reading layer 14", 30) == ("converting layers to ONNX", 0.35)
 
 
+def test_a_k_quant_build_reports_its_search_between_saving_and_the_settings() -> None:
+    """The k-quant search takes most of such a build; it prints a bar with its percentage."""
+    lines = [
+        "Saving ONNX model in /tmp/x",
+        "Progress: [                    ] 0.66%2026-12-01 14:50:26,045 neural_compressor [INFO]",
+        "Progress: [##########          ] 50.00%",
+        "Progress: [####################] 100.00%",
+        "Saving GenAI config in /tmp/x",
+    ]
+    fractions = [step[1] for step in map(lambda line: builder_progress(line, 30), lines) if step]
+    assert len(fractions) == 5 and fractions == sorted(fractions)
+    assert 0.7 < fractions[1] < fractions[2] < fractions[3] < 0.95
+
+
 def test_greedy_takes_the_best_score() -> None:
     logits = np.array([0.1, 3.0, -2.0, 2.9], dtype=np.float32)
     assert choose_token(logits, 0.0, 0.9, np.random.default_rng(0)) == 1

@@ -78,6 +78,14 @@ class ModelCard(StrictModel):
     accuracy_level: Literal[1, 2, 3, 4] | None = None
     """onnx, int4 and int8 only: the type the quantized matrix products compute in (1 float32,
     2 float16, 3 bfloat16, 4 int8); unset, the builder's default for the CPU (4)."""
+    quantization: Literal["rtn", "k_quant", "k_quant_last", "k_quant_mixed"] = "rtn"
+    """onnx, int4 only: how the builder rounds the weights to 4 bits. `rtn` rounds each block
+    to the nearest step (the builder's default); `k_quant` searches each block's scale the
+    way llama.cpp's k-quants do; `k_quant_last` also keeps the output layer (tied to
+    the token embeddings) at 8 bits; `k_quant_mixed` also the layers llama.cpp's mixed
+    strategy finds most sensitive (the first and last eighth of the layers, and every third
+    layer's attention values and MLP down projection). The k-quant search makes the first-run
+    build slower (minutes rather than seconds)."""
     threads: int | None = Field(default=None, ge=1, le=256)
     """transformers, onnx: threads for generation (default: the machine's cores, at most 4)."""
     base_url: Line | None = None
@@ -153,6 +161,12 @@ def card_problems(card: ModelCard, path: Path, *, check_weights: bool = False) -
                     "base_url",
                     f"must be an http:// or https:// URL of a server (got {scheme or 'no'} scheme)",
                 )
+    elif card.backend == "onnx":
+        if card.quantization != "rtn" and card.precision != "int4":
+            problem(
+                "quantization",
+                f"'{card.quantization}' quantizes int4 weights; precision is {card.precision}",
+            )
     elif card.backend == "transformers":
         if card.gguf is None and card.hf_folder is None:
             problem("backend", "the transformers backend needs 'gguf' or 'hf_folder'")

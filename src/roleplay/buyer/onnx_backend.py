@@ -100,6 +100,8 @@ in no time and takes no more memory than its cache."""
 
 _LAYER_LINE = re.compile(r"^Reading layer (\d+)")
 
+_QUANTIZING_LINE = re.compile(r"^Progress: \[[# ]*\] (\d+(?:\.\d+)?)%")
+
 _WRITING = "\ue000"
 """Marks where the message being written ends, in a read-ahead's rendered prompt (a private-use
 character no text of a call holds)."""
@@ -187,7 +189,9 @@ class OnnxBackend:
             digest = hashlib.sha256(str(folder).encode()).hexdigest()[:10]
             base = (self.cache_root or paths.cache_dir()) / f"{folder.name}-{digest}"
         level = f"-acc{self.card.accuracy_level}" if self.card.accuracy_level else ""
-        return base.with_name(f"{base.name}.onnx{ONNX_FORMAT}-{self.card.precision}{level}")
+        rounding = "" if self.card.quantization == "rtn" else "-" + self.card.quantization
+        options = f"{self.card.precision}{level}{rounding.replace('_', '')}"
+        return base.with_name(f"{base.name}.onnx{ONNX_FORMAT}-{options}")
 
     def cache_ready(self) -> bool:
         """Whether the ONNX model has been built already."""
@@ -252,11 +256,23 @@ class OnnxBackend:
                 "source": str(hf_folder),
                 "precision": self.card.precision,
                 "accuracy_level": self.card.accuracy_level,
+                "quantization": self.card.quantization,
                 "builder": _builder_version(),
             }
             publish_folder(tmp, folder, ONNX_MARKER, marker)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+
+    def builder_options(self) -> list[str]:
+        """The model builder's `--extra_options` for the card's precision and quantization."""
+        # Logits for the last position only: on a 232-token prompt the (prompt x 49k
+        # vocabulary) product for every position cost more than the rest of the prefill.
+        options = ["prune_lm_head=true"]
+        if self.card.accuracy_level and self.card.precision != "fp32":
+            options.append(f"accuracy_level={self.card.accuracy_level}")
+        if self.card.quantization != "rtn":
+            options.append(f"algo_config={self.card.quantization}")
+        return options
 
     def _run_builder(self, hf_folder: Path, out: Path, report: Progress) -> None:
         """Run ONNX Runtime GenAI's model builder in a child process, reporting its layers."""
@@ -268,12 +284,7 @@ class OnnxBackend:
             *("-i", str(hf_folder), "-o", str(out), "-p", self.card.precision, "-e", "cpu"),
             *("-c", str(out / "builder-cache")),
         ]
-        # Logits for the last position only: on a 232-token prompt the (prompt x 49k
-        # vocabulary) product for every position cost more than the rest of the prefill.
-        options = ["prune_lm_head=true"]
-        if self.card.accuracy_level and self.card.precision != "fp32":
-            options.append(f"accuracy_level={self.card.accuracy_level}")
-        command += ["--extra_options", *options]
+        command += ["--extra_options", *self.builder_options()]
         env = offline_environment()
         log.info("building the ONNX model: %s", " ".join(command))
         tail: deque[str] = deque(maxlen=12)
@@ -462,7 +473,8 @@ def builder_progress(line: str, layers: int) -> tuple[str, float] | None:
     """The progress the model builder's output `line` shows, as a fraction of its work.
 
     The builder prints `Reading layer N` for each of the model's `layers` (most of the time),
-    then `Saving ONNX model` (quantizing and writing, the rest).
+    then `Saving ONNX model` (quantizing and writing, the rest; a k-quant build prints its
+    search's `Progress: [###   ] N%` meanwhile).
     """
     found = _LAYER_LINE.match(line)
     if found:
@@ -472,6 +484,10 @@ def builder_progress(line: str, layers: int) -> tuple[str, float] | None:
         return "converting layers to ONNX", 0.05
     if line.startswith("Saving ONNX model"):
         return "quantizing and writing the ONNX model", 0.7
+    found = _QUANTIZING_LINE.match(line)
+    if found:  # the k-quant search, matrix by matrix
+        done = min(100.0, float(found.group(1))) / 100
+        return "quantizing and writing the ONNX model", round(0.7 + 0.24 * done, 3)
     if line.startswith("Saving GenAI config"):
         return "writing the ONNX model's settings", 0.95
     return None
