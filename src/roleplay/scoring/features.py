@@ -425,7 +425,7 @@ def _reflects(sentence: str, buyer_stems: set[str]) -> bool:
     text = normalise(sentence)
     lead = [t for t in words(text)[:4] if t not in {"so", "and", "okay", "ok", "right", "well"}]
     return bool(lead and lead[0] in YOU_WORDS) or any(
-        pattern.search(text) for _, pattern in _OPENER_PATTERNS
+        phrase in text and pattern.search(text) for phrase, pattern in _OPENER_PATTERNS
     )
 
 
@@ -474,7 +474,10 @@ def extract_cues(
     """Every surface cue of a rep turn, given the buyer's previous line, the conversation
     before it (`history`, oldest first) and the scenario."""
     lines = buyer_lines(previous, history)
-    reading = read_turn(turn, vocab, heard=" ".join(lines))
+    # What was heard is read as sets of words and numbers, so a line said twice (the earlier
+    # line a turn is also measured against, `model.listening_against_history`) changes nothing;
+    # said once, the reading is the one `read_turn` remembers from the turn's first scoring.
+    reading = read_turn(turn, vocab, heard=" ".join(dict.fromkeys(lines)))
     text = normalise(turn)
     tokens = list(reading.words)
     n = max(len(tokens), 1)
@@ -483,7 +486,11 @@ def extract_cues(
     # The buyer's words quoted back ("You said \"our churn is 18%\"") are not the rep's "our".
     own_tokens = words(unquote_heard(turn, heard_words))
     lead_tokens = [t for t in tokens if t not in {"so", "and", "okay", "ok", "right", "well"}]
-    opener_found = [phrase for phrase, pattern in _OPENER_PATTERNS if pattern.search(text)]
+    opener_found = [
+        phrase
+        for phrase, pattern in _OPENER_PATTERNS
+        if phrase in text and pattern.search(text)  # the plain test first: it is cheaper
+    ]
     turn_content = content_words(turn)
     prev_stems = {stem(w): w for w in content_words(previous)}
     turn_stems = {stem(w) for w in turn_content}
