@@ -677,7 +677,7 @@ def find_phrases(text: str, phrases: Iterable[str]) -> list[str]:
     found = []
     for phrase, pattern in _phrase_patterns(key):
         if pattern is not None:
-            if any_word_phrase and pattern.search(text):
+            if any_word_phrase and phrase in text and pattern.search(text):
                 found.append(phrase)
         elif phrase in text:
             found.append(phrase)
@@ -1155,10 +1155,14 @@ def opening_sale(
     return tuple(dict.fromkeys(found))
 
 
+@functools.lru_cache(maxsize=2048)
 def read_turn(
     text: str, vocabulary: ScenarioVocabulary | None = None, heard: str = ""
 ) -> TurnReading:
     """Read a rep turn once: what it asks, whether it pitches, closes or talks price.
+
+    Memoised (a reading is immutable): the scorer reads a turn again against each earlier
+    line it may reflect, and rescoring a call reads every turn again.
 
     Args:
         text: The rep's turn.

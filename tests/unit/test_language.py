@@ -70,6 +70,16 @@ def test_the_buyers_own_words_are_not_product_talk(cfo: Scenario) -> None:
     assert term not in said.product_terms
 
 
+def test_what_the_buyer_said_counts_once_however_often_it_was_said() -> None:
+    # The scorer hears a line twice when it also measures a turn against that earlier line.
+    turn = "Ledgerly automates the close, and the £20k you mentioned goes away."
+    heard = "We tried Ledgerly. It cost £20k."
+    reading = read_turn(turn, heard=heard)
+    assert reading == read_turn(turn, heard=f"{heard} We tried Ledgerly.")
+    assert not reading.product_claims and not reading.price  # the buyer's name and amount
+    assert read_turn(turn).product_claims and read_turn(turn).price
+
+
 def test_buyer_terms_are_never_a_close_or_price(cfo: Scenario) -> None:
     scenario = with_vocabulary(cfo, ["pilot", "quote"], [])
     vocabulary = ScenarioVocabulary.from_scenario(scenario)

@@ -3,6 +3,7 @@ turn is built from (`roleplay.scoring.suggest` builds it and checks it with the 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 
@@ -194,6 +195,12 @@ def key_phrase(line: str, max_words: int = 10, names: Sequence[str] = ()) -> str
 def key_phrases(line: str, max_words: int = 10, names: Sequence[str] = ()) -> list[str]:
     """The clauses of the buyer's line, the most meaningful first (as `key_phrase` ranks
     them), each cut to at most `max_words` and said as the buyer said it."""
+    return list(_key_phrases(line, max_words, tuple(names)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _key_phrases(line: str, max_words: int, names: tuple[str, ...]) -> tuple[str, ...]:
+    # Memoised: a better turn looks for clauses in the buyer's last few lines on every turn.
     name_words = frozenset(w for name in names for w in content_words(name))
     ranked: list[tuple[float, str]] = []
     for sentence in sentences(line):
@@ -220,7 +227,7 @@ def key_phrases(line: str, max_words: int = 10, names: Sequence[str] = ()) -> li
         phrase = _lower_first(" ".join(tokens).strip(" ,.;:-"))
         if phrase and phrase not in phrases:
             phrases.append(phrase)
-    return phrases
+    return tuple(phrases)
 
 
 def _lower_first(phrase: str) -> str:

@@ -533,7 +533,7 @@ def _reflects(sentence: str, buyer_stems: set[str]) -> bool:
     text = normalise(sentence)
     lead = [t for t in words(text)[:4] if t not in {"so", "and", "okay", "ok", "right", "well"}]
     return bool(lead and lead[0] in YOU_WORDS) or any(
-        pattern.search(text) for _, pattern in _OPENER_PATTERNS
+        phrase in text and pattern.search(text) for phrase, pattern in _OPENER_PATTERNS
     )
 
 
@@ -587,7 +587,10 @@ def extract_cues(
     """Every surface cue of a rep turn, given the buyer's previous line, the conversation
     before it (`history`, oldest first) and the scenario."""
     lines = buyer_lines(previous, history)
-    reading = read_turn(turn, vocab, heard=" ".join(lines))
+    # What was heard is read as sets of words and numbers, so a line said twice (the earlier
+    # line a turn is also measured against, `model.listening_against_history`) changes nothing;
+    # said once, the reading is the one `read_turn` remembers from the turn's first scoring.
+    reading = read_turn(turn, vocab, heard=" ".join(dict.fromkeys(lines)))
     text = normalise(turn)
     tokens = list(reading.words)
     n = max(len(tokens), 1)
@@ -600,7 +603,11 @@ def extract_cues(
     # no reflection.
     plain = [s for s in reading.sentences if not evaluative(s.text)]
     plain_text = " ".join(normalise(s.text) for s in plain)
-    opener_found = [p for p, pattern in _OPENER_PATTERNS if pattern.search(plain_text)]
+    opener_found = [
+        phrase
+        for phrase, pattern in _OPENER_PATTERNS
+        if phrase in plain_text and pattern.search(plain_text)  # the plain test first: cheaper
+    ]
     turn_content = content_words(turn)
     prev_stems = {stem(w): w for w in content_words(previous)}
     turn_stems = {stem(w) for w in turn_content}
