@@ -72,6 +72,13 @@ class Embedder(Protocol):
         ...
 
 
+SESSION_BUILDING = threading.Event()
+"""Set once an embedder starts building its ONNX session, which ONNX Runtime does without
+holding the GIL. The app starts building the buyer's model (ONNX Runtime GenAI holds the GIL
+throughout) only then, so the two builds run side by side on two cores instead of the scorer's
+Python steps waiting behind the buyer's build."""
+
+
 def _offline() -> None:
     """Nothing may reach a model hub, and tokenizers must not fork threads of their own."""
     use_offline_models()
@@ -290,6 +297,7 @@ class OnnxEmbedder:
                 os.unlink(tmp)
 
     def _open_session(self) -> Any:
+        SESSION_BUILDING.set()
         options = self._ort.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
@@ -399,20 +407,6 @@ EMBEDDERS: dict[str, Any] = {
     "sentence-transformers": SentenceTransformersEmbedder,
 }
 """Embedder implementations by name; `ROLEPLAY_EMBEDDER` picks one (default: onnx)."""
-
-
-def import_runtime() -> None:
-    """Import what the default embedder loads with (ONNX Runtime and tokenizers), if installed.
-
-    Importing them holds the GIL; building the embedder's ONNX session afterwards does not. The
-    app imports them first and only then lets the buyer's model build start (ONNX Runtime
-    GenAI holds the GIL throughout), so the two builds run side by side on two cores.
-    """
-    try:
-        import onnxruntime  # noqa: F401
-        import tokenizers  # noqa: F401
-    except ImportError:
-        return  # `load_embedder` says what is missing
 
 
 def load_embedder(name: str | None = None) -> Embedder:

@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import functools
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -81,9 +82,9 @@ _MODEL_LOAD_LOCK = threading.Lock()
 its weights or runs on transformers), whose lazy module breaks when two threads import it at
 once. A buyer that only reads a built ONNX model (`loads_light()`) loads beside the scorer."""
 
-SCORER_IMPORT_WAIT_S = 5.0
-"""How long a light buyer load waits for the scorer's modules to be imported before it builds
-anyway (a safety limit: the import takes a fraction of a second)."""
+SCORER_WAIT_S = 5.0
+"""How long a light buyer load waits for the scorer's load to reach a point (its session build,
+its end) before it goes on anyway: a safety limit, the scorer takes about a second."""
 
 __all__ = ["DARK_THEME", "LIGHT_THEME", "RoleplayApp", "make_app"]
 
@@ -165,12 +166,8 @@ class RoleplayApp(App[None]):
         """Scenario ids whose loaded buyer has been asked to read its persona ahead."""
         self._buyers_loading: set[str] = set()
         """Scenario ids whose buyer is being loaded."""
-        self._scorer_imported = threading.Event()
-        """Set once a scorer load has imported its modules (or failed to). ONNX Runtime GenAI
-        holds the GIL while it builds the buyer's model; ONNX Runtime builds the scorer's
-        session without it. So a light buyer load waits for the scorer's imports (which need
-        the GIL) and then builds while the scorer's session builds: Ready comes about a
-        third of a second sooner than with the two loads contending for the GIL."""
+        self._scorer_settled = threading.Event()
+        """Set once a scorer load has finished (loaded or failed)."""
 
     # -- start-up --------------------------------------------------------------------------
 
@@ -332,8 +329,13 @@ class RoleplayApp(App[None]):
     @work(thread=True, exclusive=True, group="scorer", exit_on_error=False)
     def load_scorer(self) -> None:
         """Load the turn scorer (imports sentence-transformers: seconds) in a thread."""
+        try:
+            self._load_scorer()
+        finally:
+            self._scorer_settled.set()
+
+    def _load_scorer(self) -> None:
         if self.rubric is None:
-            self._scorer_imported.set()
             self.post_message(ModelLoadFailed("scorer", self.rubric_error or "no rubric"))
             return
         self.post_message(
@@ -341,12 +343,6 @@ class RoleplayApp(App[None]):
         )
         try:
             with _MODEL_LOAD_LOCK:
-                try:
-                    from roleplay.scoring.model import import_runtime
-
-                    import_runtime()
-                finally:
-                    self._scorer_imported.set()  # a light buyer's build may start now
                 scorer = self.scorer_factory(self.rubric)
         except RoleplayError as exc:
             self.post_message(ModelLoadFailed("scorer", problems_text(exc)))
@@ -355,6 +351,22 @@ class RoleplayApp(App[None]):
             self.post_message(ModelLoadFailed("scorer", f"{type(exc).__name__}: {exc}"))
             return
         self.post_message(ScorerLoaded(scorer))
+
+    def _wait_for_the_scorer_session(self) -> None:
+        """Wait until the scorer's load has reached its ONNX session (or finished).
+
+        ONNX Runtime GenAI holds the GIL while it builds the buyer's model; ONNX Runtime builds
+        the scorer's session without it. Started before the scorer's Python steps (imports,
+        heads, tokenizer) are done, the buyer's build would hold them up, and the session would
+        start only after it. Started once the session build has begun, the two overlap.
+        """
+        from roleplay.scoring.model import SESSION_BUILDING
+
+        deadline = time.monotonic() + SCORER_WAIT_S
+        while not (SESSION_BUILDING.is_set() or self._scorer_settled.is_set()):
+            if time.monotonic() > deadline:
+                return
+            SESSION_BUILDING.wait(0.01)
 
     @work(thread=True, group="buyer", exit_on_error=False)
     def load_buyer(self, scenario: Scenario) -> None:
@@ -377,7 +389,7 @@ class RoleplayApp(App[None]):
             if lock is _MODEL_LOAD_LOCK and _MODEL_LOAD_LOCK.locked():
                 progress("waiting for the scorer to load…", None)
             elif self._scorer_loading():
-                self._scorer_imported.wait(SCORER_IMPORT_WAIT_S)
+                self._wait_for_the_scorer_session()
             with lock:
                 buyer.load(progress)
         except RoleplayError as exc:
@@ -387,10 +399,6 @@ class RoleplayApp(App[None]):
             self.post_message(ModelLoadFailed("buyer", f"{type(exc).__name__}: {exc}", key))
             return
         self.post_message(BuyerLoaded(buyer, key))
-        read_tokenizer = getattr(buyer, "read_tokenizer", None)
-        if read_tokenizer is not None:  # before the first prompt needs it (see OnnxBackend)
-            with contextlib.suppress(RoleplayError):  # the first prompt reports it
-                read_tokenizer()
 
     @on(ModelLoadProgressed)
     def model_load_progressed(self, message: ModelLoadProgressed) -> None:
@@ -413,20 +421,35 @@ class RoleplayApp(App[None]):
     def _announce_models(self) -> None:
         if self.load_state.scorer is not None and self.load_state.buyers:
             self.post_message(ModelsLoaded())
+            self.call_after_refresh(self.read_tokenizers)
             from roleplay.tui.screens.briefing import BriefingScreen
 
             if isinstance(self.screen, BriefingScreen):
                 self._read_ahead_when_ready(self.screen.scenario)
 
+    @work(thread=True, group="tokenizer", exit_on_error=False)
+    def read_tokenizers(self) -> None:
+        """Have the loaded buyers read their tokenizers (see `OnnxBackend`: not needed for
+        Ready, and holding the GIL a quarter of a second), once Ready is on screen. A failure
+        is left for the first prompt to report."""
+        for buyer in list(self.load_state.buyers.values()):
+            read_tokenizer = getattr(buyer, "read_tokenizer", None)
+            if read_tokenizer is not None:
+                with contextlib.suppress(RoleplayError):
+                    read_tokenizer()
+
     def _read_ahead_when_ready(self, scenario: Scenario) -> None:
         """Once both models are ready, have the buyer of `scenario`, whose briefing the rep is
-        reading, read its persona (once). Not on the picker: the rep may pick another."""
+        reading, read its persona (once). Not on the picker: the rep may pick another.
+
+        Started after the next refresh: ONNX Runtime GenAI holds the GIL while it reads, so the
+        screen (Ready, or the briefing itself) is painted first."""
         state = self.load_state
         buyer = state.buyers.get(scenario.id)
         if buyer is None or state.scorer is None or scenario.id in self._personas_read:
             return
         self._personas_read.add(scenario.id)
-        self.read_persona_ahead(buyer, scenario)
+        self.call_after_refresh(self.read_persona_ahead, buyer, scenario)
 
     @work(thread=True, group="read-ahead", exit_on_error=False)
     def read_persona_ahead(self, buyer: BuyerBackend, scenario: Scenario) -> None:
