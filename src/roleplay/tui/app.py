@@ -167,7 +167,8 @@ class RoleplayApp(App[None]):
         self._buyers_loading: set[str] = set()
         """Scenario ids whose buyer is being loaded."""
         self._scorer_settled = threading.Event()
-        """Set once a scorer load has finished (loaded or failed)."""
+        """Clear while a scorer load runs (or is about to: set on the main thread before the
+        buyer's load may look), set once it has finished, loaded or failed."""
 
     # -- start-up --------------------------------------------------------------------------
 
@@ -313,10 +314,13 @@ class RoleplayApp(App[None]):
         state = self.load_state
         key = scenario.id
         known = state.buyers.keys() | state.buyer_errors.keys() | self._buyers_loading
+        load_scorer = state.scorer is None and not state.scorer_error and not self._scorer_loading()
+        if load_scorer:
+            self._scorer_settled.clear()  # before a buyer's load looks at it
         if key not in known:
             self._buyers_loading.add(key)
             self.load_buyer(scenario)
-        if state.scorer is None and not state.scorer_error and not self._scorer_loading():
+        if load_scorer:
             self.load_scorer()
         self._read_ahead_when_ready(scenario)
 
@@ -388,7 +392,7 @@ class RoleplayApp(App[None]):
             lock = contextlib.nullcontext() if light is not None and light() else _MODEL_LOAD_LOCK
             if lock is _MODEL_LOAD_LOCK and _MODEL_LOAD_LOCK.locked():
                 progress("waiting for the scorer to load…", None)
-            elif self._scorer_loading():
+            elif not self._scorer_settled.is_set():
                 self._wait_for_the_scorer_session()
             with lock:
                 buyer.load(progress)
