@@ -61,6 +61,10 @@ CACHE_TOKENS = 1024
 """The KV cache is sized for this many tokens (47 MB for SmolLM2-135M), enough for a prompt
 and its reply; a longer one gets a cache of its own size."""
 
+READ_AHEAD_PIECE = 32
+"""Tokens read ahead at a time (about 0.15 s on one thread): ONNX Runtime GenAI holds the GIL
+while it reads a prompt, so a persona read whole would hold the app most of a second."""
+
 _LOAD_LOCK = threading.Lock()
 
 _Tokenizer = tuple[Any, set[int], set[int]]
@@ -369,7 +373,18 @@ class OnnxBackend:
             generator, cached = self._generator_for(ids, 0, owner=None)
             self._sequence = None  # unknown if the append fails
             try:
-                generator.append_tokens(ids[cached:])
+                # In pieces: ONNX Runtime GenAI holds the GIL while it reads, and the app's
+                # screen answers keys between pieces (at least two tokens each, see
+                # `_generator_for`).
+                start = cached
+                while start < len(ids):
+                    end = (
+                        len(ids)
+                        if len(ids) - start < 2 * READ_AHEAD_PIECE
+                        else start + READ_AHEAD_PIECE
+                    )
+                    generator.append_tokens(ids[start:end])
+                    start = end
             except RuntimeError as exc:
                 raise BackendError(f"the buyer model failed while reading ahead: {exc}") from exc
             self._sequence = [int(i) for i in ids]
