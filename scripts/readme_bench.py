@@ -126,8 +126,8 @@ TABLES = (
                 ("{cold_gguf_to_safetensors_s} s + {cold_onnx_int8_build_s} s",),
             ),
             Row(
-                "load the converted model (warm), to Ready; its tokenizer, read after Ready "
-                "by the loading thread; torch imported",
+                "load the converted model (warm), to Ready; its tokenizer, read just after Ready "
+                "is painted; torch imported",
                 (
                     "{onnx_int8_warm_load_s} s; {onnx_int8_tokenizer_after_load_s} s; "
                     "{onnx_int8_torch_imported}",

@@ -55,7 +55,7 @@ def test_the_buyer_tables_come_from_the_figures_and_say_which_target_is_missed()
     bench = script("readme_bench")
     found, notes = bench.blocks({"buyer": BUYER})
     table = found["bench:buyer"]
-    assert "by the loading thread; torch imported | 0.44 s; 0.21 s; no | 0.5 s |" in table
+    assert "Ready is painted; torch imported | 0.44 s; 0.21 s; no | 0.5 s |" in table
     assert "| 0.947 s / 0.017 s | 0.25 s for a new prompt (not met) |" in table
     assert "| 24.8 s + 10.6 s |" in table  # three significant digits
     assert "2026-12-01 09:00 UTC, load average 0.7 0.8 2.0." in table
