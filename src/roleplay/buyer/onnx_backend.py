@@ -75,8 +75,8 @@ class _LoadedModel:
     """An ONNX model loaded in this process, and its tokenizer, read on first use.
 
     ONNX Runtime GenAI holds the GIL while it reads a tokenizer (0.2-0.3 s for SmolLM2's 3.5 MB
-    `tokenizer.json`). The first prompt needs it, not the model's Ready: the app's read-ahead
-    of the persona, which starts at Ready, reads it while the rep reads the briefing.
+    `tokenizer.json`). The first prompt needs it, not the model's Ready: the app reads it in a
+    worker once Ready is on screen (`read_tokenizer`), and a prompt that comes first reads it.
     """
 
     def __init__(self, folder: Path, model: Any) -> None:
@@ -167,8 +167,8 @@ class OnnxBackend:
         return self._tokenizer_parts()[2]
 
     def read_tokenizer(self) -> None:
-        """Read the tokenizer now, if not yet (the app does so after `load`, in its loading
-        thread, so the first prompt does not wait for it).
+        """Read the tokenizer now, if not yet (the app does so in a worker once Ready is on
+        screen, so the first prompt does not wait for it).
 
         Raises:
             ModelError: the model or its tokenizer could not be read.

@@ -376,9 +376,9 @@ class RoleplayApp(App[None]):
     def load_buyer(self, scenario: Scenario) -> None:
         """Build and load the buyer backend for `scenario` in a thread, reporting progress.
 
-        A buyer that only reads a built ONNX model loads while the scorer loads: ONNX Runtime
-        builds the scorer's session without holding the GIL, so it goes on while ONNX Runtime
-        GenAI (which holds it) builds the buyer's model.
+        A buyer that only reads a built ONNX model loads while the scorer loads, starting once
+        the scorer's session build has begun (`_wait_for_the_scorer_session`); its tokenizer is
+        read after Ready (`read_tokenizers`).
         """
         key = scenario.id
 
