@@ -74,14 +74,20 @@ def run() -> dict[str, float | str]:
         figures[f"{name}: embedder load (s)"] = round(time.perf_counter() - started, 3)
         scorer = TurnScorer(rubric, embedder, load_heads())
         scorer.score(TURNS[0], BUYER, None, HISTORY)  # warm-up
-        single = []
-        for i in range(40):
-            # A live call: the history grows by the last turn and the buyer's answer.
+        single: list[float] = []
+        cold: list[float] = []
+        for i in range(80):
+            # A live call: the history grows by the last turn and the buyer's answer. The app
+            # prepares the scorer once the buyer has spoken, while the rep reads and types
+            # (`PracticeSession.prepare_next_turn`); every other turn is timed without that.
+            prepared = i % 2 == 0
             turn = TURNS[i % len(TURNS)] + f" ({i})"
             history = [*HISTORY, ("rep", f"turn {i - 1}"), ("buyer", f"{BUYER} [{i}]")]
+            if prepared:
+                scorer.prepare(history[-1][1], None, history)
             t = time.perf_counter()
             scorer.score(turn, history[-1][1], None, history)
-            single.append((time.perf_counter() - t) * 1000)
+            (single if prepared else cold).append((time.perf_counter() - t) * 1000)
         # A batch of 300 turns from 30 conversations of ten turns, each with its history.
         batch: list[tuple[str, str]] = []
         histories: list[list[tuple[str, str]]] = []
@@ -98,6 +104,9 @@ def run() -> dict[str, float | str]:
         )
         figures[f"{name}: single turn with history, p90 (ms)"] = round(
             sorted(single)[int(0.9 * len(single))], 1
+        )
+        figures[f"{name}: single turn with history, unprepared, median (ms)"] = round(
+            statistics.median(cold), 1
         )
         figures[f"{name}: batch scoring with history (turns/s)"] = round(
             len(batch) / batch_seconds, 1

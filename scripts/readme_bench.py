@@ -212,10 +212,12 @@ TABLES = (
         ("scorer (`python -m benchmarks scoring`)", "measured"),
         (
             Row(
-                "one turn / a batch, with the conversation's history",
+                "one turn as the app scores it (prepared while the rep types) / a batch, "
+                "with the conversation's history",
                 (
                     "{onnx: single turn with history, median (ms)} ms median "
-                    "(p90 {onnx: single turn with history, p90 (ms)}) / "
+                    "(p90 {onnx: single turn with history, p90 (ms)}; unprepared "
+                    "{onnx: single turn with history, unprepared, median (ms)}) / "
                     "{onnx: batch scoring with history (turns/s)} turns/s (transformers: "
                     "{transformers: single turn with history, median (ms)} ms / "
                     "{transformers: batch scoring with history (turns/s)})",

@@ -281,6 +281,16 @@ class PracticeSession:
             raise
         record()
 
+    def prepare_next_turn(self) -> None:
+        """Ready the scorer for the rep's next turn once the buyer has spoken (see
+        `TurnScorer.prepare`): call it from a worker while the rep reads and types. Scorers
+        that cannot prepare are left alone; the scores are the same either way."""
+        prepare = getattr(self.scorer, "prepare", None)
+        last = self.last_turn if self.transcript.turns else None
+        if prepare is None or self.ended or last is None or last.role != "buyer":
+            return
+        prepare(last.text, self.scenario, [(t.role, t.text) for t in self.transcript.turns])
+
     def end(self, by: EndedBy = "rep") -> None:
         """End the meeting now (the rep leaves, or the app records a crash)."""
         if self.ended:

@@ -61,6 +61,31 @@ def test_a_conversation_is_recorded_scored_and_saved_after_every_turn(
     assert saved.seed == 1
 
 
+def test_once_the_buyer_has_spoken_the_scorer_is_prepared_for_the_next_turn(
+    cfo: Scenario, make_session: SessionFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`prepare_next_turn` hands the scorer the buyer's last line and the call so far, as
+    `submit` will when the rep's turn arrives; after a rep turn, or once the call has
+    ended, there is nothing to prepare."""
+    session = make_session(cfo)
+    asked: list[tuple[str, object, list[tuple[str, str]]]] = []
+    monkeypatch.setattr(session.scorer, "prepare", lambda *args: asked.append(args), raising=False)
+    session.open()
+    session.prepare_next_turn()
+    assert asked == [(cfo.opening_line, cfo, [("buyer", cfo.opening_line)])]
+    session.submit("How long does your month-end close take?")
+    session.prepare_next_turn()
+    assert len(asked) == 1  # the buyer has not answered yet
+    "".join(session.reply())
+    session.prepare_next_turn()
+    previous, _, history = asked[-1]
+    assert previous == session.last_turn.text
+    assert history == [(t.role, t.text) for t in session.transcript.turns]
+    session.end()
+    session.prepare_next_turn()
+    assert len(asked) == 2
+
+
 def test_empty_and_control_character_turns(cfo: Scenario, make_session: SessionFactory) -> None:
     session = make_session(cfo)
     with pytest.raises(RoleplayError, match="empty"):

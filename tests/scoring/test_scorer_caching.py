@@ -6,6 +6,7 @@ scores them all, however small the memory."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pytest
@@ -94,3 +95,51 @@ def test_a_batch_larger_than_the_memory_embeds_each_text_once(scorer: TurnScorer
     batch.score_many([(t, p) for t, p, _ in turns], None, [h for _, _, h in turns])
     assert len(counting.texts) == len(set(counting.texts))
     assert len(batch._recent._rows) == 3  # what is kept afterwards still respects the size
+
+
+def test_a_turn_scored_after_prepare_scores_as_without_it(scorer: TurnScorer) -> None:
+    """The app prepares the scorer once the buyer has spoken; every score, band, explanation
+    and better turn is then what an unprepared scorer gives."""
+    prepared = fresh(scorer)
+    for turn, previous, history in rep_turns():
+        prepared.prepare(previous, None, history)
+        shown = prepared.score(turn, previous, None, history)
+        expected = fresh(scorer).score(turn, previous, None, history)
+        assert shown.model_dump(exclude={"scored_at"}) == expected.model_dump(exclude={"scored_at"})
+
+
+def test_after_prepare_scoring_a_turn_embeds_only_the_turn(
+    scorer: TurnScorer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What is left for the moment the rep sends: the turn itself. The buyer's line and the
+    better turn for each dimension were done while the rep typed."""
+    from roleplay.scoring import suggest
+
+    counting = CountingEmbedder(scorer.embedder)
+    prepared = fresh(scorer, counting)
+    turn, previous, history = rep_turns()[2]
+    prepared.prepare(previous, None, history)
+    counting.texts.clear()
+    chosen: list[object] = []
+    real = suggest.better_turns
+
+    def counted(*args: Any) -> list[str]:
+        chosen.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(suggest, "better_turns", counted)
+    score = prepared.score(turn, previous, None, history)
+    assert counting.texts == [turn]
+    assert chosen == []  # the better turn came from what was prepared
+    assert score.explanation.alternative
+
+
+def test_preparing_for_another_line_does_not_lend_its_better_turn(scorer: TurnScorer) -> None:
+    prepared = fresh(scorer)
+    turns = rep_turns()
+    turn, previous, history = turns[1]
+    other_previous, other_history = turns[2][1], turns[2][2]
+    prepared.prepare(other_previous, None, other_history)
+    shown = prepared.score(turn, previous, None, history)
+    expected = fresh(scorer).score(turn, previous, None, history)
+    assert shown.explanation.alternative == expected.explanation.alternative

@@ -6,10 +6,13 @@ libraries load in `TurnScorer.load`.
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +37,9 @@ from roleplay.scoring.model import (
 from roleplay.transcript import Scores, TurnScore
 
 __all__ = ["EmbeddingMemory", "TurnScorer"]
+
+BETTER_MEMORY = 256
+"""How many chosen better turns a scorer remembers (three per buyer line `prepare` sees)."""
 
 
 class EmbeddingMemory:
@@ -100,6 +106,12 @@ class TurnScorer:
         self.embedder_id = embedder.model_id
         self._rubric_hash = rubric.content_hash()
         self._recent = EmbeddingMemory(embedder, memory)
+        self._better: OrderedDict[tuple[Any, ...], tuple[Scenario | None, str]] = OrderedDict()
+        """Better turns already chosen, by where they would be said and what they coach (see
+        `prepare`); the scenario is kept with each so its `id()` in the key stays its own."""
+        self._lock = threading.RLock()
+        """One scoring at a time: `prepare` may run on one worker while a turn arrives on
+        another, and the memories above are not safe to change from two threads at once."""
         if tuple(heads.cue_names) != CUE_NAMES:
             from roleplay.errors import ScoringError
 
@@ -122,7 +134,8 @@ class TurnScorer:
 
     def embed(self, texts: Sequence[str]) -> FloatArray:
         """L2-normalised embeddings, one row per text (used by the buyer's director too)."""
-        return self._recent.embed(list(texts))
+        with self._lock:
+            return self._recent.embed(list(texts))
 
     def vocabulary(self, scenario: Scenario | None) -> ScenarioVocabulary:
         """The product vocabulary of a scenario, computed once per scenario object."""
@@ -133,11 +146,13 @@ class TurnScorer:
         items: Sequence[tuple[str, str]],
         scenario: Scenario | None = None,
         histories: Sequence[History] | None = None,
+        also_embed: Sequence[str] = (),
     ) -> tuple[dict[str, npt.NDArray[np.float64]], list[Cues], FloatArray]:
-        """Probabilities per dimension (rules applied), the cues and the design matrix."""
+        """Probabilities per dimension (rules applied), the cues and the design matrix;
+        `also_embed` are texts to embed with the items' (see `featurise_turns`)."""
         vocab = self.vocabulary(scenario)
         with self._recent.held():
-            x, cues = featurise_turns(self._recent, items, histories, vocab)
+            x, cues = featurise_turns(self._recent, items, histories, vocab, also_embed)
             probabilities = self.heads.predict(x)
             listening_against_history(
                 self.heads, self._recent, items, histories, vocab, probabilities["listening"]
@@ -165,38 +180,28 @@ class TurnScorer:
         items = [(turn, previous or "") for turn, previous in items]
         if not items:
             return []
-        vocab = self.vocabulary(scenario)
         said = [tuple(histories[i]) if histories else () for i in range(len(items))]
-        clauses = [
-            suggest.quotable_clauses(previous, history, scenario, vocab)
-            for (_, previous), history in zip(items, said, strict=True)
-        ]
-        openings = [suggest.at_opening(previous, scenario) for _, previous in items]
-        with self._recent.held():
-            # The turns, their previous lines and each turn's first candidate better turn in
-            # one embedding batch: the candidate is then scored without embedding anything.
-            texts = [t for turn, previous in items for t in (turn, previous)]
-            texts += [suggest.first_candidate(c, o) for c, o in zip(clauses, openings, strict=True)]
-            self._recent.embed(list(dict.fromkeys(t for t in texts if t.strip())))
-            probabilities, cues, x = self.predict(items, scenario, histories)
+        with self._lock, self._recent.held():
+            places = self._places(items, said, scenario)
+            # Each turn's first candidate better turn is embedded in the turns' batch (while
+            # their cues are read): the candidate is then scored without embedding anything.
+            # A place `prepare` has seen already has its better turns: nothing to embed there.
+            firsts = [
+                suggest.first_candidate(place.clauses, place.opening)
+                for place in places
+                if not all(self._better_key(place, d, scenario) in self._better for d in DIMENSIONS)
+            ]
+            probabilities, cues, x = self.predict(items, scenario, histories, firsts)
             shares = {name: self.heads.heads[name].contributions(x) for name in DIMENSIONS}
             rounded: list[dict[str, float]] = [
                 {name: round(float(probabilities[name][i]), 4) for name in DIMENSIONS}
                 for i in range(len(items))
             ]
             requests = [
-                suggest.Request(
-                    previous,
-                    history,
-                    weakest(values),
-                    clause,
-                    opening,
-                )
-                for (_, previous), history, values, clause, opening in zip(
-                    items, said, rounded, clauses, openings, strict=True
-                )
+                dataclasses.replace(place, coached=weakest(values))
+                for place, values in zip(places, rounded, strict=True)
             ]
-            better = self.better_turns(requests, scenario)
+            better = self._remembered_better_turns(requests, scenario)
         results = []
         for i, (turn, previous) in enumerate(items):
             values = rounded[i]
@@ -228,6 +233,66 @@ class TurnScorer:
                 )
             )
         return results
+
+    def prepare(
+        self, previous: str, scenario: Scenario | None = None, history: History = ()
+    ) -> None:
+        """Do now what scoring the rep's next turn needs whatever the rep says: embed the
+        buyer's line and choose the better turn for each dimension it could coach there.
+
+        The app calls this once the buyer has spoken, while the rep reads and types, so
+        scoring the turn is left with the turn itself. Scores are the same either way.
+        """
+        said = tuple(history)
+        with self._lock, self._recent.held():
+            (place,) = self._places([("", previous)], [said], scenario)
+            if previous.strip():
+                self._recent.embed([previous])
+            self._remembered_better_turns(
+                [dataclasses.replace(place, coached=name) for name in DIMENSIONS], scenario
+            )
+
+    def _places(
+        self,
+        items: Sequence[tuple[str, str]],
+        histories: Sequence[History],
+        scenario: Scenario | None,
+    ) -> list[suggest.Request]:
+        """Per item, where a better turn would be said (its `coached` left blank)."""
+        vocab = self.vocabulary(scenario)
+        return [
+            suggest.Request(
+                previous,
+                history,
+                "",
+                suggest.quotable_clauses(previous, history, scenario, vocab),
+                suggest.at_opening(previous, scenario),
+            )
+            for (_, previous), history in zip(items, histories, strict=True)
+        ]
+
+    @staticmethod
+    def _better_key(
+        place: suggest.Request, coached: str, scenario: Scenario | None
+    ) -> tuple[Any, ...]:
+        return (coached, place.previous, tuple(map(tuple, place.history)), id(scenario))
+
+    def _remembered_better_turns(
+        self, requests: Sequence[suggest.Request], scenario: Scenario | None
+    ) -> list[str]:
+        """`better_turns`, choosing only those not chosen before (the last `BETTER_MEMORY`)."""
+        keys = [self._better_key(r, r.coached, scenario) for r in requests]
+        todo = [i for i, key in enumerate(keys) if key not in self._better]
+        if todo:
+            chosen = self.better_turns([requests[i] for i in todo], scenario)
+            for i, text in zip(todo, chosen, strict=True):
+                self._better[keys[i]] = (scenario, text)
+        for key in keys:
+            self._better.move_to_end(key)
+        found = [self._better[key][1] for key in keys]
+        while len(self._better) > BETTER_MEMORY:
+            self._better.popitem(last=False)
+        return found
 
     def better_turns(
         self, requests: Sequence[suggest.Request], scenario: Scenario | None = None

@@ -591,11 +591,13 @@ def featurise_turns(
     items: Sequence[tuple[str, str]],
     histories: Sequence[History] | None = None,
     vocab: ScenarioVocabulary | None = None,
+    also_embed: Sequence[str] = (),
 ) -> tuple[FloatArray, list[Cues]]:
     """The heads' design matrix and the cues for `(turn, previous)` items and their histories.
 
     The one place the scorer and the fitting code turn text into the heads' input, so what the
-    heads were fitted on is what they score.
+    heads were fitted on is what they score. `also_embed` are texts the caller needs next,
+    embedded in the same batch (while the cues are read) and left to the embedder's memory.
     """
     histories = histories or [()] * len(items)
     lines = [
@@ -612,10 +614,11 @@ def featurise_turns(
             if text.strip()
         )
     )
+    batch = list(dict.fromkeys([*texts, *(t for t in also_embed if t.strip())]))
     # The embedder spends its time outside the GIL, on threads of its own; reading the cues
     # (pure Python) meanwhile uses a core it would otherwise leave idle. For a turn or two the
     # thread rarely gets the GIL before the cues are read; it is then called off below.
-    embedding = _background().submit(embedder.embed, texts) if texts else None
+    embedding = _background().submit(embedder.embed, batch) if batch else None
     cues = [
         extract_cues(turn, previous, vocab, history)
         for (turn, previous), history in zip(items, histories, strict=True)
@@ -627,8 +630,8 @@ def featurise_turns(
         rows = np.zeros((0, EMBEDDING_DIM), np.float32)
     else:
         # Not started yet: embedding here costs no wait for a thread to wake.
-        rows = embedder.embed(texts) if embedding.cancel() else embedding.result()
-    table = EmbeddingTable(texts, rows)
+        rows = embedder.embed(batch) if embedding.cancel() else embedding.result()
+    table = EmbeddingTable(batch, rows)
     turn_emb = table.of([turn for turn, _ in items])
     prev_emb = table.of([previous for _, previous in items])
     fill_history_cosine(table, turn_emb, cue_matrix, lines, CUE_NAMES.index("history_cosine"))

@@ -197,6 +197,8 @@ class ConversationScreen(Screen[None]):
         if turns and turns[-1].role == "rep" and not self.session.ended:
             # Cut off mid-reply last time: let the buyer answer the rep's last turn now.
             self._start_reply()
+        else:
+            self.prepare_next_turn()
 
     def _bubble(self, turn: Turn, number: int) -> TurnBubble:
         speaker = "You" if turn.role == "rep" else self.scenario.buyer.name
@@ -270,6 +272,18 @@ class ConversationScreen(Screen[None]):
         with contextlib.suppress(RoleplayError):
             read_ahead(self.session.buyer, self.scenario, typed)
 
+    @work(thread=True, group="read-ahead", exit_on_error=False)
+    def prepare_next_turn(self) -> None:
+        """Ready the scorer for the rep's next turn while the rep reads and types (worker
+        thread; `PracticeSession.prepare_next_turn`)."""
+        self._prepare_next_turn()
+
+    def _prepare_next_turn(self) -> None:
+        # Preparing only saves time later: whatever fails here fails again, and is reported,
+        # when the turn is scored.
+        with contextlib.suppress(Exception):
+            self.session.prepare_next_turn()
+
     @work(thread=True, exclusive=True, group="turn", exit_on_error=False)
     def run_turn(self, text: str) -> None:
         """Record and score the rep's turn, then stream the buyer's reply (worker thread)."""
@@ -317,6 +331,7 @@ class ConversationScreen(Screen[None]):
                 last if last.role == "buyer" else None, snapshot_of(self.session, self.scenario)
             )
         )
+        self._prepare_next_turn()  # on this worker, while the rep reads the reply
 
     def _start_reply(self) -> None:
         self._stop.clear()
