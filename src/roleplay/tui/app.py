@@ -359,10 +359,11 @@ class RoleplayApp(App[None]):
     def _wait_for_the_scorer_session(self) -> None:
         """Wait until the scorer's load has reached its ONNX session (or finished).
 
-        ONNX Runtime GenAI holds the GIL while it builds the buyer's model; ONNX Runtime builds
-        the scorer's session without it. Started before the scorer's Python steps (imports,
-        heads, tokenizer) are done, the buyer's build would hold them up, and the session would
-        start only after it. Started once the session build has begun, the two overlap.
+        ONNX Runtime GenAI holds the GIL while it builds the buyer's model, so started before
+        the scorer's Python steps (imports, heads, tokenizer) are done, the buyer's build would
+        hold them up. ONNX Runtime holds the GIL for much of the scorer's session build too, so
+        the two builds mostly take turns (see `SESSION_BUILDING`); Ready comes when both are
+        done, whichever goes first (the same within the noise, measured both ways).
         """
         from roleplay.scoring.model import SESSION_BUILDING
 
