@@ -112,6 +112,13 @@ def test_onnx_embedder_matches_transformers_and_exports_once(tmp_path, monkeypat
     batch = [f"{text} ({i})" for i in range(40) for text in texts[:2]]
     assert np.allclose(OnnxEmbedder().embed(batch), TransformersEmbedder().embed(batch), atol=1e-4)
     assert graph.stat().st_mtime_ns == stamp  # the second load reused the export
+    # The first build saved ONNX Runtime's optimised copy; later loads read it, and a damaged
+    # copy is built again rather than failing the load.
+    optimised = onnx.optimised_path()
+    assert optimised.is_file() and not list(graph.parent.glob(".*.tmp"))
+    optimised.write_bytes(b"not a graph")
+    assert np.allclose(OnnxEmbedder().embed(texts), reference, atol=1e-4)
+    assert optimised.stat().st_size > 1_000_000
 
 
 EARLIER = [
