@@ -675,9 +675,10 @@ def extract_cues(
     # what our model fixes`) plays back as much as one in a sentence of its own.
     opening = "" if reading.opens_selling else opening_clause([s.text for s in reading.sentences])
     reflects_apart_from_pitch = bool(opening) and _reflects(opening, all_buyer)
+    selling = selling_sentences(reading)
     reflects_apart_from_pitch = reflects_apart_from_pitch or any(
-        not selling and _reflects(sentence.text, all_buyer)
-        for sentence, selling in zip(reading.sentences, selling_sentences(reading), strict=True)
+        not sells and _reflects(sentence.text, all_buyer)
+        for sentence, sells in zip(reading.sentences, selling, strict=True)
     )
     subjects = [sentence_subject(s.text) for s in reading.sentences]
     prev_numbers = set(re.findall(r"\d+", previous))
@@ -710,10 +711,8 @@ def extract_cues(
         "history_cosine": 0.0,
         "playback_form": float(
             any(
-                playback_form(sentence, selling)
-                for sentence, selling in zip(
-                    reading.sentences, selling_sentences(reading), strict=True
-                )
+                playback_form(sentence, sells)
+                for sentence, sells in zip(reading.sentences, selling, strict=True)
             )
         ),
         "playback_cosine": 0.0,
