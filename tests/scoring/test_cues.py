@@ -239,6 +239,7 @@ def test_saying_the_buyers_content_back_has_a_playback_form(turn: str) -> None:
         "How many people are on the finance team now?",
         "I hear you.",
         "Ledgerly automates the month-end close end to end.",
+        "The benchmark is five working days.",
     ],
 )
 def test_praise_advice_generalities_own_stories_questions_and_pitches_have_none(

@@ -555,14 +555,16 @@ def told(sentence: str) -> bool:
     )
 
 
-def playback_form(sentence: SentenceReading, selling: bool) -> bool:
+def playback_form(sentence: SentenceReading, selling: bool, heard: set[str]) -> bool:
     """Whether a sentence has the form in which a reflection carries the buyer's content in the
     rep's own words: a statement (or one said back as a question, `So you're covering the
     close yourself?`, or offered for correction, `..., is that right?`) with content of its
     own, about the buyer or their situation. Not the forms the labelling guide scores 0
     whatever words they borrow: praise, a promise or a courtesy (`evaluative`), advice, a
     generalisation, the rep's own story or opinion (`I ...`), a pitch or someone else's story,
-    a bare acknowledgement, or a new question."""
+    a bare acknowledgement, or a new question. A reflection is about the buyer, so the sentence
+    speaks to them (`you`, `your`) or carries something they said (a stem in `heard`);
+    information about the world in general (`The usual limit is fourteen a week.`) does not."""
     text = normalise(sentence.text)
     asked = sentence.question != "none" or "?" in sentence.text
     if asked and not (you_state(sentence) or CHECKING.search(text)):
@@ -572,6 +574,8 @@ def playback_form(sentence: SentenceReading, selling: bool) -> bool:
     if find_phrases(text, ADVICE) or GENERALISING.search(text) or SPEAKER_STORY.search(text):
         return False
     said = content_words(sentence.text)
+    if not set(words(sentence.text)) & YOU_WORDS and not {stem(w) for w in said} & heard:
+        return False
     return len(said) >= 2 or (len(said) == 1 and not find_phrases(text, GENERIC_ACKS))
 
 
@@ -711,7 +715,7 @@ def extract_cues(
         "history_cosine": 0.0,
         "playback_form": float(
             any(
-                playback_form(sentence, sells)
+                playback_form(sentence, sells, all_buyer)
                 for sentence, sells in zip(reading.sentences, selling, strict=True)
             )
         ),
