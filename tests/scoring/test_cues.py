@@ -208,3 +208,90 @@ def test_a_reflection_keeps_its_form_beside_praise_and_a_question_names_no_feeli
     assert (cues.extra["feeling_named"] > 0) is feeling
     assert (cues.extra["checks_understanding"] > 0) is checks
     assert cues.extra["generalising"] == cues.extra["speaker_story"] == 0.0
+
+
+SHORT_STAFFED = (
+    "Honestly I'm exhausted. Three people quit in finance this spring and I'm running the "
+    "month-end close myself."
+)
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "So you're running the close yourself since three people left.",
+        "You're covering the close on your own since the three left, and it's wearing you down?",
+        "Three gone and the close on your shoulders, is that right?",
+        "The whole month-end now sits with you.",
+    ],
+)
+def test_saying_the_buyers_content_back_has_a_playback_form(turn: str) -> None:
+    assert extract_cues(turn, SHORT_STAFFED).extra["playback_form"] == 1.0
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "You're clearly doing a great job holding it together.",
+        "You should bring in a contractor to cover the close until you rehire.",
+        "Most finance teams lose people in the spring.",
+        "I ran a close short-staffed at my last company.",
+        "How many people are on the finance team now?",
+        "I hear you.",
+        "Ledgerly automates the month-end close end to end.",
+        "The benchmark is five working days.",
+    ],
+)
+def test_praise_advice_generalities_own_stories_questions_and_pitches_have_none(
+    turn: str,
+) -> None:
+    assert extract_cues(turn, SHORT_STAFFED).extra["playback_form"] == 0.0
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "You're clearly doing a great job holding it together.",
+        "Good for you. That's great.",
+        "You're obviously a strong leader, the board is lucky to have you.",
+    ],
+)
+def test_praise_alone_is_not_listening(turn: str) -> None:
+    caps = score_caps(extract_cues(turn, SHORT_STAFFED))
+    assert caps["listening"][0] <= 0.15
+    assert "praises" in caps["listening"][1]
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "You're doing a great job, and you're still running the close yourself with three gone.",
+        "That's great that you kept the close going, so three people left this spring?",
+        "So you're running the close yourself since three people left.",
+    ],
+)
+def test_praise_beside_a_reflection_or_a_question_still_listens(turn: str) -> None:
+    assert "listening" not in score_caps(extract_cues(turn, SHORT_STAFFED))
+
+
+def test_taking_care_of_something_is_no_courtesy() -> None:
+    cues = extract_cues("So you take care of the whole close yourself now.", SHORT_STAFFED)
+    assert cues.extra["praise_only"] == 0.0
+    assert cues.extra["playback_form"] == 1.0
+
+
+def test_the_playback_cosine_counts_only_a_turn_that_says_something_back(fake_scorer) -> None:  # type: ignore[no-untyped-def]
+    from roleplay.scoring.features import CUE_NAMES
+    from roleplay.scoring.model import featurise_turns
+
+    reflection = "So you're running the month-end close yourself since three people quit."
+    praise = "You're clearly doing a great job holding the month-end close together."
+    x, _ = featurise_turns(
+        fake_scorer.embedder, [(reflection, SHORT_STAFFED), (praise, SHORT_STAFFED)]
+    )
+    cues = x[:, -len(CUE_NAMES) :]
+    history, playback = CUE_NAMES.index("history_cosine"), CUE_NAMES.index("playback_cosine")
+    assert cues[0, history] > 0.2
+    assert cues[0, playback] == cues[0, history]
+    assert cues[1, history] > 0.2
+    assert cues[1, playback] == 0.0

@@ -313,15 +313,16 @@ SPEAKER_STORY = re.compile(
 
 
 PLAYBACK = re.compile(
-    r"\b(?:so you|so your|(?:it )?sounds like|what i'm hearing|what i hear|you're saying|"
-    r"you are saying|you said|you mentioned|if i understand|in other words|you feel|you felt|"
-    r"you're feeling|you are feeling)\b"
+    r"\b(?:so you|so your|(?:it )?sounds (?:to me )?like|what i'm hearing|what i hear|"
+    r"you're saying|you are saying|you said|you mentioned|if i understand|in other words|"
+    r"you feel|you felt|you're feeling|you are feeling)\b"
 )
 """Openers that play the listener's words back whatever else the sentence says (`That's great,
 so your team ...`)."""
 
 PLEASANTRY = re.compile(
-    r"\b(?:you're welcome|you are welcome|good luck|take care|nice to (?:meet|talk to) you)\b"
+    r"\b(?:you're welcome|you are welcome|good luck|take care(?! of)|"
+    r"nice to (?:meet|talk to) you)\b"
 )
 """Courtesies with a "you" in them that play nothing back."""
 
@@ -554,6 +555,54 @@ def told(sentence: str) -> bool:
     )
 
 
+def playback_form(sentence: SentenceReading, selling: bool, heard: set[str]) -> bool:
+    """Whether a sentence has the form in which a reflection carries the buyer's content in the
+    rep's own words: a statement (or one said back as a question, `So you're covering the
+    close yourself?`, or offered for correction, `..., is that right?`) with content of its
+    own, about the buyer or their situation. Not the forms the labelling guide scores 0
+    whatever words they borrow: praise, a promise or a courtesy (`evaluative`), advice, a
+    generalisation, the rep's own story or opinion (`I ...`), a pitch or someone else's story,
+    a bare acknowledgement, or a new question. A reflection is about the buyer, so the sentence
+    speaks to them (`you`, `your`) or carries something they said (a stem in `heard`);
+    information about the world in general (`The usual limit is fourteen a week.`) does not."""
+    text = normalise(sentence.text)
+    asked = sentence.question != "none" or "?" in sentence.text
+    if asked and not (you_state(sentence) or CHECKING.search(text)):
+        return False
+    if selling or evaluative(sentence.text) or sentence_subject(sentence.text) == "self":
+        return False
+    if find_phrases(text, ADVICE) or GENERALISING.search(text) or SPEAKER_STORY.search(text):
+        return False
+    said = content_words(sentence.text)
+    if not set(words(sentence.text)) & YOU_WORDS and not {stem(w) for w in said} & heard:
+        return False
+    return len(said) >= 2 or (len(said) == 1 and not find_phrases(text, GENERIC_ACKS))
+
+
+def praise_only(reading: TurnReading, heard: set[str]) -> bool:
+    """Whether a turn only praises, reassures or acknowledges (`You're clearly doing a great
+    job.`, `Good for you. That's great.`): every sentence is a bare acknowledgement or
+    `evaluative`, so nothing the buyer said is played back. A praising sentence that also
+    carries two of the buyer's words (stems in `heard`) beyond a few words of praise (`You're
+    doing a great job, and you're still running the close yourself with three gone.`), or a
+    long one, may hold a reflection beside its praise, so it does not count."""
+    if not reading.sentences:
+        return False
+    kinds = []
+    for sentence in reading.sentences:
+        said = content_words(sentence.text)
+        text = normalise(sentence.text)
+        if evaluative(sentence.text):
+            shared = len({stem(w) for w in said} & heard)
+            carries = len(said) > 8 or (len(said) > 4 and shared >= 2)
+            kinds.append("other" if carries else "praise")
+        elif find_phrases(text, GENERIC_ACKS) and len(said) <= 1:
+            kinds.append("ack")
+        else:
+            kinds.append("other")
+    return "praise" in kinds and "other" not in kinds
+
+
 def selling_sentences(reading: TurnReading) -> list[bool]:
     """Per sentence of a turn, whether it sells or tells someone else's story: it pitches, it
     tells (`told`), or it is a statement that carries on the one before that did (`They stood
@@ -630,9 +679,10 @@ def extract_cues(
     # what our model fixes`) plays back as much as one in a sentence of its own.
     opening = "" if reading.opens_selling else opening_clause([s.text for s in reading.sentences])
     reflects_apart_from_pitch = bool(opening) and _reflects(opening, all_buyer)
+    selling = selling_sentences(reading)
     reflects_apart_from_pitch = reflects_apart_from_pitch or any(
-        not selling and _reflects(sentence.text, all_buyer)
-        for sentence, selling in zip(reading.sentences, selling_sentences(reading), strict=True)
+        not sells and _reflects(sentence.text, all_buyer)
+        for sentence, sells in zip(reading.sentences, selling, strict=True)
     )
     subjects = [sentence_subject(s.text) for s in reading.sentences]
     prev_numbers = set(re.findall(r"\d+", previous))
@@ -663,8 +713,16 @@ def extract_cues(
         "buyer_words_share": (len(turn_stems & all_buyer) / len(turn_stems) if turn_stems else 0.0),
         "lines_covered": min(len(covered), 4) / 4,
         "history_cosine": 0.0,
+        "playback_form": float(
+            any(
+                playback_form(sentence, sells, all_buyer)
+                for sentence, sells in zip(reading.sentences, selling, strict=True)
+            )
+        ),
+        "playback_cosine": 0.0,
         "product_claim": float(bool(reading.product_claims or reading.product_named)),
         "reflects_apart_from_pitch": float(reflects_apart_from_pitch),
+        "praise_only": float(praise_only(reading, all_buyer)),
         "third_party": float(bool(reading.third_party)),
         "generic_pain": float(bool(reading.generic_pain)),
         "money_ask": float(bool(reading.money_ask)),
@@ -832,10 +890,15 @@ CUE_NAMES: tuple[str, ...] = (
     "feeling_named",
     "speaker_story",
     "checks_understanding",
+    "playback_form",
+    "playback_cosine",
 )
 """The order of the numeric cue vector the fitted heads read. `history_cosine` (the best
 cosine of the turn with any buyer line of the conversation) needs the embeddings and is filled
-in by `model.fill_history_cosine`."""
+in by `model.fill_history_cosine`. `playback_cosine` is that cosine where the turn has a
+sentence in a reflection's form (`playback_form`), else 0, filled in by `model.featurise_turns`:
+how much of what the buyer said the turn carries, counted only when it is said back rather than
+praised, advised or pitched."""
 
 
 def cue_vector(cues: Cues) -> list[float]:
@@ -919,6 +982,8 @@ def score_caps(cues: Cues) -> dict[str, tuple[float, str]]:
         why = f"generic industry pain ({quoted(reading.generic_pain)})"
         reflects = cues.extra.get("reflects_apart_from_pitch")
         cap(("problem_focus",) if reflects else ("listening", "problem_focus"), RULE_CAP, why)
+    if cues.extra.get("praise_only"):
+        cap(("listening",), RULE_CAP, "praises or reassures without playing anything back")
     if reading.product_question:
         why = f"asks about the product ({quoted(reading.product_question)})"
         cap(("context_seeking", "problem_focus"), RULE_CAP, why)

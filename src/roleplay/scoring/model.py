@@ -668,6 +668,11 @@ def featurise_turns(
     turn_emb = table.of([turn for turn, _ in items])
     prev_emb = table.of([previous for _, previous in items])
     fill_history_cosine(table, turn_emb, cue_matrix, lines, CUE_NAMES.index("history_cosine"))
+    # The same cosine, counted where the turn says something back (`features.playback_form`).
+    cue_matrix[:, CUE_NAMES.index("playback_cosine")] = (
+        cue_matrix[:, CUE_NAMES.index("history_cosine")]
+        * cue_matrix[:, CUE_NAMES.index("playback_form")]
+    )
     return design_matrix(turn_emb, prev_emb, cue_matrix), cues
 
 
