@@ -212,21 +212,25 @@ TABLES = (
         ("scorer (`python -m benchmarks scoring`)", "measured"),
         (
             Row(
-                "one turn as the app scores it (prepared while the rep types) / a batch, "
-                "with the conversation's history",
+                "one turn with the conversation's history, as the app scores it (prepared "
+                "while the rep types)",
                 (
                     "{onnx: single turn with history, median (ms)} ms median "
                     "(p90 {onnx: single turn with history, p90 (ms)}; unprepared "
-                    "{onnx: single turn with history, unprepared, median (ms)}) / "
+                    "{onnx: single turn with history, unprepared, median (ms)} ms; transformers: "
+                    "{transformers: single turn with history, median (ms)} ms)",
+                ),
+                "15 ms",
+                (Check("onnx: single turn with history, median (ms)", "<=", 15),),
+            ),
+            Row(
+                "a batch with the conversation's history",
+                (
                     "{onnx: batch scoring with history (turns/s)} turns/s (transformers: "
-                    "{transformers: single turn with history, median (ms)} ms / "
                     "{transformers: batch scoring with history (turns/s)})",
                 ),
-                "15 ms / 150 turns/s",
-                (
-                    Check("onnx: single turn with history, median (ms)", "<=", 15),
-                    Check("onnx: batch scoring with history (turns/s)", ">=", 150),
-                ),
+                "150 turns/s",
+                (Check("onnx: batch scoring with history (turns/s)", ">=", 150),),
             ),
             Row(
                 "import; heavy modules it imports; embedder load",
