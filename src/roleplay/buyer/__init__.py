@@ -62,8 +62,11 @@ def read_ahead(buyer: BuyerBackend, scenario: Scenario, typed: str = "") -> None
 
     Every prompt of the call opens with the persona, and the first goes on with the rep's first
     turn: a backend that keeps a KV cache (`prefill`: the ONNX one) runs the persona while the
-    rep reads the briefing, and what the rep has `typed` of that turn while they type, so the
-    first reply runs only the director's request that follows. Other backends have nothing to do.
+    rep reads the briefing, and what the rep has `typed` of that turn while they type, with the
+    start of the director's request that follows any turn (`BuyerDirector.request_start`), so
+    the first reply runs only the rest of the request: the line it voices. When the rep types
+    on, only the words after the previous read and that start are read again. Other backends
+    have nothing to do.
 
     Raises:
         BackendError: the model failed while reading.
@@ -73,5 +76,7 @@ def read_ahead(buyer: BuyerBackend, scenario: Scenario, typed: str = "") -> None
         return
     from roleplay.buyer.director import BuyerDirector
 
-    persona = BuyerDirector(scenario).persona_prompt([])
-    prefill([ChatMessage("system", persona), ChatMessage("user", typed)])
+    director = BuyerDirector(scenario)
+    persona = director.persona_prompt([])
+    being_written = typed + director.request_start() if typed.strip() else typed
+    prefill([ChatMessage("system", persona), ChatMessage("user", being_written)])

@@ -188,6 +188,16 @@ def _declared() -> dict[str, EntryPoint]:
     return found
 
 
+REQUEST_SEPARATOR = "\n\n"
+"""What separates the rep's turn from the director's request in the prompt's last message."""
+
+
+def anchor_request_start(speaker: str) -> str:
+    """How every `anchor_request` of `speaker` starts, whatever the line: known before the
+    director has decided, so the buyer can read it ahead (`roleplay.buyer.read_ahead`)."""
+    return f'({ANCHOR_PREFIX.format(speaker=speaker)}"'
+
+
 def anchor_request(speaker: str, line: str) -> str:
     """The request, appended to the rep's turn, to voice `line` as `speaker`."""
-    return f'({ANCHOR_PREFIX.format(speaker=speaker)}"{line}")'
+    return f'{anchor_request_start(speaker)}{line}")'

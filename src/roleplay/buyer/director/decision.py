@@ -15,7 +15,12 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from roleplay.buyer.base import ChatMessage, anchor_request
+from roleplay.buyer.base import (
+    REQUEST_SEPARATOR,
+    ChatMessage,
+    anchor_request,
+    anchor_request_start,
+)
 from roleplay.buyer.director.reading import OUT_OF_ROLE, Reading, TurnReader
 from roleplay.buyer.director.state import BuyerState, initial_state, state_from
 from roleplay.buyer.disclosure import Embedder, Match
@@ -535,15 +540,25 @@ class BuyerDirector:
 
     # -- the prompt ----------------------------------------------------------------------
 
+    @property
+    def speaker(self) -> str:
+        """What the prompts call the buyer: the first name."""
+        return self.scenario.buyer.name.split()[0]
+
+    def request_start(self) -> str:
+        """What follows the rep's turn in every prompt, whatever the director decides: the
+        separator and the start of the request (`anchor_request_start`). The buyer reads it
+        ahead with the turn being typed (`roleplay.buyer.read_ahead`)."""
+        return REQUEST_SEPARATOR + anchor_request_start(self.speaker)
+
     def persona_prompt(self, uncovered: Sequence[str]) -> str:
         """A short system prompt: who the buyer is, and the facts already shared."""
         buyer = self.scenario.buyer
-        first = buyer.name.split()[0]
         parts = [
             f"You are {buyer.name}, {buyer.title} at {buyer.company} ({buyer.industry}, "
             f"{buyer.company_size}). A sales rep from {self.scenario.product.vendor} is meeting "
             f"you. {buyer.personality} {buyer.communication_style}",
-            f"Speak only as {first}, in the first person, to the rep. Never sell anything. "
+            f"Speak only as {self.speaker}, in the first person, to the rep. Never sell anything. "
             "Reply in one or two short sentences.",
         ]
         shared = [self.scenario.fact(f).summary for f in uncovered if _known(self.scenario, f)]
@@ -574,10 +589,9 @@ class BuyerDirector:
         recent = recent[-keep:]
         while recent and recent[0].role != "user":
             recent.pop(0)
-        first = self.scenario.buyer.name.split()[0]
-        request = anchor_request(first, beat.anchor)
+        request = anchor_request(self.speaker, beat.anchor)
         if recent and recent[-1].role == "user":
-            recent[-1] = ChatMessage("user", f"{recent[-1].content}\n\n{request}")
+            recent[-1] = ChatMessage("user", f"{recent[-1].content}{REQUEST_SEPARATOR}{request}")
         else:
             recent.append(ChatMessage("user", request))
         messages.extend(recent)
