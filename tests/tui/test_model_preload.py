@@ -15,6 +15,7 @@ from textual.widgets import Button, OptionList
 
 from roleplay.buyer import load_backend
 from roleplay.buyer.base import Progress
+from roleplay.buyer.director import BuyerDirector
 from roleplay.errors import ModelError
 from roleplay.scenario import Scenario
 from roleplay.tui.screens import BriefingScreen, PickerScreen
@@ -172,7 +173,9 @@ async def test_the_buyer_reads_the_first_turn_as_the_rep_types_it(build_app) -> 
         rep_input.value = "How long does your   close take?"
         await until(pilot, lambda: len(read) == 3)
         typed = [text for _, text in read[1:]]
-        assert typed == ["How long does your", "How long does your close take?"]
+        # With the start of the director's request, which follows any first turn.
+        start = BuyerDirector(app.catalog.scenarios[0]).request_start()
+        assert typed == [f"How long does your{start}", f"How long does your close take?{start}"]
         await say(pilot, "How long does your close take?")
         reads = len(read)
         rep_input.value = "And what does the board expect?"  # the next prompt is not known yet
