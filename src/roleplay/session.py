@@ -210,8 +210,7 @@ class PracticeSession:
         cleaned = clean_turn(text)
         self.open()
         previous = self.transcript.turns[-1].text
-        history = [(t.role, t.text) for t in self.transcript.turns]
-        score = self.scorer.score(cleaned, previous, self.scenario, history)
+        score = self.scorer.score(cleaned, previous, self.scenario, self._said())
         turn = Turn(role="rep", text=cleaned, score=score)
         self.transcript.turns.append(turn)
         self._save()
@@ -289,7 +288,7 @@ class PracticeSession:
         last = self.last_turn if self.transcript.turns else None
         if prepare is None or self.ended or last is None or last.role != "buyer":
             return
-        prepare(last.text, self.scenario, [(t.role, t.text) for t in self.transcript.turns])
+        prepare(last.text, self.scenario, self._said())
 
     def end(self, by: EndedBy = "rep") -> None:
         """End the meeting now (the rep leaves, or the app records a crash)."""
@@ -313,6 +312,11 @@ class PracticeSession:
         return self.director.succeeded(self.state.uncovered)
 
     # -- internals -----------------------------------------------------------------------
+
+    def _said(self) -> list[tuple[str, str]]:
+        """The conversation so far as the scorer reads it, `(role, text)` oldest first: the
+        same for `prepare_next_turn` and the `submit` after it, so what was prepared is used."""
+        return [(t.role, t.text) for t in self.transcript.turns]
 
     def _voice(self, beat: Beat, rep_index: int, should_stop: Callable[[], bool]) -> _GuardedReply:
         return _GuardedReply(self, beat, rep_index, should_stop)

@@ -529,8 +529,8 @@ def _read_model(folder: Path, threads: int) -> Any:
     """Load the ONNX model in `folder` to run on the CPU alone, on `threads` threads.
 
     ONNX Runtime GenAI holds the GIL while it builds the model (about half a second): the app's
-    other threads wait meanwhile, except those in native code that lets it go (ONNX Runtime
-    building the scorer's session).
+    other threads wait meanwhile, the scorer's session build among them (ONNX Runtime needs the
+    GIL for much of it; see `roleplay.scoring.model.SESSION_BUILDING`).
 
     Raises:
         ModelError: the model could not be loaded.
