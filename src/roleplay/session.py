@@ -216,13 +216,21 @@ class PracticeSession:
         self._save()
         return turn
 
-    def reply(self, should_stop: Callable[[], bool] = lambda: False) -> Iterator[str]:
+    def reply(
+        self,
+        should_stop: Callable[[], bool] = lambda: False,
+        before_model: Callable[[], None] = lambda: None,
+    ) -> Iterator[str]:
         """Stream the buyer's answer to the last rep turn, then record it.
 
         Chunks are released sentence by sentence once the guard has passed them. When
         `should_stop()` turns true the reply is cut short and recorded as `interrupted`. The
         meeting ends with this reply when patience runs out or the turn limit is reached; the
         closing line is part of the reply.
+
+        `before_model()` is called each time the buyer model is about to read its prompt, after
+        what is already known has been yielded (an authored lead-in). The embedded model holds
+        the GIL while it reads, so an app lets its screen catch up there first.
 
         Raises:
             RoleplayError: there is no rep turn to answer.
@@ -254,7 +262,7 @@ class PracticeSession:
 
         try:
             if beat.voiced:
-                voiced = self._voice(beat, rep_index, should_stop)
+                voiced = self._voice(beat, rep_index, should_stop, before_model)
                 spans = voiced.spans
                 for chunk in voiced:
                     shown.append(chunk)
@@ -318,8 +326,14 @@ class PracticeSession:
         same for `prepare_next_turn` and the `submit` after it, so what was prepared is used."""
         return [(t.role, t.text) for t in self.transcript.turns]
 
-    def _voice(self, beat: Beat, rep_index: int, should_stop: Callable[[], bool]) -> _GuardedReply:
-        return _GuardedReply(self, beat, rep_index, should_stop)
+    def _voice(
+        self,
+        beat: Beat,
+        rep_index: int,
+        should_stop: Callable[[], bool],
+        before_model: Callable[[], None] = lambda: None,
+    ) -> _GuardedReply:
+        return _GuardedReply(self, beat, rep_index, should_stop, before_model)
 
     def _record_reply(
         self,
@@ -401,11 +415,14 @@ class _GuardedReply:
         beat: Beat,
         rep_index: int,
         should_stop: Callable[[], bool],
+        before_model: Callable[[], None] = lambda: None,
     ) -> None:
         self.session = session
         self.beat = beat
         self.rep_index = rep_index
         self.should_stop = should_stop
+        self.before_model = before_model
+        """Called before each attempt's model run (`PracticeSession.reply`)."""
         self.result: tuple[Source, bool] = ("authored", False)
         self.uncovered = [*session.state.uncovered, *beat.revealed]
         self.earlier = [t.text for t in session.transcript.turns if t.role == "buyer"]
@@ -491,6 +508,7 @@ class _GuardedReply:
             temperature=generation.temperature,
             seed=seed,
         )
+        self.before_model()
         stream = session.buyer.stream(
             request, should_stop=lambda: attempt.stop_generating or self.should_stop()
         )

@@ -223,6 +223,28 @@ def test_the_lead_in_is_shown_before_the_model_speaks_and_the_model_finishes_it(
     assert beat_anchor.startswith(prompt[-1].content)
 
 
+def test_the_app_hears_before_each_model_run_after_the_lead_in_is_out(
+    cfo: Scenario, default_rubric: Rubric, scorer: TurnScorer
+) -> None:
+    # The embedded model holds the GIL while it reads: the app paints what it has first.
+    off = " As an AI language model, I cannot share that. How can I help you today?"
+    buyer = ScriptedContinuation(off, off)
+    session = PracticeSession(cfo, default_rubric, buyer, scorer, seed=1)
+    session.open()
+    session.submit(PITCH)
+    shown: list[str] = []
+    calls: list[tuple[str, int]] = []
+    for chunk in session.reply(
+        before_model=lambda: calls.append(("".join(shown), len(buyer.requests)))
+    ):
+        shown.append(chunk)
+    lead = buyer.requests[0].lead_in
+    assert lead
+    # once before each attempt (the model, then its regeneration), never after it was asked
+    assert [asked for _, asked in calls] == [0, 1]
+    assert all(before.strip() == lead for before, _ in calls)
+
+
 def test_a_continuation_that_fails_the_guard_falls_back_to_the_rest_of_the_authored_line(
     cfo: Scenario, default_rubric: Rubric, scorer: TurnScorer
 ) -> None:

@@ -180,6 +180,47 @@ async def test_text_typed_while_the_buyer_speaks_stays_in_the_input(build_app) -
         assert conversation.session.transcript.rep_turns[-1].text == "Who else feels it?"
 
 
+async def test_the_scores_and_the_first_words_are_painted_before_the_model_reads(
+    build_app,
+) -> None:
+    """The embedded model holds the GIL while it reads its prompt (up to a second): the rep's
+    score chips and the buyer's authored first words are on screen before it starts."""
+    from roleplay.buyer import load_backend
+
+    seen: list[tuple[bool, str]] = []
+
+    class WatchedBuyer:
+        """The deterministic buyer, noting what the screen shows when the model is asked."""
+
+        def __init__(self, scenario: Scenario) -> None:
+            self.inner = load_backend("deterministic", scenario)
+            self.model_id = self.inner.model_id
+            self.continues_final_message = True  # replies open with an authored lead-in
+            self.generation = self.inner.generation
+
+        def load(self, progress=None) -> None:
+            self.inner.load(progress)
+
+        def stream(self, request, **kwargs):
+            screen = app.screen
+            assert isinstance(screen, ConversationScreen)
+            bubbles = list(screen.query(TurnBubble))
+            rep = [b for b in bubbles if b.is_rep][-1]
+            seen.append((rep.turn is not None and rep.turn.scores is not None, bubbles[-1].text))
+            yield from self.inner.stream(request, **kwargs)
+
+    app = build_app(buyer=WatchedBuyer, scenario="cfo-logistics-close")
+    async with app.run_test(size=(100, 30)) as pilot:
+        conversation = await start_call(pilot)
+        await say(pilot, GOOD_QUESTION)
+        reply = conversation.session.transcript.turns[-1]
+        assert reply.role == "buyer"
+    assert seen, "the reply never asked the model"
+    scored, shown = seen[0]
+    assert scored
+    assert shown.strip() and reply.text.startswith(shown.strip())
+
+
 async def test_f3_asks_once_before_ending_the_call(build_app) -> None:
     app = build_app(scenario="cfo-logistics-close")
     async with app.run_test(size=(80, 24)) as pilot:

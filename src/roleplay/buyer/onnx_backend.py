@@ -62,8 +62,9 @@ CACHE_TOKENS = 1024
 and its reply; a longer one gets a cache of its own size."""
 
 READ_AHEAD_PIECE = 32
-"""Tokens read ahead at a time (about 0.15 s on one thread): ONNX Runtime GenAI holds the GIL
-while it reads a prompt, so a persona read whole would hold the app most of a second."""
+"""Prompt tokens read at a time, ahead or for a reply (about 0.15 s on one thread): ONNX
+Runtime GenAI holds the GIL while it reads a prompt, so a persona read whole would hold the app
+most of a second (`_append_in_pieces`)."""
 
 _LOAD_LOCK = threading.Lock()
 
@@ -373,18 +374,7 @@ class OnnxBackend:
             generator, cached = self._generator_for(ids, 0, owner=None)
             self._sequence = None  # unknown if the append fails
             try:
-                # In pieces: ONNX Runtime GenAI holds the GIL while it reads, and the app's
-                # screen answers keys between pieces (at least two tokens each, see
-                # `_generator_for`).
-                start = cached
-                while start < len(ids):
-                    end = (
-                        len(ids)
-                        if len(ids) - start < 2 * READ_AHEAD_PIECE
-                        else start + READ_AHEAD_PIECE
-                    )
-                    generator.append_tokens(ids[start:end])
-                    start = end
+                _append_in_pieces(generator, ids[cached:])
             except RuntimeError as exc:
                 raise BackendError(f"the buyer model failed while reading ahead: {exc}") from exc
             self._sequence = [int(i) for i in ids]
@@ -441,7 +431,7 @@ class OnnxBackend:
                 raise BackendError("a newer reply took over the buyer model")
             new = prompt[cached:] if token is None else np.array([token], np.int32)
             sequence, self._sequence = self._sequence, None  # unknown if the append fails
-            generator.append_tokens(new)
+            _append_in_pieces(generator, new)
             self._sequence = [*(sequence or []), *(int(i) for i in new)]
             logits: Logits = np.array(generator.get_logits()[0, -1], dtype=np.float32)
             return logits
@@ -463,6 +453,22 @@ class OnnxBackend:
             )
         except RuntimeError as exc:
             raise BackendError(f"the buyer model failed while generating: {exc}") from exc
+
+
+def _append_in_pieces(generator: Any, ids: Any) -> None:
+    """Run `ids` through the model after what `generator` holds, `READ_AHEAD_PIECE` tokens at
+    a time (the last piece takes the remainder, so every piece has at least two tokens; see
+    `OnnxBackend._generator_for`).
+
+    ONNX Runtime GenAI holds the GIL while it reads: read whole, a reply's 200 new prompt
+    tokens would hold the app for a second, with the rep's score chips and the reply's
+    authored first words waiting on screen. Between pieces the app's other threads run.
+    """
+    start = 0
+    while start < len(ids):
+        end = len(ids) if len(ids) - start < 2 * READ_AHEAD_PIECE else start + READ_AHEAD_PIECE
+        generator.append_tokens(ids[start:end])
+        start = end
 
 
 def continue_final_message(rendered: str, final: str) -> str:

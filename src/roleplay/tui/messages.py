@@ -6,6 +6,7 @@ thread changes the state the screens show.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -170,6 +171,15 @@ class BuyerReplyStreamed(Message):
 
     def __init__(self, chunk: str) -> None:
         self.chunk = chunk
+        super().__init__()
+
+
+class BuyerModelStarting(Message):
+    """The buyer model is about to read its prompt, holding the GIL while it does: the
+    screen sets `shown` once what came before (the scores, a lead-in) is painted."""
+
+    def __init__(self, shown: threading.Event) -> None:
+        self.shown = shown
         super().__init__()
 
 

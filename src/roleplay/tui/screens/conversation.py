@@ -21,6 +21,7 @@ from roleplay.rubric import DIMENSIONS, Rubric
 from roleplay.scenario import Scenario
 from roleplay.transcript import Transcript, Turn
 from roleplay.tui.messages import (
+    BuyerModelStarting,
     BuyerReplyFailed,
     BuyerReplyFinished,
     BuyerReplyStarted,
@@ -52,6 +53,10 @@ ENDINGS = {
 
 TYPING_PAUSE_SECONDS = 0.3
 """How long the rep's typing pauses before the buyer reads the first turn typed so far."""
+
+CATCH_UP_SECONDS = 0.25
+"""The longest a reply waits for the screen to paint the turn's scores and the buyer's first
+words before the model reads its prompt (`BuyerModelStarting`)."""
 
 
 def snapshot_of(session: PracticeSession, scenario: Scenario) -> SessionSnapshot:
@@ -309,9 +314,16 @@ class ConversationScreen(Screen[None]):
         def should_stop() -> bool:
             return worker.is_cancelled or self._stop.is_set()
 
+        def let_the_screen_catch_up() -> None:
+            # The model holds the GIL while it reads the prompt (up to a second): paint the
+            # scores and any authored first words before that, not after.
+            shown = threading.Event()
+            self.post_message(BuyerModelStarting(shown))
+            shown.wait(CATCH_UP_SECONDS)
+
         self.post_message(BuyerReplyStarted(len(self.session.transcript.turns) + 1))
         try:
-            for chunk in self.session.reply(should_stop=should_stop):
+            for chunk in self.session.reply(should_stop, let_the_screen_catch_up):
                 self.post_message(BuyerReplyStreamed(chunk))
         except RoleplayError as exc:
             self.post_message(
@@ -376,6 +388,10 @@ class ConversationScreen(Screen[None]):
         )
         self.query_one("#log", VerticalScroll).mount(self._streaming)
         self._scroll_end()
+
+    @on(BuyerModelStarting)
+    def model_starting(self, message: BuyerModelStarting) -> None:
+        self.call_after_refresh(message.shown.set)
 
     @on(BuyerReplyStreamed)
     def reply_streamed(self, message: BuyerReplyStreamed) -> None:
