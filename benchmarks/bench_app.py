@@ -358,10 +358,14 @@ def bench_embedded_reply() -> dict[str, float | str]:
         "How long does your month-end close take today?",
         "What is the board asking of finance this year?",
         "Who else feels it when the close runs late?",
+        "What happens when the lender sees a late close?",
+        "So twelve days against five. What does that gap cost you?",
+        "Where do the twelve days actually go?",
     )
     scored, first = asyncio.run(_first_chunk(turns))
     return {
         "scores_shown_after_enter_median_s": round(statistics.median(scored), 3),
+        "scores_shown_after_enter_max_s": round(max(scored), 3),
         "first_reply_chunk_after_enter_median_s": round(statistics.median(first), 3),
         "first_reply_chunk_after_enter_max_s": round(max(first), 3),
     }

@@ -104,7 +104,14 @@ TABLES = (
                 ),
                 "responsive",
             ),
-            Row("score chips after Enter", ("{scores_shown_after_enter_median_s} s",), "at once"),
+            Row(
+                "score chips after Enter, embedded model",
+                (
+                    "{scores_shown_after_enter_median_s} s median, "
+                    "{scores_shown_after_enter_max_s} s max",
+                ),
+                "at once",
+            ),
             Row(
                 "buyer's first words after Enter, embedded model",
                 (
