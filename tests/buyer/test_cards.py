@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -144,3 +145,34 @@ def test_k_quant_on_an_int8_card_is_reported_with_its_location(tmp_path: Path) -
         load_card(tmp_path / "mine.yaml")
     assert str(raised.value.problems[0]).startswith(f"{tmp_path / 'mine.yaml'}:5:")
     assert "int4" in str(raised.value.problems[0])
+
+
+def test_the_buyer_generates_on_the_card_s_threads_within_the_machine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from roleplay.buyer.cards import THREADS_ENV
+
+    card = find_card("smollm2-135m")
+    monkeypatch.delenv(THREADS_ENV, raising=False)
+    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    assert card.threads == 2 and card.generation_threads == 2
+    assert card.model_copy(update={"threads": None}).generation_threads == 4  # cores, at most 4
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert card.generation_threads == 1  # never more than the machine has
+    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    monkeypatch.setenv(THREADS_ENV, "3")
+    assert card.generation_threads == 3
+    monkeypatch.setenv(THREADS_ENV, "many")  # not a number: the card's
+    assert card.generation_threads == 2
+
+
+def test_eval_workers_share_the_cores_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    from roleplay.buyer.cards import THREADS_ENV
+    from roleplay.rehearsal.fidelity import _share_the_cores
+
+    monkeypatch.delenv(THREADS_ENV, raising=False)
+    _share_the_cores(1)
+    assert os.environ[THREADS_ENV] == "1"
+    monkeypatch.setenv(THREADS_ENV, "2")
+    _share_the_cores(1)
+    assert os.environ[THREADS_ENV] == "2"

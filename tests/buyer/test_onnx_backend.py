@@ -8,6 +8,7 @@ later session reuses them.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -88,6 +89,21 @@ def test_buyers_of_one_card_share_its_model_each_with_its_own_cache(
     "".join(onnx_buyer.stream(BuyerRequest((PROMPT[0],), max_new_tokens=12)))
     assert "".join(other.stream(request)) == alone
     assert other.reused_tokens == len(other.prompt_ids(PROMPT)) - 2  # its cache is its own
+
+
+def test_one_thread_and_two_give_the_same_reply(
+    onnx_buyer: OnnxBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default card generates on two threads, `roleplay eval`'s worker processes on their
+    share of the cores: the reply is the same token for token."""
+    assert onnx_buyer.card.generation_threads == min(2, os.cpu_count() or 1)
+    monkeypatch.setenv("ROLEPLAY_BUYER_THREADS", "1")
+    single = OnnxBackend(onnx_buyer.card)
+    single.load()
+    assert single.model is not onnx_buyer.model or onnx_buyer.card.generation_threads == 1
+    for temperature in (0.0, 0.6):
+        request = BuyerRequest(tuple(PROMPT), max_new_tokens=24, temperature=temperature, seed=3)
+        assert "".join(single.stream(request)) == "".join(onnx_buyer.stream(request))
 
 
 def test_float32_onnx_says_what_transformers_says(

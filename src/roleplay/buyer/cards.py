@@ -27,6 +27,9 @@ DEFAULT_MODEL = "smollm2-135m"
 MODEL_ENV = "ROLEPLAY_MODEL"
 """Environment variable naming the model card to use."""
 
+THREADS_ENV = "ROLEPLAY_BUYER_THREADS"
+"""Environment variable fixing the embedded buyer's threads (over the card's `threads`)."""
+
 EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 
 
@@ -87,7 +90,8 @@ class ModelCard(StrictModel):
     layer's attention values and MLP down projection). The k-quant search makes the first-run
     build slower (minutes rather than seconds)."""
     threads: int | None = Field(default=None, ge=1, le=256)
-    """transformers, onnx: threads for generation (default: the machine's cores, at most 4)."""
+    """transformers, onnx: threads for generation (default: the machine's cores, at most 4;
+    never more than the machine has; `$ROLEPLAY_BUYER_THREADS` overrides it)."""
     base_url: Line | None = None
     """openai: the server's API root, e.g. `http://localhost:11434/v1`."""
     model: Line | None = None
@@ -100,6 +104,16 @@ class ModelCard(StrictModel):
     """openai: seconds to wait for the next piece of a streamed reply."""
     generation: Generation = Field(default_factory=Generation)
     """Generation defaults."""
+
+    @property
+    def generation_threads(self) -> int:
+        """The threads to generate on: `$ROLEPLAY_BUYER_THREADS`, else the card's `threads`,
+        else the machine's cores up to 4; never more than the machine's cores."""
+        cores = os.cpu_count() or 1
+        configured = os.environ.get(THREADS_ENV, "").strip()
+        if configured.isdigit() and int(configured) > 0:
+            return min(int(configured), cores)
+        return min(self.threads or 4, cores)
 
     @property
     def file_name(self) -> str:

@@ -189,8 +189,7 @@ class TransformersBackend:
     def _torch_setup(self) -> Any:
         import torch
 
-        threads = self.card.threads or min(4, os.cpu_count() or 1)
-        torch.set_num_threads(threads)
+        torch.set_num_threads(self.card.generation_threads)
         return torch
 
     def _load_folder(self, folder: Path) -> tuple[Any, Any]:

@@ -20,6 +20,7 @@ what a rep learns from the buyer:
 from __future__ import annotations
 
 import fnmatch
+import os
 import statistics
 import time
 from collections import Counter
@@ -401,6 +402,14 @@ def _play_in_worker(
         raise RoleplayError(exc.message, exc.title) from None  # its subclasses do not pickle
 
 
+def _share_the_cores(threads: int) -> None:
+    """In a worker process: the buyer generates on `threads` threads (its share of the
+    cores), unless `$ROLEPLAY_BUYER_THREADS` already says how many."""
+    from roleplay.buyer.cards import THREADS_ENV
+
+    os.environ.setdefault(THREADS_ENV, str(threads))
+
+
 def evaluate_in_pool(
     runs: Sequence[tuple[Script, Scenario]],
     rubric: Rubric,
@@ -429,7 +438,11 @@ def evaluate_in_pool(
     lengths = {script.path: len(read_script(script.path)) for script, _ in runs}
     longest_first = sorted(range(len(runs)), key=lambda i: -lengths[runs[i][0].path])
     spawn = multiprocessing.get_context("spawn")  # a forked ONNX Runtime is not safe
-    with ProcessPoolExecutor(max(1, min(workers, len(runs))), mp_context=spawn) as pool:
+    processes = max(1, min(workers, len(runs)))
+    threads = max(1, (os.cpu_count() or 1) // processes)
+    with ProcessPoolExecutor(
+        processes, mp_context=spawn, initializer=_share_the_cores, initargs=(threads,)
+    ) as pool:
         futures: dict[int, Future[FidelityReport]] = {
             i: pool.submit(_play_in_worker, model, *runs[i], rubric, seed, max_turns, save_to)
             for i in longest_first
