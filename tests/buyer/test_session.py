@@ -223,15 +223,26 @@ def test_the_lead_in_is_shown_before_the_model_speaks_and_the_model_finishes_it(
     assert beat_anchor.startswith(prompt[-1].content)
 
 
+OFF_THE_RAILS = " As an AI language model, I cannot share that. How can I help you today?"
+"""A continuation the guard fails."""
+
+
+def pitched_twice_off_the_rails(
+    cfo: Scenario, rubric: Rubric, scorer: TurnScorer
+) -> tuple[PracticeSession, ScriptedContinuation]:
+    """A session whose rep has just pitched, on a buyer whose two attempts both fail."""
+    buyer = ScriptedContinuation(OFF_THE_RAILS, OFF_THE_RAILS)
+    session = PracticeSession(cfo, rubric, buyer, scorer, seed=1)
+    session.open()
+    session.submit(PITCH)
+    return session, buyer
+
+
 def test_the_app_hears_before_each_model_run_after_the_lead_in_is_out(
     cfo: Scenario, default_rubric: Rubric, scorer: TurnScorer
 ) -> None:
     # The embedded model holds the GIL while it reads: the app paints what it has first.
-    off = " As an AI language model, I cannot share that. How can I help you today?"
-    buyer = ScriptedContinuation(off, off)
-    session = PracticeSession(cfo, default_rubric, buyer, scorer, seed=1)
-    session.open()
-    session.submit(PITCH)
+    session, buyer = pitched_twice_off_the_rails(cfo, default_rubric, scorer)
     shown: list[str] = []
     calls: list[tuple[str, int]] = []
     for chunk in session.reply(
@@ -249,11 +260,7 @@ def test_a_continuation_that_fails_the_guard_falls_back_to_the_rest_of_the_autho
     cfo: Scenario, default_rubric: Rubric, scorer: TurnScorer
 ) -> None:
     # Both attempts go off the rails; the rep must see the authored line exactly once.
-    off = " As an AI language model, I cannot share that. How can I help you today?"
-    buyer = ScriptedContinuation(off, off)
-    session = PracticeSession(cfo, default_rubric, buyer, scorer, seed=1)
-    session.open()
-    session.submit(PITCH)
+    session, buyer = pitched_twice_off_the_rails(cfo, default_rubric, scorer)
     reply = "".join(session.reply())
     turn = session.last_turn
     assert turn.source == "authored"
