@@ -170,7 +170,8 @@ def test_eval_workers_share_the_cores_unless_told(monkeypatch: pytest.MonkeyPatc
     from roleplay.buyer.cards import THREADS_ENV
     from roleplay.rehearsal.fidelity import _share_the_cores
 
-    monkeypatch.delenv(THREADS_ENV, raising=False)
+    monkeypatch.setenv(THREADS_ENV, "")  # recorded, so the value set below is undone
+    monkeypatch.delenv(THREADS_ENV)
     _share_the_cores(1)
     assert os.environ[THREADS_ENV] == "1"
     monkeypatch.setenv(THREADS_ENV, "2")

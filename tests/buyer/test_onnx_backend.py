@@ -96,14 +96,18 @@ def test_one_thread_and_two_give_the_same_reply(
 ) -> None:
     """The default card generates on two threads, `roleplay eval`'s worker processes on their
     share of the cores: the reply is the same token for token."""
-    assert onnx_buyer.card.generation_threads == min(2, os.cpu_count() or 1)
-    monkeypatch.setenv("ROLEPLAY_BUYER_THREADS", "1")
-    single = OnnxBackend(onnx_buyer.card)
-    single.load()
-    assert single.model is not onnx_buyer.model or onnx_buyer.card.generation_threads == 1
+    assert onnx_buyer.card.threads == 2
+    buyers = []
+    for threads in ("1", "2"):
+        monkeypatch.setenv("ROLEPLAY_BUYER_THREADS", threads)
+        buyer = OnnxBackend(onnx_buyer.card)
+        buyer.load()
+        buyers.append(buyer)
+    single, double = buyers
+    assert single.model is not double.model or (os.cpu_count() or 1) == 1
     for temperature in (0.0, 0.6):
         request = BuyerRequest(tuple(PROMPT), max_new_tokens=24, temperature=temperature, seed=3)
-        assert "".join(single.stream(request)) == "".join(onnx_buyer.stream(request))
+        assert "".join(single.stream(request)) == "".join(double.stream(request))
 
 
 def test_float32_onnx_says_what_transformers_says(
