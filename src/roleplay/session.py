@@ -331,7 +331,7 @@ class PracticeSession:
         beat: Beat,
         rep_index: int,
         should_stop: Callable[[], bool],
-        before_model: Callable[[], None] = lambda: None,
+        before_model: Callable[[], None],
     ) -> _GuardedReply:
         return _GuardedReply(self, beat, rep_index, should_stop, before_model)
 
@@ -415,7 +415,7 @@ class _GuardedReply:
         beat: Beat,
         rep_index: int,
         should_stop: Callable[[], bool],
-        before_model: Callable[[], None] = lambda: None,
+        before_model: Callable[[], None],
     ) -> None:
         self.session = session
         self.beat = beat
